@@ -1,0 +1,228 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of the environment. Everything else receives a typed `Config`.
+ * A wrong value stops start-up with one line that names the variable and what it expects,
+ * because a stack trace from deep inside a client is a poor way to learn about a typo.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+    errorMap: () => ({ message: 'expected true or false' }),
+  })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const httpUrl = z
+  .string()
+  .url('expected an http(s) URL')
+  .refine((v) => /^https?:\/\//.test(v), 'expected an http(s) URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const base64Key = z
+  .string()
+  .transform((v, ctx) => {
+    const key = Buffer.from(v, 'base64');
+    if (key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'expected 32 bytes encoded as base64' });
+      return z.NEVER;
+    }
+    return key;
+  });
+
+const positiveInt = (label: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected ${label}`)
+    .transform((v) => Number(v));
+
+const envSchema = z.object({
+  PORT: positiveInt('a port number (0-65535)')
+    .refine((v) => v <= 65535, 'expected a port number (0-65535)')
+    .default('4000'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { errorMap: () => ({ message: `expected one of ${LOG_LEVELS.join(', ')}` }) })
+    .default('info'),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected a redis:// URL')
+    .optional(),
+  SECRETS_KEY: base64Key.optional(),
+  SECRETS_PREVIOUS_KEYS: z
+    .string()
+    .transform((v, ctx) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((s) => {
+          const key = Buffer.from(s, 'base64');
+          if (key.length !== 32) {
+            ctx.addIssue({
+              code: 'custom',
+              message: 'expected comma-separated 32-byte base64 keys',
+            });
+          }
+          return key;
+        }),
+    )
+    .optional(),
+  APIPANDA_BASE_URL: httpUrl.optional(),
+  APIPANDA_PUBLIC_TOKEN: z.string().min(1).optional(),
+  DISPATCH_BASE_URL: httpUrl.optional(),
+  CODAT_BASE_URL: httpUrl.optional(),
+  CODAT_API_KEY: z.string().min(1).optional(),
+  QARD_BASE_URL: httpUrl.optional(),
+  QARD_API_KEY: z.string().min(1).optional(),
+  SHOPLINE_API_BASE_URL: httpUrl.optional(),
+  SHOPLINE_APP_SECRET: z.string().min(1).optional(),
+  SHOPLINE_WEBHOOK_TOLERANCE_SECONDS: positiveInt('a number of seconds').default('300'),
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+  SANDBOX: booleanString.optional(),
+  SANDBOX_LATENCY_MS: positiveInt('a number of milliseconds').default('0'),
+  JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  JWT_JWKS_URL: httpUrl.optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_WORKSPACE_CLAIM: z.string().min(1).default('workspace'),
+  UPSTREAM_TIMEOUT_MS: positiveInt('a number of milliseconds').default('10000'),
+  MAX_QUERY_DEPTH: positiveInt('a positive integer').default('30'),
+  MAX_BODY_BYTES: positiveInt('a number of bytes').default('1048576'),
+  SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default('10000'),
+});
+
+export type UpstreamName = 'apipanda' | 'dispatch' | 'codat' | 'qard' | 'shopline';
+
+export interface UpstreamConfig {
+  /** Base URL without a trailing slash; undefined until the sandbox fills it in. */
+  baseUrl: string | undefined;
+  timeoutMs: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  /** Primary secrets key; in sandbox mode main.ts generates one under dataDir when unset. */
+  secretsKey: Buffer | undefined;
+  previousSecretsKeys: Buffer[];
+  sandbox: boolean;
+  sandboxLatencyMs: number;
+  corsOrigins: string[];
+  upstreams: Record<UpstreamName, UpstreamConfig>;
+  apipanda: { publicToken: string | undefined };
+  codat: { apiKey: string | undefined };
+  qard: { apiKey: string | undefined };
+  shopline: { appSecret: string | undefined; webhookToleranceSeconds: number };
+  jwt: {
+    secret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+    workspaceClaim: string;
+  };
+  limits: { maxQueryDepth: number; maxBodyBytes: number };
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  // An empty string in the environment means "unset", as it does for most CLIs.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path.join('.') ?? 'environment';
+    const received = present[variable];
+    const shown = received === undefined ? '' : ` (got ${JSON.stringify(redactValue(variable, received))})`;
+    throw new ConfigError(`Invalid ${variable}: ${issue?.message ?? 'invalid value'}${shown}`);
+  }
+  const e = parsed.data;
+  const timeoutMs = e.UPSTREAM_TIMEOUT_MS;
+  const anyUpstreamConfigured = [
+    e.APIPANDA_BASE_URL,
+    e.DISPATCH_BASE_URL,
+    e.CODAT_BASE_URL,
+    e.QARD_BASE_URL,
+    e.SHOPLINE_API_BASE_URL,
+  ].some((v) => v !== undefined);
+  const sandbox = e.SANDBOX ?? !anyUpstreamConfigured;
+
+  if (!sandbox && !e.SECRETS_KEY) {
+    throw new ConfigError(
+      'Invalid SECRETS_KEY: required outside sandbox mode (32 random bytes, base64: `openssl rand -base64 32`)',
+    );
+  }
+  if (e.JWT_SECRET && e.JWT_JWKS_URL) {
+    throw new ConfigError('Invalid JWT_JWKS_URL: set either JWT_SECRET (HS256) or JWT_JWKS_URL, not both');
+  }
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    secretsKey: e.SECRETS_KEY,
+    previousSecretsKeys: e.SECRETS_PREVIOUS_KEYS ?? [],
+    sandbox,
+    sandboxLatencyMs: e.SANDBOX_LATENCY_MS,
+    corsOrigins: e.CORS_ORIGINS ?? [],
+    upstreams: {
+      apipanda: { baseUrl: e.APIPANDA_BASE_URL, timeoutMs },
+      dispatch: { baseUrl: e.DISPATCH_BASE_URL, timeoutMs },
+      codat: { baseUrl: e.CODAT_BASE_URL, timeoutMs },
+      qard: { baseUrl: e.QARD_BASE_URL, timeoutMs },
+      shopline: { baseUrl: e.SHOPLINE_API_BASE_URL, timeoutMs },
+    },
+    apipanda: { publicToken: e.APIPANDA_PUBLIC_TOKEN },
+    codat: { apiKey: e.CODAT_API_KEY },
+    qard: { apiKey: e.QARD_API_KEY },
+    shopline: {
+      appSecret: e.SHOPLINE_APP_SECRET,
+      webhookToleranceSeconds: e.SHOPLINE_WEBHOOK_TOLERANCE_SECONDS,
+    },
+    jwt: {
+      secret: e.JWT_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      workspaceClaim: e.JWT_WORKSPACE_CLAIM,
+    },
+    limits: { maxQueryDepth: e.MAX_QUERY_DEPTH, maxBodyBytes: e.MAX_BODY_BYTES },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}
+
+const SECRET_VARIABLE = /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL|REDIS_URL/;
+
+/** An error message may echo a bad value, but never a secret one. */
+function redactValue(variable: string, value: string): string {
+  return SECRET_VARIABLE.test(variable) ? '[redacted]' : value;
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createModules } from './modules/index.js';
+import { startSandbox, type Sandbox } from './sandbox/index.js';
+import { withSandboxUpstreams } from './sandbox/wire.js';
+import { startGateway } from './server/gateway.js';
+import { createLogger } from './server/logger.js';
+import { buildSchema, printGatewaySchema } from './server/schema.js';
+import { openStore } from './store/database.js';
+import { migrate } from './store/migrator.js';
+import { WorkspaceRepository, type Role } from './store/repositories/workspaces.js';
+
+const USAGE = `Usage:
+  npm start                                    serve the gateway (sandbox when no upstream is configured)
+  npm run migrate                              apply pending store migrations
+  npm run print-schema                         print the GraphQL schema (SDL)
+  npm run cli -- api-key create --workspace W [--name N] [--role admin|member]`;
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Sandbox mode keeps its secrets key under DATA_DIR so stored secrets survive restarts. */
+function resolveSandboxSecretsKey(config: Config): Config {
+  if (config.secretsKey) return config;
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = `${config.dataDir}/secrets.key`;
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return { ...config, secretsKey: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64') };
+}
+
+async function start(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  let sandbox: Sandbox | undefined;
+  let graphiqlHeaders: Record<string, string> | undefined;
+  if (config.sandbox) {
+    config = resolveSandboxSecretsKey(config);
+    sandbox = await startSandbox({ knobs: { latencyMs: config.sandboxLatencyMs } });
+    config = withSandboxUpstreams(config, sandbox);
+  }
+  const gateway = await startGateway(config, { logger, graphiqlHeaders: () => graphiqlHeaders ?? {} });
+  if (sandbox) {
+    const key = await ensureDemoKey(config, gateway.services.workspaces);
+    graphiqlHeaders = { 'x-api-key': key };
+    logger.warn(
+      { sandbox: true, upstreams: sandbox.urls },
+      'SANDBOX MODE: every unconfigured upstream is SIMULATED; no real API Panda, Dispatch, Codat, Qard or SHOPLINE is called',
+    );
+    console.log(`\n  commerce-graph (SANDBOX) at ${gateway.url}/graphql\n  demo workspace API key: ${key}\n`);
+  } else {
+    logger.info({ url: `${gateway.url}/graphql` }, 'commerce-graph listening');
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining in-flight requests before exit');
+    const force = setTimeout(() => {
+      logger.error('shutdown grace period exceeded; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    void (async () => {
+      await gateway.close();
+      await sandbox?.close();
+      logger.info('stopped');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** The demo workspace's key is kept under DATA_DIR so GraphiQL and scripts can rely on it. */
+async function ensureDemoKey(config: Config, workspaces: WorkspaceRepository): Promise<string> {
+  const file = `${config.dataDir}/sandbox-api-key`;
+  await workspaces.ensure('demo', 'Demo workspace (sandbox)');
+  if (existsSync(file)) {
+    const key = readFileSync(file, 'utf8').trim();
+    if (await workspaces.findByApiKey(key)) return key;
+    await workspaces.createApiKey('demo', { name: 'sandbox demo key', roles: ['admin'], key });
+    return key;
+  }
+  const { key } = await workspaces.createApiKey('demo', { name: 'sandbox demo key', roles: ['admin'] });
+  mkdirSync(config.dataDir, { recursive: true });
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
+async function withStore<T>(config: Config, fn: (repo: WorkspaceRepository) => Promise<T>): Promise<T> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  try {
+    await migrate(store);
+    return await fn(new WorkspaceRepository(store.db));
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(args: string[]): Promise<void> {
+  const [command, sub] = args;
+  if (command === 'print-schema') {
+    process.stdout.write(printGatewaySchema(buildSchema(createModules())));
+    return;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'start':
+      return start(config);
+    case 'migrate': {
+      const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+      const applied = await migrate(store);
+      await store.close();
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'store is up to date');
+      return;
+    }
+    case 'api-key': {
+      const workspace = flag(args, 'workspace');
+      const role = (flag(args, 'role') ?? 'admin') as Role;
+      if (sub !== 'create' || !workspace || !['admin', 'member'].includes(role)) {
+        console.error(USAGE);
+        process.exitCode = 2;
+        return;
+      }
+      const key = await withStore(config, async (repo) => {
+        await repo.ensure(workspace, flag(args, 'name') ?? workspace);
+        return repo.createApiKey(workspace, { name: flag(args, 'name') ?? 'cli', roles: [role] });
+      });
+      console.log(`API key for workspace "${workspace}" (${role}); it is shown only once:\n${key.key}`);
+      return;
+    }
+    default:
+      console.error(USAGE);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  }
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+import { createBaseModule } from './base/resolvers.js';
+import type { GatewayModule } from './module.js';
+
+/**
+ * Every domain module of the gateway. A new domain adds its SDL file under schema/ and its
+ * module here.
+ */
+export function createModules(): GatewayModule[] {
+  const domainModules: GatewayModule[] = [];
+  const nodeFetchers = Object.assign({}, ...domainModules.map((m) => m.nodes ?? {}));
+  return [createBaseModule(() => nodeFetchers), ...domainModules];
+}

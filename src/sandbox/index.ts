@@ -1,0 +1,34 @@
+import type { UpstreamName } from '../config.js';
+import { createApiPandaSimulator, type ApiPandaSimulator } from './apipanda/simulator.js';
+import { SandboxServer, type FaultKnobs } from './framework.js';
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  /** Seed of the data generators and the fault sequence. */
+  seed?: number;
+  /** Latency and faults applied to every upstream at start (tune per upstream with setKnobs). */
+  knobs?: Partial<FaultKnobs>;
+}
+
+/** Every simulator, reachable by name for tests and sandbox commands. */
+export interface Sandbox {
+  server: SandboxServer;
+  apipanda: ApiPandaSimulator;
+  /** Base URL per upstream, ready to be used as `<NAME>_BASE_URL`. */
+  urls: Partial<Record<UpstreamName, string>>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const seed = options.seed ?? 1;
+  const apipanda = createApiPandaSimulator(seed);
+  const server = new SandboxServer([apipanda], { seed, knobs: options.knobs ?? {} });
+  await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  return {
+    server,
+    apipanda,
+    urls: { apipanda: server.urlFor('apipanda') },
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,19 @@
+import type { Config, UpstreamName } from '../config.js';
+import { SANDBOX_PUBLIC_TOKEN } from './apipanda/simulator.js';
+import type { Sandbox } from './index.js';
+
+/**
+ * Points every upstream that has no configured base URL at the sandbox, with the sandbox's
+ * credentials. Upstreams configured explicitly stay real.
+ */
+export function withSandboxUpstreams(config: Config, sandbox: Sandbox): Config {
+  const upstreams = { ...config.upstreams };
+  for (const [name, url] of Object.entries(sandbox.urls) as Array<[UpstreamName, string]>) {
+    if (!upstreams[name].baseUrl) upstreams[name] = { ...upstreams[name], baseUrl: url };
+  }
+  return {
+    ...config,
+    upstreams,
+    apipanda: { publicToken: config.apipanda.publicToken ?? SANDBOX_PUBLIC_TOKEN },
+  };
+}

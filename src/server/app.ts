@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import cors from '@fastify/cors';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import { ErrorCode, GatewayError } from '../errors.js';
+import { pendingMigrations } from '../store/migrator.js';
+import { createContext, type GraphQLContext, type Principal } from './context.js';
+import { depthLimitRule } from './depth-limit.js';
+import { createErrorFormatter } from './error-format.js';
+import { registerGraphiqlAssets, renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
+import type { AppServices } from './services.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface AppOptions {
+  schema: GraphQLSchema;
+  services: AppServices;
+  /** Headers GraphiQL starts with (the sandbox's demo key); read on every page load. */
+  graphiqlHeaders?: () => Record<string, string>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export async function buildApp({ schema, services, graphiqlHeaders }: AppOptions): Promise<{
+  app: FastifyInstance;
+  apollo: ApolloServer<GraphQLContext>;
+}> {
+  const { config, logger } = services;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.limits.maxBodyBytes,
+    requestIdHeader: false,
+    // Our own onResponse hook logs one line per request with the fields we want.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    // A caller-supplied x-request-id ties our log lines to theirs; anything odd is replaced.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request completed',
+    );
+  });
+
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'x-api-key', 'authorization', 'x-request-id', 'apollo-require-preflight'],
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    });
+  }
+
+  app.setErrorHandler((error: FastifyError, request, reply) => sendHttpError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ errors: [{ message: `No route ${request.method} ${request.url.split('?')[0]}`, extensions: { code: ErrorCode.NOT_FOUND } }] }),
+  );
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    validationRules: [depthLimitRule(config.limits.maxQueryDepth)],
+    // Bounds the parser's work before validation runs (the depth rule needs a parsed document).
+    parseOptions: { maxTokens: 20_000 },
+    // Credentials travel in headers (x-api-key, Authorization) that browsers never attach on
+    // their own, so a cross-site request cannot act as a user; Apollo's CSRF guard, built for
+    // cookie sessions, would only reject plain GET requests the GraphQL-over-HTTP spec allows.
+    csrfPrevention: false,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const graphqlHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method === 'GET' && wantsGraphiql(request.headers.accept, request.query as Record<string, unknown>)) {
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(renderGraphiqlPage({ defaultHeaders: graphiqlHeaders?.() ?? {}, sandbox: config.sandbox }));
+    }
+    let principal: Principal;
+    try {
+      principal = await services.authenticator.authenticate(request.headers);
+    } catch (error) {
+      if (error instanceof GatewayError) {
+        return sendGraphqlErrors(request, reply, error.code === ErrorCode.UNAUTHENTICATED ? 401 : 403, error.message, error.code);
+      }
+      throw error;
+    }
+    request.principal = principal;
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: request.method.toUpperCase(),
+        headers,
+        search: request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '',
+        body: request.body,
+      },
+      context: async () =>
+        createContext({ requestId: request.id, log: request.log, principal, services }),
+    });
+    for (const [key, value] of response.headers) void reply.header(key, value);
+    void reply.code(response.status ?? 200);
+    if (response.body.kind === 'complete') return reply.send(response.body.string);
+    // Incremental delivery (@defer) is not enabled, so every body is complete.
+    throw new Error('unexpected chunked GraphQL response');
+  };
+  app.route({ method: ['GET', 'POST'], url: '/graphql', handler: graphqlHandler });
+
+  registerGraphiqlAssets(app);
+
+  app.get('/healthz', async () => ({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await services.store.ping();
+      const pending = await pendingMigrations(services.store);
+      if (pending.length > 0) {
+        return reply.code(503).send({ status: 'not-ready', store: services.store.kind, pendingMigrations: pending });
+      }
+      return { status: 'ready', store: services.store.kind, migrations: 'applied' };
+    } catch {
+      return reply.code(503).send({ status: 'not-ready', store: services.store.kind, error: 'store unreachable' });
+    }
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', 'text/plain; version=0.0.4').send(services.metrics.toPrometheus()),
+  );
+
+  return { app, apollo };
+}
+
+/**
+ * Errors Fastify raises before GraphQL runs (malformed JSON, oversized or unsupported bodies)
+ * answered in the GraphQL-over-HTTP shape with the status the spec asks for; never a stack trace.
+ */
+function sendHttpError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  let message: string;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      message = `Request body is larger than the ${request.server.initialConfig.bodyLimit} bytes allowed`;
+      break;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      message = 'Unsupported Content-Type: send application/json';
+      break;
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      message = 'Request body is empty: send a JSON object with a "query"';
+      break;
+    default:
+      message = status === 500 ? 'Internal server error' : error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'Request body is not valid JSON' : error.message;
+  }
+  if (status === 500) request.log.error({ err: error }, 'unhandled error');
+  const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : status === 404 ? ErrorCode.NOT_FOUND : ErrorCode.BAD_USER_INPUT;
+  return sendGraphqlErrors(request, reply, status, message, code);
+}
+
+function sendGraphqlErrors(request: FastifyRequest, reply: FastifyReply, status: number, message: string, code: string) {
+  const accept = request.headers.accept ?? '';
+  const type = accept.includes('application/graphql-response+json') ? 'application/graphql-response+json' : 'application/json';
+  return reply
+    .code(status)
+    .header('content-type', `${type}; charset=utf-8`)
+    .send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}

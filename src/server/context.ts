@@ -1,0 +1,58 @@
+import DataLoader from 'dataloader';
+import type { FastifyBaseLogger } from 'fastify';
+import { forbidden } from '../errors.js';
+import type { Role, WorkspaceRecord } from '../store/repositories/workspaces.js';
+import type { AppServices } from './services.js';
+
+export interface Principal {
+  /** API key id, or the JWT `sub`. */
+  id: string;
+  kind: 'API_KEY' | 'JWT';
+  workspace: WorkspaceRecord;
+  roles: Role[];
+  /** The caller's own bearer token, forwarded to upstreams that share our identity provider. */
+  bearerToken?: string;
+}
+
+/** What every resolver receives: who is calling, in which workspace, and the services. */
+export interface GraphQLContext {
+  requestId: string;
+  log: FastifyBaseLogger;
+  principal: Principal;
+  workspace: WorkspaceRecord;
+  services: AppServices;
+  /**
+   * Per-request DataLoader registry: the first call with a name creates the loader, later calls
+   * in the same request get the same instance, so loads from sibling fields batch together.
+   */
+  loader<K, V, C = K>(name: string, create: () => DataLoader<K, V, C>): DataLoader<K, V, C>;
+}
+
+export function createContext(args: {
+  requestId: string;
+  log: FastifyBaseLogger;
+  principal: Principal;
+  services: AppServices;
+}): GraphQLContext {
+  const loaders = new Map<string, unknown>();
+  return {
+    ...args,
+    workspace: args.principal.workspace,
+    loader<K, V, C = K>(name: string, create: () => DataLoader<K, V, C>) {
+      let loader = loaders.get(name) as DataLoader<K, V, C> | undefined;
+      if (!loader) {
+        loader = create();
+        loaders.set(name, loader);
+      }
+      return loader;
+    },
+  };
+}
+
+export function hasRole(ctx: GraphQLContext, role: Role): boolean {
+  return ctx.principal.roles.includes(role);
+}
+
+export function requireRole(ctx: GraphQLContext, role: Role): void {
+  if (!hasRole(ctx, role)) throw forbidden(`This operation needs the ${role.toUpperCase()} role`);
+}

@@ -1,0 +1,55 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { createModules } from '../modules/index.js';
+import { buildApp } from './app.js';
+import { buildSchema } from './schema.js';
+import { createServices, type AppServices, type ServiceOptions } from './services.js';
+import { attachSubscriptions } from './subscriptions.js';
+
+export interface Gateway {
+  url: string;
+  app: FastifyInstance;
+  services: AppServices;
+  /** Stops accepting, lets in-flight requests finish, then releases every resource. */
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions extends ServiceOptions {
+  logger: Logger;
+  graphiqlHeaders?: () => Record<string, string>;
+}
+
+export async function startGateway(config: Config, options: GatewayOptions): Promise<Gateway> {
+  const services = await createServices(config, options.logger, options);
+  try {
+    const schema = buildSchema(createModules());
+    const { app } = await buildApp({
+      schema,
+      services,
+      ...(options.graphiqlHeaders ? { graphiqlHeaders: options.graphiqlHeaders } : {}),
+    });
+    const subscriptions = attachSubscriptions(app, schema, services);
+    await app.listen({ port: config.port, host: config.host });
+    const { port } = app.server.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      app,
+      services,
+      close() {
+        closing ??= (async () => {
+          await subscriptions.close();
+          await app.close();
+          await services.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import type { Config, UpstreamName } from '../config.js';
+import { MemoryCache, RedisCache, type Cache } from '../store/cache.js';
+import { openStore, type Store } from '../store/database.js';
+import { MemoryEventBus, RedisEventBus, type EventBus } from '../store/event-bus.js';
+import { migrate } from '../store/migrator.js';
+import { IdempotencyStore } from '../store/repositories/idempotency.js';
+import { WorkspaceRepository } from '../store/repositories/workspaces.js';
+import { SecretBox } from '../store/secret-box.js';
+import { UpstreamHttpClient } from '../upstreams/http-client.js';
+import { UpstreamMetrics } from '../upstreams/upstream-metrics.js';
+import { Authenticator } from './authentication.js';
+
+/**
+ * Everything built once per process and shared by all requests. Domain services are added here
+ * as fields; resolvers reach them through `ctx.services`.
+ */
+export interface AppServices {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  secretBox: SecretBox;
+  eventBus: EventBus;
+  cache: Cache;
+  metrics: UpstreamMetrics;
+  workspaces: WorkspaceRepository;
+  idempotency: IdempotencyStore;
+  authenticator: Authenticator;
+  /** Registers work to do at shutdown (closing pools, stopping pollers), run in reverse order. */
+  onClose(fn: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Keep PGlite in memory instead of under DATA_DIR (tests). */
+  inMemoryStore?: boolean;
+}
+
+export async function createServices(
+  config: Config,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Promise<AppServices> {
+  const closers: Array<() => Promise<void> | void> = [];
+  const onClose = (fn: () => Promise<void> | void) => void closers.push(fn);
+
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: options.inMemoryStore ? undefined : `${config.dataDir}/pglite`,
+  });
+  onClose(() => store.close());
+  const applied = await migrate(store);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+
+  if (!config.secretsKey) throw new Error('SECRETS_KEY must be resolved before services start');
+  const secretBox = new SecretBox(config.secretsKey, config.previousSecretsKeys);
+
+  const eventBus: EventBus = config.redisUrl ? await RedisEventBus.connect(config.redisUrl) : new MemoryEventBus();
+  onClose(() => eventBus.close());
+  const cache: Cache = config.redisUrl ? await RedisCache.connect(config.redisUrl) : new MemoryCache();
+  onClose(() => cache.close());
+
+  const workspaces = new WorkspaceRepository(store.db);
+  const metrics = new UpstreamMetrics();
+
+  const services: AppServices = {
+    config,
+    logger,
+    store,
+    secretBox,
+    eventBus,
+    cache,
+    metrics,
+    workspaces,
+    idempotency: new IdempotencyStore(store.db),
+    authenticator: new Authenticator(workspaces, config.jwt),
+    onClose,
+    async close() {
+      for (const fn of closers.reverse()) {
+        try {
+          await fn();
+        } catch (error) {
+          logger.warn({ err: error }, 'error while closing a service');
+        }
+      }
+    },
+  };
+  return services;
+}
+
+/** The shared HTTP machinery for one upstream, closed with the services. */
+export function createUpstreamHttp(
+  services: Pick<AppServices, 'config' | 'logger' | 'metrics' | 'onClose'>,
+  name: UpstreamName,
+  extra: Partial<ConstructorParameters<typeof UpstreamHttpClient>[0]> = {},
+): UpstreamHttpClient {
+  const upstream = services.config.upstreams[name];
+  if (!upstream.baseUrl) throw new Error(`${name.toUpperCase()}_BASE_URL is not configured`);
+  const client = new UpstreamHttpClient({
+    name,
+    baseUrl: upstream.baseUrl,
+    timeoutMs: upstream.timeoutMs,
+    metrics: services.metrics,
+    logger: services.logger,
+    ...extra,
+  });
+  services.onClose(() => client.close());
+  return client;
+}

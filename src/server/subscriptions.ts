@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { createContext, type Principal } from './context.js';
+import { depthLimitRule } from './depth-limit.js';
+import { createErrorFormatter } from './error-format.js';
+import type { AppServices } from './services.js';
+
+
+/**
+ * GraphQL subscriptions over graphql-ws on the same `/graphql` path. The client authenticates in
+ * `connectionParams` with the same credentials as HTTP (`x-api-key` or `authorization`); a
+ * connection without valid credentials is closed with 4403 before any operation runs.
+ */
+export function attachSubscriptions(app: FastifyInstance, schema: GraphQLSchema, services: AppServices) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.limits.maxBodyBytes });
+  app.server.on('upgrade', (request, socket, head) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/graphql') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+  const formatError = createErrorFormatter(services.logger);
+  const rules = [...specifiedRules, depthLimitRule(services.config.limits.maxQueryDepth)];
+
+  // The principal of each connection, keyed by its socket: set on connect, read per operation.
+  const principals = new WeakMap<object, Principal>();
+  const server = useServer<Record<string, unknown> | undefined, Extra & Record<PropertyKey, unknown>>(
+    {
+      schema,
+      validate: (s, document) => validate(s, document, rules),
+      onConnect: async (ctx) => {
+        const params = Object.fromEntries(
+          Object.entries(ctx.connectionParams ?? {}).map(([k, v]) => [k.toLowerCase(), typeof v === 'string' ? v : undefined]),
+        );
+        try {
+          principals.set(ctx.extra.socket, await services.authenticator.authenticate(params));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => {
+        const requestId = randomUUID();
+        return createContext({
+          requestId,
+          log: services.logger.child({ requestId, transport: 'graphql-ws' }),
+          principal: principals.get(ctx.extra.socket)!,
+          services,
+        });
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result as ExecutionResult, formatError),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+    },
+    wss,
+  );
+
+  return {
+    async close() {
+      await server.dispose();
+      wss.close();
+    },
+  };
+}
+
+function formatResult(result: ExecutionResult, formatError: ReturnType<typeof createErrorFormatter>) {
+  if (!result.errors) return result;
+  return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+}

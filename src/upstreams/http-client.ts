@@ -1,0 +1,341 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import type { Logger } from 'pino';
+import { ErrorCode, GatewayError } from '../errors.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import type { UpstreamMetrics } from './upstream-metrics.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type QueryValue = string | number | boolean | undefined | null | readonly string[];
+
+export interface UpstreamRequest {
+  method: HttpMethod;
+  /** Path under the base URL, starting with '/'. May carry secrets: it is never logged. */
+  path: string;
+  /**
+   * A stable, secret-free label for logs and metrics, e.g. `POST /connection/initiate` or
+   * `GET /commerce-orders`. Paths of some upstreams embed tokens, so the label is what we log.
+   */
+  operation: string;
+  query?: Record<string, QueryValue>;
+  headers?: Record<string, string>;
+  /** Serialised as JSON. */
+  body?: unknown;
+  /** Safe to repeat? Defaults to true for GET/PUT/DELETE. Only idempotent calls are retried. */
+  idempotent?: boolean;
+  timeoutMs?: number;
+  /** Replaces JSON.parse, e.g. to keep decimals exact. */
+  parse?: (text: string) => unknown;
+}
+
+export interface UpstreamResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+/**
+ * The upstream answered with a non-2xx status. `body` is kept for the domain client's own
+ * mapping (e.g. an error code that becomes a userError) and is never shown to a client:
+ * `toGatewayError()` carries only the status-derived code, the upstream name and its
+ * correlation id.
+ */
+export class UpstreamHttpError extends Error {
+  override name = 'UpstreamHttpError';
+
+  constructor(
+    readonly upstream: string,
+    readonly operation: string,
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string>,
+    readonly retryAfterSeconds: number | undefined,
+    readonly correlationId: string | undefined,
+  ) {
+    super(`${upstream} ${operation} answered HTTP ${status}`);
+  }
+
+  toGatewayError(message?: string): GatewayError {
+    const code = codeForStatus(this.status);
+    return new GatewayError(code, message ?? defaultMessage(this.upstream, code, this.status), {
+      upstream: this.upstream,
+      ...(this.correlationId ? { correlationId: this.correlationId } : {}),
+      ...(this.retryAfterSeconds !== undefined ? { retryAfter: this.retryAfterSeconds } : {}),
+      cause: this,
+    });
+  }
+}
+
+/** The one HTTP status → error code mapping every upstream shares. */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === 400 || status === 422) return ErrorCode.BAD_USER_INPUT;
+  if (status === 404 || status === 410) return ErrorCode.NOT_FOUND;
+  if (status === 409) return ErrorCode.CONFLICT;
+  if (status === 429) return ErrorCode.RATE_LIMITED;
+  if (status === 502 || status === 503 || status === 504) return ErrorCode.UPSTREAM_UNAVAILABLE;
+  // 401/403 from an upstream mean the gateway's own credentials were refused: not the caller's
+  // fault, so not UNAUTHENTICATED. Clients that forward the caller's identity map it themselves.
+  return ErrorCode.UPSTREAM_ERROR;
+}
+
+function defaultMessage(upstream: string, code: ErrorCode, status: number): string {
+  switch (code) {
+    case ErrorCode.BAD_USER_INPUT:
+      return `${upstream} rejected the request as invalid`;
+    case ErrorCode.NOT_FOUND:
+      return `${upstream} has no such record`;
+    case ErrorCode.CONFLICT:
+      return `${upstream} reported a conflict with the current state`;
+    case ErrorCode.RATE_LIMITED:
+      return `${upstream} is rate limiting requests; retry later`;
+    case ErrorCode.UPSTREAM_UNAVAILABLE:
+      return `${upstream} is unavailable`;
+    default:
+      return `${upstream} failed (HTTP ${status})`;
+  }
+}
+
+export interface RetryPolicy {
+  /** Attempts in total, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited out: the caller gets RATE_LIMITED at once. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  baseDelayMs: 50,
+  maxDelayMs: 1_000,
+  maxRetryAfterMs: 2_000,
+};
+
+export interface UpstreamHttpClientOptions {
+  /** Upstream name, as in metrics, logs and error extensions (`codat`, `qard`, …). */
+  name: string;
+  baseUrl: string;
+  timeoutMs: number;
+  metrics: UpstreamMetrics;
+  logger?: Logger;
+  /** Headers every call carries (auth added in one place). */
+  defaultHeaders?: Record<string, string>;
+  retry?: Partial<RetryPolicy>;
+  breaker?: CircuitBreaker;
+  connections?: number;
+  /** Where the upstream puts its correlation id when it is not in a header. */
+  correlationIdOf?: (body: unknown) => string | undefined;
+  /** Injected for tests of the retry timing. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * Shared machinery of every upstream client: a keep-alive undici pool, a per-call timeout,
+ * retries with jittered exponential backoff for idempotent calls (honouring Retry-After), a
+ * circuit breaker, counting and timing per upstream, and logs that name the operation but
+ * never a path, header or body.
+ */
+export class UpstreamHttpClient {
+  readonly name: string;
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly retry: RetryPolicy;
+  readonly breaker: CircuitBreaker;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: UpstreamHttpClientOptions) {
+    this.name = options.name;
+    const url = new URL(options.baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: options.connections ?? 128,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 120_000,
+    });
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.breaker = options.breaker ?? new CircuitBreaker();
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  async request<T = unknown>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
+    const { metrics } = this.options;
+    if (!this.breaker.tryAcquire()) {
+      metrics.recordCall(this.name, 'short-circuited', 0);
+      throw new GatewayError(
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        `${this.name} is unavailable (failing repeatedly; calls paused)`,
+        { upstream: this.name, retryAfter: this.breaker.secondsUntilRetry() },
+      );
+    }
+    const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
+    const maxAttempts = idempotent ? this.retry.maxAttempts : 1;
+    let attempt = 0;
+    for (;;) {
+      attempt += 1;
+      let outcome: AttemptOutcome<T>;
+      try {
+        outcome = await this.attempt<T>(req);
+      } catch (error) {
+        outcome = { kind: 'transport', error: error as Error };
+      }
+      const retryDelay = this.retryDelay(outcome, attempt, maxAttempts);
+      if (retryDelay === undefined) return this.finish(outcome, req, attempt - 1);
+      this.options.logger?.debug(
+        { upstream: this.name, operation: req.operation, attempt, retryInMs: retryDelay },
+        'upstream call retried',
+      );
+      await this.sleep(retryDelay);
+    }
+  }
+
+  private finish<T>(outcome: AttemptOutcome<T>, req: UpstreamRequest, retries: number): UpstreamResponse<T> {
+    const { metrics } = this.options;
+    if (outcome.kind === 'response') {
+      this.breaker.onSuccess();
+      metrics.recordCall(this.name, 'ok', retries);
+      return outcome.response;
+    }
+    metrics.recordCall(this.name, 'failed', retries);
+    if (outcome.kind === 'http') {
+      // A 4xx is the upstream working correctly; only its own failures count against it.
+      if (outcome.error.status >= 500) this.breaker.onFailure();
+      else this.breaker.onSuccess();
+      throw outcome.error;
+    }
+    this.breaker.onFailure();
+    const timedOut = outcome.error.name === 'TimeoutError' || outcome.error instanceof undiciErrors.HeadersTimeoutError || outcome.error instanceof undiciErrors.BodyTimeoutError;
+    this.options.logger?.warn(
+      { upstream: this.name, operation: req.operation, error: outcome.error.name, retries },
+      timedOut ? 'upstream call timed out' : 'upstream unreachable',
+    );
+    throw timedOut
+      ? new GatewayError(ErrorCode.UPSTREAM_TIMEOUT, `${this.name} did not answer in time`, {
+          upstream: this.name,
+          cause: outcome.error,
+        })
+      : new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, `${this.name} is unavailable`, {
+          upstream: this.name,
+          cause: outcome.error,
+        });
+  }
+
+  /** Milliseconds to wait before the next attempt, or undefined when the outcome is final. */
+  private retryDelay<T>(outcome: AttemptOutcome<T>, attempt: number, maxAttempts: number): number | undefined {
+    if (attempt >= maxAttempts || outcome.kind === 'response') return undefined;
+    if (outcome.kind === 'http') {
+      if (!RETRYABLE_STATUS.has(outcome.error.status)) return undefined;
+      const retryAfter = outcome.error.retryAfterSeconds;
+      if (retryAfter !== undefined) {
+        const ms = retryAfter * 1000;
+        return ms <= this.retry.maxRetryAfterMs ? ms : undefined;
+      }
+    }
+    // Full jitter: spreads retries of many concurrent callers instead of synchronising them.
+    const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(Math.random() * cap);
+  }
+
+  private async attempt<T>(req: UpstreamRequest): Promise<AttemptOutcome<T>> {
+    const started = performance.now();
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...this.options.defaultHeaders,
+      ...req.headers,
+    };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers['content-type'] = 'application/json';
+    }
+    let status: number | 'error' = 'error';
+    try {
+      const res = await this.pool.request({
+        method: req.method,
+        path: this.basePath + req.path + queryString(req.query),
+        headers,
+        body,
+        signal: AbortSignal.timeout(req.timeoutMs ?? this.options.timeoutMs),
+      });
+      status = res.statusCode;
+      const text = await res.body.text();
+      const responseHeaders = flattenHeaders(res.headers);
+      const parsed = parseBody(text, responseHeaders, req.parse);
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        return { kind: 'response', response: { status: res.statusCode, headers: responseHeaders, body: parsed as T } };
+      }
+      return {
+        kind: 'http',
+        error: new UpstreamHttpError(
+          this.name,
+          req.operation,
+          res.statusCode,
+          parsed,
+          responseHeaders,
+          parseRetryAfter(responseHeaders['retry-after']),
+          responseHeaders['x-correlation-id'] ??
+            responseHeaders['x-request-id'] ??
+            this.options.correlationIdOf?.(parsed),
+        ),
+      };
+    } finally {
+      const ms = performance.now() - started;
+      this.options.metrics.recordAttempt(this.name, req.operation, status, ms);
+      this.options.logger?.debug(
+        { upstream: this.name, operation: req.operation, status, ms: Math.round(ms * 10) / 10 },
+        'upstream call',
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
+
+type AttemptOutcome<T> =
+  | { kind: 'response'; response: UpstreamResponse<T> }
+  | { kind: 'http'; error: UpstreamHttpError }
+  | { kind: 'transport'; error: Error };
+
+function queryString(query: Record<string, QueryValue> | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(v)) for (const item of v) params.append(k, item);
+    else params.append(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function parseBody(text: string, headers: Record<string, string>, parse?: (text: string) => unknown): unknown {
+  if (text === '') return undefined;
+  const type = headers['content-type'] ?? '';
+  if (!type.includes('json')) return text;
+  try {
+    return parse ? parse(text) : JSON.parse(text);
+  } catch {
+    // A body that claims JSON but is not is kept as text for diagnostics; callers validate shapes.
+    return text;
+  }
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
