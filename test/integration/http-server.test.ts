@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function post(body: string | Buffer, headers: Record<string, string> = {}) {
+async function post(body: string, headers: Record<string, string> = {}) {
   const res = await fetch(t.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': t.keys.a, ...headers },
