@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config, UpstreamName } from '../config.js';
+import { CursorCodec } from '../modules/base/cursor-codec.js';
 import { MemoryCache, RedisCache, type Cache } from '../store/cache.js';
 import { openStore, type Store } from '../store/database.js';
 import { MemoryEventBus, RedisEventBus, type EventBus } from '../store/event-bus.js';
@@ -26,6 +27,8 @@ export interface AppServices {
   workspaces: WorkspaceRepository;
   idempotency: IdempotencyStore;
   authenticator: Authenticator;
+  /** Signs and checks pagination cursors (see modules/base/cursor-codec.ts). */
+  cursors: CursorCodec;
   /** Registers work to do at shutdown (closing pools, stopping pollers), run in reverse order. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -74,6 +77,7 @@ export async function createServices(
     workspaces,
     idempotency: new IdempotencyStore(store.db),
     authenticator: new Authenticator(workspaces, config.jwt),
+    cursors: new CursorCodec(config.secretsKey),
     onClose,
     async close() {
       for (const fn of closers.reverse()) {
