@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
+import type { GatewayModule } from '../modules/module.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { pendingMigrations } from '../store/migrator.js';
 import { createContext, type GraphQLContext, type Principal } from './context.js';
@@ -20,6 +21,7 @@ declare module 'fastify' {
 
 export interface AppOptions {
   schema: GraphQLSchema;
+  modules: GatewayModule[];
   services: AppServices;
   /** Headers GraphiQL starts with (the sandbox's demo key); read on every page load. */
   graphiqlHeaders?: () => Record<string, string>;
@@ -27,7 +29,7 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-export async function buildApp({ schema, services, graphiqlHeaders }: AppOptions): Promise<{
+export async function buildApp({ schema, modules, services, graphiqlHeaders }: AppOptions): Promise<{
   app: FastifyInstance;
   apollo: ApolloServer<GraphQLContext>;
 }> {
@@ -126,6 +128,10 @@ export async function buildApp({ schema, services, graphiqlHeaders }: AppOptions
   app.route({ method: ['GET', 'POST'], url: '/graphql', handler: graphqlHandler });
 
   registerGraphiqlAssets(app);
+  for (const module of modules) {
+    const routes = module.routes;
+    if (routes) await app.register(async (scope) => routes(scope, services));
+  }
 
   app.get('/healthz', async () => ({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) }));
   app.get('/readyz', async (_request, reply) => {

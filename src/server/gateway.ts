@@ -24,9 +24,12 @@ export interface GatewayOptions extends ServiceOptions {
 export async function startGateway(config: Config, options: GatewayOptions): Promise<Gateway> {
   const services = await createServices(config, options.logger, options);
   try {
-    const schema = buildSchema(createModules());
+    const modules = createModules();
+    const schema = buildSchema(modules);
+    for (const module of modules) await module.start?.(services);
     const { app } = await buildApp({
       schema,
+      modules,
       services,
       ...(options.graphiqlHeaders ? { graphiqlHeaders: options.graphiqlHeaders } : {}),
     });
