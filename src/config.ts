@@ -101,6 +101,7 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   JWT_WORKSPACE_CLAIM: z.string().min(1).default('workspace'),
   UPSTREAM_TIMEOUT_MS: positiveInt('a number of milliseconds').default('10000'),
+  DATALOADER_BATCHING: booleanString.default('true'),
   MAX_QUERY_DEPTH: positiveInt('a positive integer').default('30'),
   MAX_BODY_BYTES: positiveInt('a number of bytes').default('1048576'),
   SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default('10000'),
@@ -140,6 +141,8 @@ export interface Config {
     workspaceClaim: string;
   };
   limits: { maxQueryDepth: number; maxBodyBytes: number };
+  /** False only to measure what batching saves (benchmark ablation). */
+  dataloaderBatching: boolean;
   shutdownGraceMs: number;
 }
 
@@ -216,6 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
       workspaceClaim: e.JWT_WORKSPACE_CLAIM,
     },
     limits: { maxQueryDepth: e.MAX_QUERY_DEPTH, maxBodyBytes: e.MAX_BODY_BYTES },
+    dataloaderBatching: e.DATALOADER_BATCHING,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

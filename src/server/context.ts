@@ -24,8 +24,13 @@ export interface GraphQLContext {
   /**
    * Per-request DataLoader registry: the first call with a name creates the loader, later calls
    * in the same request get the same instance, so loads from sibling fields batch together.
+   * With `DATALOADER_BATCHING=false` (a benchmark ablation) every load is its own call.
    */
-  loader<K, V, C = K>(name: string, create: () => DataLoader<K, V, C>): DataLoader<K, V, C>;
+  loader<K, V, C = K>(
+    name: string,
+    batch: DataLoader.BatchLoadFn<K, V>,
+    options?: DataLoader.Options<K, V, C>,
+  ): DataLoader<K, V, C>;
 }
 
 export function createContext(args: {
@@ -38,10 +43,13 @@ export function createContext(args: {
   return {
     ...args,
     workspace: args.principal.workspace,
-    loader<K, V, C = K>(name: string, create: () => DataLoader<K, V, C>) {
+    loader<K, V, C = K>(name: string, batch: DataLoader.BatchLoadFn<K, V>, options?: DataLoader.Options<K, V, C>) {
       let loader = loaders.get(name) as DataLoader<K, V, C> | undefined;
       if (!loader) {
-        loader = create();
+        loader = new DataLoader<K, V, C>(
+          batch,
+          args.services.config.dataloaderBatching ? options : { ...options, batch: false, cache: false },
+        );
         loaders.set(name, loader);
       }
       return loader;
