@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships CJS (main) and ESM (module) builds; Node resolves every import to the CJS
+    // one, so tests must too, or a schema from one copy meets `validate` from the other.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Each file starts its own gateway and sandbox on port 0, so files can run side by side.
