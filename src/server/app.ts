@@ -32,6 +32,8 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export async function buildApp({ schema, modules, services, graphiqlHeaders }: AppOptions): Promise<{
   app: FastifyInstance;
   apollo: ApolloServer<GraphQLContext>;
+  /** Marks the app as draining: responses from now on close their keep-alive connection. */
+  startDraining(): void;
 }> {
   const { config, logger } = services;
   const app = Fastify({
@@ -48,8 +50,14 @@ export async function buildApp({ schema, modules, services, graphiqlHeaders }: A
     return503OnClosing: true,
   });
 
+  let draining = false;
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // While draining, a keep-alive connection that finishes its request must not linger idle and
+  // hold the process open until the keep-alive timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -85,6 +93,9 @@ export async function buildApp({ schema, modules, services, graphiqlHeaders }: A
     // their own, so a cross-site request cannot act as a user; Apollo's CSRF guard, built for
     // cookie sessions, would only reject plain GET requests the GraphQL-over-HTTP spec allows.
     csrfPrevention: false,
+    // The gateway owns shutdown (drain HTTP first, then stop Apollo); Apollo's own signal
+    // handler would stop it while requests are still in flight.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
@@ -150,7 +161,13 @@ export async function buildApp({ schema, modules, services, graphiqlHeaders }: A
     reply.header('content-type', 'text/plain; version=0.0.4').send(services.metrics.toPrometheus()),
   );
 
-  return { app, apollo };
+  return {
+    app,
+    apollo,
+    startDraining: () => {
+      draining = true;
+    },
+  };
 }
 
 /**

@@ -27,7 +27,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     const modules = createModules();
     const schema = buildSchema(modules);
     for (const module of modules) await module.start?.(services);
-    const { app } = await buildApp({
+    const { app, apollo, startDraining } = await buildApp({
       schema,
       modules,
       services,
@@ -44,8 +44,10 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
       services,
       close() {
         closing ??= (async () => {
+          startDraining();
           await subscriptions.close();
           await app.close();
+          await apollo.stop();
           await services.close();
         })();
         return closing;

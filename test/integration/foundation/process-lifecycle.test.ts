@@ -1,0 +1,109 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** The gateway as a user runs it: `npm start` in sandbox mode, the CLI, and SIGTERM. */
+const root = new URL('../../../', import.meta.url).pathname;
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'cg-life-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; key: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+    cwd: root,
+    env: { PATH: process.env['PATH'], DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 30_000);
+    const check = setInterval(() => {
+      const m = /SANDBOX\) at (http:\/\/\S+)\/graphql\s+demo workspace API key: (\S+)/.exec(out);
+      if (m) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve({ child, url: m[1]!, key: m[2]!, output: () => out });
+      }
+    }, 50);
+  });
+}
+
+describe('npm start in sandbox mode', () => {
+  it('serves with a demo key kept under DATA_DIR, says loudly it is a sandbox, and drains on SIGTERM', async () => {
+    const dataDir = tempDir();
+    const { child, url, key, output } = await startProcess(dataDir);
+    expect(readFileSync(join(dataDir, 'sandbox-api-key'), 'utf8')).toBe(key);
+    expect(output()).toMatch(/"level":"warn".*SANDBOX MODE: every unconfigured upstream is SIMULATED/);
+
+    const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain(JSON.stringify(key).slice(1, -1));
+
+    // A request still in flight when SIGTERM arrives: headers sent, body not yet complete.
+    const body = JSON.stringify({ query: '{ viewer { workspace { handle } } }' });
+    const { port } = new URL(url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-api-key: ${key}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    let response = '';
+    socket.on('data', (c: Buffer) => (response += c.toString()));
+    await new Promise((r) => setTimeout(r, 100));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    socket.write(body.slice(10));
+    const code = await exited;
+    expect(response + output()).toMatch(/^HTTP\/1.1 200/);
+    expect(response).toContain('"handle":"demo"');
+    expect(code).toBe(0);
+    expect(output()).toContain('draining in-flight requests');
+  });
+
+  it('keeps the same demo key across restarts', async () => {
+    const dataDir = tempDir();
+    const first = await startProcess(dataDir);
+    first.child.kill('SIGTERM');
+    await new Promise((r) => first.child.once('exit', r));
+    const second = await startProcess(dataDir);
+    expect(second.key).toBe(first.key);
+    const res = await fetch(`${second.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': second.key },
+      body: JSON.stringify({ query: '{ viewer { workspace { handle } } }' }),
+    });
+    expect(await res.json()).toEqual({ data: { viewer: { workspace: { handle: 'demo' } } } });
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+  });
+});
+
+describe('CLI', () => {
+  it('creates an API key for a workspace and stores only its digest', () => {
+    const dataDir = tempDir();
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'api-key', 'create', '--workspace', 'shop-1', '--role', 'member'], {
+      cwd: root,
+      env: { PATH: process.env['PATH'], DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/API key for workspace "shop-1" \(member\); it is shown only once:\ncg_[0-9a-f]{8}_\S+/);
+  });
+
+  it('stops start-up with one line naming a wrong variable', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+      cwd: root,
+      env: { PATH: process.env['PATH'], PORT: 'eighty' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe('Invalid PORT: expected a port number (0-65535) (got "eighty")');
+  });
+});
