@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -8,13 +9,24 @@ import type { FastifyInstance } from 'fastify';
  */
 const require = createRequire(import.meta.url);
 
-const ASSETS: Record<string, { file: string; type: string }> = {
-  'react.js': { file: 'react/umd/react.production.min.js', type: 'text/javascript' },
-  'react-dom.js': { file: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript' },
-  'graphiql.js': { file: 'graphiql/graphiql.min.js', type: 'text/javascript' },
-  'graphiql.css': { file: 'graphiql/graphiql.min.css', type: 'text/css' },
-  'graphql-ws.js': { file: 'graphql-ws/umd/graphql-ws.min.js', type: 'text/javascript' },
+const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
+  'react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
+  'react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
+  'graphiql.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
+  'graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
+  'graphql-ws.js': { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript' },
 };
+
+/** The package's folder: its exports map may hide the UMD files from require.resolve. */
+function packageDir(pkg: string): string {
+  let dir = dirname(require.resolve(pkg));
+  while (!existsSync(join(dir, 'package.json')) || !dir.endsWith(pkg)) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the folder of ${pkg}`);
+    dir = parent;
+  }
+  return dir;
+}
 
 export function renderGraphiqlPage(options: { defaultHeaders?: Record<string, string>; sandbox: boolean }): string {
   const headers = JSON.stringify(options.defaultHeaders ?? {}, null, 2);
@@ -47,7 +59,7 @@ ${banner}
     connectionParams: () => { try { return JSON.parse(localStorage.getItem('graphiql:headers') || ${safe(headers)}); } catch { return {}; } } }) });
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, { fetcher, defaultHeaders: ${safe(headers)}, shouldPersistHeaders: true,
-      defaultQuery: ${safe('# Welcome to commerce-graph.\n# Open the docs (top left) to explore the schema.\n\nquery Viewer {\n  viewer {\n    workspace { id name }\n    principal { kind roles }\n  }\n}\n')} }),
+      defaultQuery: ${safe('# Welcome to commerce-graph.\n# Open the docs (top left) to explore the schema.\n\nquery Viewer {\n  viewer {\n    workspace { id handle name }\n    principal { kind roles }\n  }\n}\n')} }),
   );
 </script>
 </body>
@@ -59,10 +71,10 @@ export function registerGraphiqlAssets(app: FastifyInstance): void {
   app.get<{ Params: { name: string } }>('/graphiql/assets/:name', async (request, reply) => {
     const asset = ASSETS[request.params.name];
     if (!asset) return reply.code(404).send({ error: 'not found' });
-    let body = cache.get(asset.file);
+    let body = cache.get(request.params.name);
     if (!body) {
-      body = readFileSync(require.resolve(asset.file));
-      cache.set(asset.file, body);
+      body = readFileSync(join(packageDir(asset.pkg), asset.file));
+      cache.set(request.params.name, body);
     }
     return reply
       .header('content-type', `${asset.type}; charset=utf-8`)

@@ -69,9 +69,12 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     }),
     sandbox,
   );
+  let graphiqlKey = '';
   const gateway = await startGateway(config, {
     logger: createLogger('debug', sink),
     inMemoryStore: true,
+    // As in sandbox mode: GraphiQL opens with workspace A's admin key in its headers.
+    graphiqlHeaders: () => ({ 'x-api-key': graphiqlKey }),
   });
   const { workspaces } = gateway.services;
   await workspaces.ensure('ws-a', 'Workspace A');
@@ -81,6 +84,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     aMember: (await workspaces.createApiKey('ws-a', { roles: ['member'] })).key,
     b: (await workspaces.createApiKey('ws-b', { roles: ['admin'] })).key,
   };
+  graphiqlKey = keys.a;
   const graphqlUrl = `${gateway.url}/graphql`;
 
   return {
