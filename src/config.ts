@@ -76,7 +76,10 @@ const envSchema = z.object({
     .optional(),
   APIPANDA_BASE_URL: httpUrl.optional(),
   APIPANDA_PUBLIC_TOKEN: z.string().min(1).optional(),
+  APIPANDA_POLL_INTERVAL_MS: positiveInt('a number of milliseconds').default('2000'),
+  APIPANDA_POLL_TIMEOUT_MS: positiveInt('a number of milliseconds').default('900000'),
   DISPATCH_BASE_URL: httpUrl.optional(),
+  DISPATCH_SERVICE_TOKEN: z.string().min(1).optional(),
   CODAT_BASE_URL: httpUrl.optional(),
   CODAT_API_KEY: z.string().min(1).optional(),
   QARD_BASE_URL: httpUrl.optional(),
@@ -84,6 +87,9 @@ const envSchema = z.object({
   SHOPLINE_API_BASE_URL: httpUrl.optional(),
   SHOPLINE_APP_SECRET: z.string().min(1).optional(),
   SHOPLINE_WEBHOOK_TOLERANCE_SECONDS: positiveInt('a number of seconds').default('300'),
+  SHOPLINE_CLIENT_ID: z.string().min(1).optional(),
+  SHOPLINE_CLIENT_SECRET: z.string().min(1).optional(),
+  SHOPLINE_OAUTH_BASE_URL: httpUrl.default('https://developers.shoplineapp.com'),
   CORS_ORIGINS: z
     .string()
     .transform((v) =>
@@ -130,9 +136,27 @@ export interface Config {
   corsOrigins: string[];
   upstreams: Record<UpstreamName, UpstreamConfig>;
   apipanda: { publicToken: string | undefined };
+  /**
+   * Deployment-wide Dispatch service token, used for callers without a bearer token of their own
+   * in workspaces that hold no service token (the sandbox sets its demo token here).
+   */
+  dispatch: { serviceToken: string | undefined };
+  /**
+   * How the gateway watches a new API Panda connection until the person finishes OAuth: the
+   * first delay between `established` checks (it doubles, up to 16 times this) and how long to
+   * keep checking before leaving the connection to `refreshConnection`.
+   */
+  connectionPolling: { intervalMs: number; timeoutMs: number };
   codat: { apiKey: string | undefined };
   qard: { apiKey: string | undefined };
-  shopline: { appSecret: string | undefined; webhookToleranceSeconds: number };
+  shopline: {
+    appSecret: string | undefined;
+    webhookToleranceSeconds: number;
+    /** OAuth client of the app, for the landing route's "link account" round trip. */
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    oauthBaseUrl: string;
+  };
   jwt: {
     secret: string | undefined;
     jwksUrl: string | undefined;
@@ -205,11 +229,16 @@ export function loadConfig(env: Env = process.env): Config {
       shopline: { baseUrl: e.SHOPLINE_API_BASE_URL, timeoutMs },
     },
     apipanda: { publicToken: e.APIPANDA_PUBLIC_TOKEN },
+    dispatch: { serviceToken: e.DISPATCH_SERVICE_TOKEN },
+    connectionPolling: { intervalMs: e.APIPANDA_POLL_INTERVAL_MS, timeoutMs: e.APIPANDA_POLL_TIMEOUT_MS },
     codat: { apiKey: e.CODAT_API_KEY },
     qard: { apiKey: e.QARD_API_KEY },
     shopline: {
       appSecret: e.SHOPLINE_APP_SECRET,
       webhookToleranceSeconds: e.SHOPLINE_WEBHOOK_TOLERANCE_SECONDS,
+      clientId: e.SHOPLINE_CLIENT_ID,
+      clientSecret: e.SHOPLINE_CLIENT_SECRET,
+      oauthBaseUrl: e.SHOPLINE_OAUTH_BASE_URL,
     },
     jwt: {
       secret: e.JWT_SECRET,

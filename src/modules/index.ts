@@ -1,4 +1,6 @@
 import { createBaseModule } from './base/resolvers.js';
+import { createConnectionsModule } from './connections/index.js';
+import { createIntegrationsModule } from './integrations/index.js';
 import type { GatewayModule } from './module.js';
 
 /**
@@ -6,7 +8,7 @@ import type { GatewayModule } from './module.js';
  * module here.
  */
 export function createModules(): GatewayModule[] {
-  const domainModules: GatewayModule[] = [];
+  const domainModules: GatewayModule[] = [createConnectionsModule(), createIntegrationsModule()];
   const nodeFetchers = Object.assign({}, ...domainModules.map((m) => m.nodes ?? {}));
   return [createBaseModule(() => nodeFetchers), ...domainModules];
 }

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config, UpstreamName } from '../config.js';
 import { CursorCodec } from '../modules/base/cursor-codec.js';
+import { createDispatchServices, type DispatchServices } from '../modules/integrations/dispatch-services.js';
+import { ConnectionRepository } from '../modules/connections/connection-repository.js';
+import { ConnectionService } from '../modules/connections/connection-service.js';
 import { MemoryCache, RedisCache, type Cache } from '../store/cache.js';
 import { openStore, type Store } from '../store/database.js';
 import { MemoryEventBus, RedisEventBus, type EventBus } from '../store/event-bus.js';
@@ -8,6 +11,7 @@ import { migrate } from '../store/migrator.js';
 import { IdempotencyStore } from '../store/repositories/idempotency.js';
 import { WorkspaceRepository } from '../store/repositories/workspaces.js';
 import { SecretBox } from '../store/secret-box.js';
+import { ApiPandaClient } from '../upstreams/apipanda/apipanda-client.js';
 import { UpstreamHttpClient } from '../upstreams/http-client.js';
 import { UpstreamMetrics } from '../upstreams/upstream-metrics.js';
 import { Authenticator } from './authentication.js';
@@ -29,6 +33,10 @@ export interface AppServices {
   authenticator: Authenticator;
   /** Signs and checks pagination cursors (see modules/base/cursor-codec.ts). */
   cursors: CursorCodec;
+  /** Dispatch client, bearer-token choice and integration records (modules/integrations). */
+  dispatch: DispatchServices;
+  /** API Panda connections (modules/connections). */
+  connections: ConnectionService;
   /** Registers work to do at shutdown (closing pools, stopping pollers), run in reverse order. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -65,6 +73,19 @@ export async function createServices(
 
   const workspaces = new WorkspaceRepository(store.db);
   const metrics = new UpstreamMetrics();
+  const connections = new ConnectionService({
+    repository: new ConnectionRepository(store.db),
+    client: config.upstreams.apipanda.baseUrl
+      ? new ApiPandaClient(createUpstreamHttp({ config, logger, metrics, onClose }, 'apipanda'))
+      : undefined,
+    secretBox,
+    eventBus,
+    logger,
+    publicToken: config.apipanda.publicToken,
+    polling: config.connectionPolling,
+  });
+  // Registered after the store and event bus, so watchers stop before those close.
+  onClose(() => connections.stop());
 
   const services: AppServices = {
     config,
@@ -78,6 +99,8 @@ export async function createServices(
     idempotency: new IdempotencyStore(store.db),
     authenticator: new Authenticator(workspaces, config.jwt),
     cursors: new CursorCodec(config.secretsKey),
+    dispatch: createDispatchServices({ config, logger, metrics, onClose, store, secretBox }),
+    connections,
     onClose,
     async close() {
       for (const fn of closers.reverse()) {

@@ -1,4 +1,10 @@
-import { mulberry32, route, type SandboxReply, type SandboxRequest, type Simulator } from '../framework.js';
+import {
+  mulberry32,
+  route,
+  type SandboxReply,
+  type SandboxRequest,
+  type Simulator,
+} from '../framework.js';
 
 /**
  * API Panda's connection onboarding (seed: apipanda-connection-setup.txt):
@@ -8,7 +14,8 @@ import { mulberry32, route, type SandboxReply, type SandboxRequest, type Simulat
  *
  * Sandbox assumptions (the public docs are silent): public tokens of the form `pk_sandbox_*` are
  * valid and `pk_sandbox_revoked*` are revoked (code 4101); a denied authorisation answers
- * `established` with error 4103; unknown tokens are error 4001.
+ * `established` with error 4103; unknown tokens are error 4001; a slug, when given, must be a
+ * store handle (lower-case letters, digits and hyphens) or the answer is error 4012 on `slug`.
  */
 
 export const SANDBOX_PUBLIC_TOKEN = 'pk_sandbox_demo';
@@ -38,7 +45,11 @@ export interface ApiPandaSimulator extends Simulator {
   sessions(): ReadonlyArray<Readonly<Session>>;
 }
 
-const apiError = (code: number, message: string, propertyName: string | null = null): SandboxReply => ({
+const apiError = (
+  code: number,
+  message: string,
+  propertyName: string | null = null,
+): SandboxReply => ({
   status: 400,
   body: { errors: [{ code, message, property_name: propertyName, context: {} }] },
 });
@@ -65,7 +76,8 @@ export function createApiPandaSimulator(seed = 1): ApiPandaSimulator {
     if (publicToken.startsWith('pk_sandbox_revoked')) {
       return apiError(4101, 'Unable to refresh token, it was revoked', 'publicToken');
     }
-    if (!publicToken.startsWith('pk_sandbox_')) return apiError(4001, 'Public token is invalid', 'publicToken');
+    if (!publicToken.startsWith('pk_sandbox_'))
+      return apiError(4001, 'Public token is invalid', 'publicToken');
     const linkToken = token('lt');
     linkTokens.set(linkToken, undefined);
     return { status: 200, body: { linkToken } };
@@ -76,18 +88,28 @@ export function createApiPandaSimulator(seed = 1): ApiPandaSimulator {
     if (!linkToken || !linkTokens.has(linkToken)) {
       return apiError(4002, 'X-LINK-TOKEN header is missing or invalid', 'X-LINK-TOKEN');
     }
-    if (linkTokens.get(linkToken)) return apiError(4003, 'Link token was already used', 'X-LINK-TOKEN');
+    if (linkTokens.get(linkToken))
+      return apiError(4003, 'Link token was already used', 'X-LINK-TOKEN');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const name = typeof body['name'] === 'string' ? body['name'].trim() : '';
     if (!name) return apiError(4010, 'Name is required', 'name');
+    const slug = typeof body['slug'] === 'string' ? body['slug'] : undefined;
+    if (slug !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(slug)) {
+      return apiError(
+        4012,
+        'Slug must contain only lower-case letters, digits and hyphens',
+        'slug',
+      );
+    }
     const integrationType = String(body['integrationType'] ?? '');
     const category = categoryOf(integrationType);
-    if (!category) return apiError(4011, `Unknown integration type "${integrationType}"`, 'integrationType');
+    if (!category)
+      return apiError(4011, `Unknown integration type "${integrationType}"`, 'integrationType');
     const session: Session = {
       id: token('sess'),
       linkToken,
       name,
-      slug: typeof body['slug'] === 'string' ? body['slug'] : undefined,
+      slug,
       integrationType,
       category,
       decision: 'pending',
@@ -114,7 +136,8 @@ export function createApiPandaSimulator(seed = 1): ApiPandaSimulator {
   const established = (req: SandboxRequest): SandboxReply => {
     const session = linkTokens.get(req.params['linkToken'] ?? '');
     if (!session) return apiError(4002, 'Link token is invalid', 'linkToken');
-    if (session.decision === 'denied') return apiError(4103, 'The account owner denied the authorisation', null);
+    if (session.decision === 'denied')
+      return apiError(4103, 'The account owner denied the authorisation', null);
     if (session.decision === 'pending') return { status: 200, body: { established: false } };
     return { status: 200, body: { established: true, publicToken: session.connectionPublicToken } };
   };
@@ -122,15 +145,23 @@ export function createApiPandaSimulator(seed = 1): ApiPandaSimulator {
   const accessToken = (req: SandboxRequest): SandboxReply => {
     const session = sessionsByPublicToken.get(req.params['publicToken'] ?? '');
     if (!session) return apiError(4001, 'Public token is invalid', 'publicToken');
-    if (session.decision !== 'approved') return apiError(4102, 'Connection is not established yet', 'publicToken');
+    if (session.decision !== 'approved')
+      return apiError(4102, 'Connection is not established yet', 'publicToken');
     return { status: 200, body: { accessToken: session.accessToken } };
   };
 
   const authorizePage = (req: SandboxRequest): SandboxReply => {
     const session = sessionsById.get(req.params['sessionId'] ?? '');
-    if (!session) return { status: 404, html: page('Unknown authorisation', '<p>This link is not valid.</p>') };
+    if (!session)
+      return { status: 404, html: page('Unknown authorisation', '<p>This link is not valid.</p>') };
     if (session.decision !== 'pending') {
-      return { status: 200, html: page('Already answered', `<p id="result">This authorisation was ${session.decision}.</p>`) };
+      return {
+        status: 200,
+        html: page(
+          'Already answered',
+          `<p id="result">This authorisation was ${session.decision}.</p>`,
+        ),
+      };
     }
     const action = `${req.baseUrl}/oauth/authorize/${session.id}`;
     return {
@@ -149,12 +180,17 @@ export function createApiPandaSimulator(seed = 1): ApiPandaSimulator {
 
   const decidePage = (req: SandboxRequest): SandboxReply => {
     const session = sessionsById.get(req.params['sessionId'] ?? '');
-    if (!session) return { status: 404, html: page('Unknown authorisation', '<p>This link is not valid.</p>') };
+    if (!session)
+      return { status: 404, html: page('Unknown authorisation', '<p>This link is not valid.</p>') };
     const decision = new URLSearchParams(req.rawBody).get('decision');
-    if (session.decision === 'pending') session.decision = decision === 'approve' ? 'approved' : 'denied';
+    if (session.decision === 'pending')
+      session.decision = decision === 'approve' ? 'approved' : 'denied';
     return {
       status: 200,
-      html: page('Done', `<p id="result">Authorisation ${session.decision}. You can close this window.</p>`),
+      html: page(
+        'Done',
+        `<p id="result">Authorisation ${session.decision}. You can close this window.</p>`,
+      ),
     };
   };
 

@@ -1,0 +1,23 @@
+import type { ConnectionCategory, ConnectionIntegrationType } from '../../generated/graphql.js';
+import type { connections } from '../../store/tables/index.js';
+
+export type ConnectionStatusValue = (typeof connections.$inferSelect)['status'];
+
+/**
+ * A connection as resolvers and subscription events carry it: everything but the sealed tokens,
+ * so no code path that reaches a client can hold one. Dates are strings after a JSON round trip
+ * (idempotent replays, Redis events).
+ */
+export interface ConnectionModel {
+  id: string;
+  workspaceId: string;
+  name: string;
+  slug: string | null;
+  category: ConnectionCategory;
+  integrationType: ConnectionIntegrationType;
+  status: ConnectionStatusValue;
+  authenticationUrl: string | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+  establishedAt: Date | string | null;
+}
