@@ -1,5 +1,6 @@
 import type { UpstreamName } from '../config.js';
 import { createApiPandaSimulator, type ApiPandaSimulator } from './apipanda/simulator.js';
+import { createCodatSimulator, type CodatSimulator } from './codat/simulator.js';
 import { SandboxServer, type FaultKnobs } from './framework.js';
 
 export interface SandboxOptions {
@@ -15,6 +16,7 @@ export interface SandboxOptions {
 export interface Sandbox {
   server: SandboxServer;
   apipanda: ApiPandaSimulator;
+  codat: CodatSimulator;
   /** Base URL per upstream, ready to be used as `<NAME>_BASE_URL`. */
   urls: Partial<Record<UpstreamName, string>>;
   close(): Promise<void>;
@@ -23,12 +25,17 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 1;
   const apipanda = createApiPandaSimulator(seed);
-  const server = new SandboxServer([apipanda], { seed, knobs: options.knobs ?? {} });
+  const codat = createCodatSimulator(seed);
+  const server = new SandboxServer([apipanda, codat], { seed, knobs: options.knobs ?? {} });
   await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     server,
     apipanda,
-    urls: { apipanda: server.urlFor('apipanda') },
+    codat,
+    urls: {
+      apipanda: server.urlFor('apipanda'),
+      codat: server.urlFor('codat'),
+    },
     close: () => server.close(),
   };
 }
