@@ -48,6 +48,13 @@ export interface CommerceSource {
 
   /** Asks the upstream to refresh these datasets now; absent when the source cannot be asked. */
   requestSync?(link: CommerceLink, datasets: readonly CommerceDataset[]): Promise<DatasetSyncStatus[]>;
+
+  /**
+   * The workspace's links of this source, for sources whose links are not made through
+   * `linkCommerceSource` (e.g. SHOPLINE stores installed by webhook). Absent: the links recorded
+   * by the commerce module (table `commerce_links`) are used.
+   */
+  listLinks?(workspaceId: string): Promise<CommerceLink[]>;
 }
 
 /** Adapter-defined paging state (JSON); null means "from the newest record". */
