@@ -1,6 +1,7 @@
 import type { UpstreamName } from '../config.js';
 import { createApiPandaSimulator, type ApiPandaSimulator } from './apipanda/simulator.js';
 import { createCodatSimulator, type CodatSimulator } from './codat/simulator.js';
+import { createDispatchSimulator, type DispatchSimulator } from './dispatch/simulator.js';
 import { SandboxServer, type FaultKnobs } from './framework.js';
 
 export interface SandboxOptions {
@@ -17,6 +18,7 @@ export interface Sandbox {
   server: SandboxServer;
   apipanda: ApiPandaSimulator;
   codat: CodatSimulator;
+  dispatch: DispatchSimulator;
   /** Base URL per upstream, ready to be used as `<NAME>_BASE_URL`. */
   urls: Partial<Record<UpstreamName, string>>;
   close(): Promise<void>;
@@ -26,15 +28,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const seed = options.seed ?? 1;
   const apipanda = createApiPandaSimulator(seed);
   const codat = createCodatSimulator(seed);
-  const server = new SandboxServer([apipanda, codat], { seed, knobs: options.knobs ?? {} });
+  const dispatch = createDispatchSimulator(seed);
+  const server = new SandboxServer([apipanda, codat, dispatch], { seed, knobs: options.knobs ?? {} });
   await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     server,
     apipanda,
     codat,
+    dispatch,
     urls: {
       apipanda: server.urlFor('apipanda'),
       codat: server.urlFor('codat'),
+      dispatch: server.urlFor('dispatch'),
     },
     close: () => server.close(),
   };

@@ -1,5 +1,6 @@
 import type { Config, UpstreamName } from '../config.js';
 import { SANDBOX_PUBLIC_TOKEN } from './apipanda/simulator.js';
+import { SANDBOX_DISPATCH_TOKEN } from './dispatch/simulator.js';
 import { SANDBOX_CODAT_API_KEY } from './codat/simulator.js';
 import type { Sandbox } from './index.js';
 
@@ -16,6 +17,11 @@ export function withSandboxUpstreams(config: Config, sandbox: Sandbox): Config {
     ...config,
     upstreams,
     apipanda: { publicToken: config.apipanda.publicToken ?? SANDBOX_PUBLIC_TOKEN },
+    // Only when Dispatch itself is the sandbox: a real Dispatch never gets the demo token.
+    dispatch: {
+      serviceToken:
+        config.dispatch.serviceToken ?? (config.upstreams.dispatch.baseUrl ? undefined : SANDBOX_DISPATCH_TOKEN),
+    },
     // Only when Codat itself is the sandbox: a real Codat never gets the sandbox key.
     codat: {
       ...config.codat,

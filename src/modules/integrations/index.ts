@@ -1,0 +1,39 @@
+import type { GatewayModule } from '../module.js';
+import { parseScopedLocalId } from './ids.js';
+import { integrationFields, integrationMutations, integrationQueries } from './integration-resolvers.js';
+import { allWorkflowsLoader, triggersLoader } from './loaders.js';
+import { serviceTokenMutations } from './service-token-resolvers.js';
+import { workflowFields, workflowMutations, workflowQueries, workflowTriggerFields } from './workflow-resolvers.js';
+
+/**
+ * Integrations and workflows of the Dispatch platform (schema/integrations.graphql): integrations
+ * configured per workspace, push subscriptions, workflow triggers and workflows.
+ */
+export function createIntegrationsModule(): GatewayModule {
+  return {
+    name: 'integrations',
+    resolvers: {
+      Query: { ...integrationQueries, ...workflowQueries },
+      Mutation: { ...integrationMutations, ...workflowMutations, ...serviceTokenMutations },
+      Integration: integrationFields,
+      Workflow: workflowFields,
+      WorkflowTrigger: workflowTriggerFields,
+    },
+    nodes: {
+      Integration: (ctx, guid) => ctx.services.dispatch.records.find(ctx.workspace.id, guid),
+      // Looked up with the workspace's own Dispatch credentials, so other accounts' ids are null.
+      Workflow: async (ctx, localId) => {
+        const scoped = parseScopedLocalId(localId);
+        if (!scoped) return null;
+        const workflows = await allWorkflowsLoader(ctx).load(scoped.entityType);
+        return workflows.find((w) => w.guid === scoped.guid) ?? null;
+      },
+      WorkflowTrigger: async (ctx, localId) => {
+        const scoped = parseScopedLocalId(localId);
+        if (!scoped) return null;
+        const triggers = await triggersLoader(ctx).load(scoped.entityType);
+        return triggers.find((t) => t.guid === scoped.guid) ?? null;
+      },
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { MutationResolvers } from '../../generated/graphql.js';
+import { hasRole } from '../../server/context.js';
+import { idempotentMutation, userError } from '../base/mutations.js';
+
+const MAX_TOKEN = 8192;
+
+/** Write-only: the token is sealed and stored; no field ever returns it. */
+export const serviceTokenMutations: Pick<MutationResolvers, 'setDispatchServiceToken'> = {
+  setDispatchServiceToken: async (_root, { input }, ctx) => {
+    const { auth } = ctx.services.dispatch;
+    const failed = async (userErrors: ReturnType<typeof userError>[]) => ({
+      serviceTokenConfigured: await auth.hasWorkspaceToken(ctx.workspace.id),
+      userErrors,
+    });
+    if (!hasRole(ctx, 'admin')) return failed([userError(null, 'This change needs the ADMIN role', 'FORBIDDEN')]);
+    const token = input.token ?? null;
+    if (token !== null && (token.trim() === '' || token.length > MAX_TOKEN || /\s/.test(token))) {
+      return failed([userError(['input', 'token'], 'token must be a non-empty bearer token without spaces')]);
+    }
+    return idempotentMutation({
+      ctx,
+      operation: 'setDispatchServiceToken',
+      idempotencyKey: input.idempotencyKey,
+      input,
+      failed: (userErrors) => ({ serviceTokenConfigured: false, userErrors }),
+      run: async () => {
+        await auth.setWorkspaceToken(ctx.workspace.id, token);
+        return { serviceTokenConfigured: token !== null, userErrors: [] };
+      },
+    });
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * Reference data of the Dispatch sandbox: the e-commerce providers an integration can be
+ * configured for and the workflow triggers per entity type. Ids are fixed so docs and tests can
+ * name them.
+ */
+
+export const DISPATCH_ENTITY_TYPES = ['Order', 'Shipment', 'Customer', 'Product'] as const;
+export type DispatchEntityType = (typeof DISPATCH_ENTITY_TYPES)[number];
+
+export const DISPATCH_ACTION_TYPES = ['send_email', 'send_push', 'webhook', 'update_status'] as const;
+
+export interface SandboxProvider {
+  id: string;
+  name: string;
+}
+
+export const SANDBOX_PROVIDERS: readonly SandboxProvider[] = [
+  { id: '6f1c2a4e-0b5d-4c1e-9a31-5e0f7d2b8a01', name: 'Shopify' },
+  { id: '6f1c2a4e-0b5d-4c1e-9a31-5e0f7d2b8a02', name: 'WooCommerce' },
+  { id: '6f1c2a4e-0b5d-4c1e-9a31-5e0f7d2b8a03', name: 'Magento' },
+  { id: '6f1c2a4e-0b5d-4c1e-9a31-5e0f7d2b8a04', name: 'BigCommerce' },
+];
+
+export interface SandboxTrigger {
+  guid: string;
+  name: string;
+  code: string;
+  description: string;
+}
+
+const trigger = (entity: DispatchEntityType, index: number, event: string, description: string): SandboxTrigger => ({
+  guid: `7a0e0000-4d2f-4b6a-9c1e-${index.toString().padStart(12, '0')}`,
+  name: `${entity} ${event.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase())}`,
+  code: `${entity.toLowerCase()}_${event}`,
+  description,
+});
+
+export const SANDBOX_TRIGGERS: Record<DispatchEntityType, readonly SandboxTrigger[]> = {
+  Order: [
+    trigger('Order', 1, 'created', 'Fires when a new order is created'),
+    trigger('Order', 2, 'status_changed', 'Fires when order status changes'),
+    trigger('Order', 3, 'cancelled', 'Fires when an order is cancelled'),
+  ],
+  Shipment: [
+    trigger('Shipment', 4, 'created', 'Fires when a shipment is created'),
+    trigger('Shipment', 5, 'dispatched', 'Fires when a shipment leaves the warehouse'),
+    trigger('Shipment', 6, 'delivered', 'Fires when a shipment is delivered'),
+    trigger('Shipment', 7, 'failed_delivery', 'Fires when a delivery attempt fails'),
+  ],
+  Customer: [
+    trigger('Customer', 8, 'created', 'Fires when a new customer signs up'),
+    trigger('Customer', 9, 'updated', 'Fires when customer details change'),
+  ],
+  Product: [
+    trigger('Product', 10, 'created', 'Fires when a product is added to the catalogue'),
+    trigger('Product', 11, 'low_stock', 'Fires when stock falls below the reorder level'),
+  ],
+};
+
+export function parseEntityType(value: string | undefined): DispatchEntityType | undefined {
+  return DISPATCH_ENTITY_TYPES.find((t) => t.toLowerCase() === value?.toLowerCase());
+}
