@@ -153,6 +153,11 @@ export class ConnectionService {
     return pending.length;
   }
 
+  /** How many connections the gateway is watching right now. */
+  get watching(): number {
+    return this.poller.watching;
+  }
+
   /** Stops every watcher and waits for a running check; called at shutdown. */
   stop(): Promise<void> {
     return this.poller.stop();
