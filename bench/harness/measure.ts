@@ -1,0 +1,108 @@
+import { runLoad, type LoadRequest, type LoadResult } from './load.js';
+import { readProcTreeSample, resetPeakRss } from './proc-stats.js';
+import type { SandboxControl } from './sandbox-control.js';
+
+/** One measured run: the load figures plus what the server and the upstreams spent on it. */
+export interface RunFigures extends LoadResult {
+  upstreamRequests: number;
+  upstreamPerQuery: number;
+  cpuMsPerQuery: number;
+}
+
+export interface CellFigures {
+  runs: RunFigures[];
+  /** Median of each figure over the runs, taken figure by figure. */
+  median: RunFigures;
+  /** Peak RSS of the server process over warm-up and runs (MiB). */
+  peakRssMb: number;
+}
+
+export interface CellPlan {
+  request: LoadRequest;
+  connections: number;
+  warmupSeconds: number;
+  runSeconds: number;
+  runs: number;
+  /** The measured server's pid (for the upstream variant, the sandbox's). */
+  pid: number;
+  sandbox: SandboxControl;
+}
+
+export async function measureCell(plan: CellPlan): Promise<CellFigures> {
+  resetPeakRss(plan.pid);
+  if (plan.warmupSeconds > 0) await runLoad(plan.request, plan.connections, plan.warmupSeconds);
+  const runs: RunFigures[] = [];
+  for (let i = 0; i < plan.runs; i++) {
+    const upstreamBefore = await plan.sandbox.totalRequests();
+    const cpuBefore = readProcTreeSample(plan.pid).cpuMs;
+    const load = await runLoad(plan.request, plan.connections, plan.runSeconds);
+    const cpuAfter = readProcTreeSample(plan.pid).cpuMs;
+    // Requests still in flight when the run stops reach the upstream after it: let them land.
+    await new Promise((r) => setTimeout(r, 200));
+    const upstreamRequests = (await plan.sandbox.totalRequests()) - upstreamBefore;
+    const completed = Math.max(load.requests, 1);
+    runs.push({
+      ...load,
+      upstreamRequests,
+      upstreamPerQuery: upstreamRequests / completed,
+      cpuMsPerQuery: (cpuAfter - cpuBefore) / completed,
+    });
+  }
+  return { runs, median: medianOf(runs), peakRssMb: readProcTreeSample(plan.pid).peakRssMb };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? 0)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function medianOf(runs: RunFigures[]): RunFigures {
+  const keys = Object.keys(runs[0] ?? {}) as Array<keyof RunFigures>;
+  return Object.fromEntries(
+    keys.map((k) => [k, median(runs.map((r) => r[k]))]),
+  ) as unknown as RunFigures;
+}
+
+export interface SoakFigures {
+  seconds: number;
+  connections: number;
+  requests: number;
+  /** RSS after warm-up, when the soak starts (MiB). */
+  startRssMb: number;
+  endRssMb: number;
+  peakRssMb: number;
+  growthPercent: number;
+  samples: Array<{ atSeconds: number; rssMb: number }>;
+}
+
+/** A long run at constant load, sampling RSS every 10 s, to see whether memory keeps growing. */
+export async function soak(plan: CellPlan & { seconds: number }): Promise<SoakFigures> {
+  await runLoad(plan.request, plan.connections, Math.max(plan.warmupSeconds, 5));
+  resetPeakRss(plan.pid);
+  const startRssMb = readProcTreeSample(plan.pid).rssMb;
+  const samples: SoakFigures['samples'] = [{ atSeconds: 0, rssMb: startRssMb }];
+  const started = Date.now();
+  const timer = setInterval(() => {
+    samples.push({
+      atSeconds: Math.round((Date.now() - started) / 1000),
+      rssMb: readProcTreeSample(plan.pid).rssMb,
+    });
+  }, 10_000);
+  const load = await runLoad(plan.request, plan.connections, plan.seconds);
+  clearInterval(timer);
+  const end = readProcTreeSample(plan.pid);
+  samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), rssMb: end.rssMb });
+  return {
+    seconds: plan.seconds,
+    connections: plan.connections,
+    requests: load.requests,
+    startRssMb,
+    endRssMb: end.rssMb,
+    peakRssMb: end.peakRssMb,
+    growthPercent: ((end.rssMb - startRssMb) / startRssMb) * 100,
+    samples,
+  };
+}

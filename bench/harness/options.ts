@@ -1,0 +1,64 @@
+/**
+ * Parameters of a benchmark run. The defaults are the full run the figures in RESULTS.md are
+ * meant to come from (10 s warm-up, 3 measured runs of 20 s, median); `BENCH_QUICK=1` is a smoke
+ * run of a few seconds per cell that checks the harness end to end and gives rough figures.
+ */
+export interface BenchOptions {
+  quick: boolean;
+  warmupSeconds: number;
+  runSeconds: number;
+  runs: number;
+  connections: number[];
+  latenciesMs: number[];
+  /** Scenario ids to run (all when unset). */
+  scenarios: string[] | undefined;
+  /** Variant ids to run (all when unset). */
+  variants: string[] | undefined;
+  /** Length of the RSS soak of scenario 2 at the highest connection count; 0 skips it. */
+  soakSeconds: number;
+  /** Writes a V8 CPU profile of the gateway (`--cpu-prof`) into the run's folder. */
+  cpuProfile: boolean;
+  /**
+   * PostgreSQL server URL (an admin database on it) for the gateway's store; each run creates its
+   * own database there. Unset: the embedded PGlite store `npm start` uses out of the box.
+   */
+  databaseUrl: string | undefined;
+  /** Core of the gateway (and every other measured server). */
+  serverCpu: string;
+  /** Core of the load generator and the upstream sandbox. */
+  loadCpu: string;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  const items = value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items && items.length > 0 ? items : undefined;
+}
+
+function number(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a non-negative number, got ${value}`);
+  return n;
+}
+
+export function loadOptions(env: Record<string, string | undefined> = process.env): BenchOptions {
+  const quick = env['BENCH_QUICK'] === '1' || env['BENCH_QUICK'] === 'true';
+  return {
+    quick,
+    warmupSeconds: number(env['BENCH_WARMUP_SECONDS'], quick ? 2 : 10),
+    runSeconds: number(env['BENCH_RUN_SECONDS'], quick ? 3 : 20),
+    runs: number(env['BENCH_RUNS'], 3),
+    connections: (list(env['BENCH_CONNECTIONS']) ?? ['10', '50']).map(Number),
+    latenciesMs: (list(env['BENCH_LATENCIES']) ?? ['0', '20']).map(Number),
+    scenarios: list(env['BENCH_SCENARIOS']),
+    variants: list(env['BENCH_VARIANTS']),
+    soakSeconds: number(env['BENCH_SOAK_SECONDS'], quick ? 0 : 300),
+    cpuProfile: env['BENCH_CPU_PROFILE'] === '1',
+    databaseUrl: env['BENCH_DATABASE_URL'] || undefined,
+    serverCpu: env['BENCH_SERVER_CPU'] ?? '1',
+    loadCpu: env['BENCH_LOAD_CPU'] ?? '0',
+  };
+}

@@ -1,0 +1,280 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { CellFigures, SoakFigures } from './measure.js';
+import type { BenchOptions } from './options.js';
+import { ROOT } from './servers.js';
+
+/** Results of a run: the JSON record, the generated part of RESULTS.md, and the chart. */
+
+export interface CellResult {
+  scenario: string;
+  variant: string;
+  latencyMs: number;
+  connections: number;
+  figures?: CellFigures;
+  notApplicable?: string;
+  error?: string;
+  /** For the limit: whether its JSON equals the gateway's answer to the same scenario. */
+  sameJsonAsGateway?: boolean | undefined;
+}
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  commit: string;
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+export interface RunRecord {
+  startedAt: string;
+  machine: Machine;
+  options: BenchOptions;
+  cells: CellResult[];
+  soak: SoakFigures | undefined;
+  targets: TargetCheck[];
+}
+
+const START = '<!-- generated:start -->';
+const END = '<!-- generated:end -->';
+
+export async function writeResults(args: {
+  startedAt: Date;
+  options: BenchOptions;
+  cells: CellResult[];
+  soak: SoakFigures | undefined;
+  chart: (record: RunRecord, pngPath: string) => Promise<void>;
+}): Promise<{ json: string; markdown: string }> {
+  const record: RunRecord = {
+    startedAt: args.startedAt.toISOString(),
+    machine: machine(),
+    // The URL may carry a password: the record only says which kind of store the gateway used.
+    options: { ...args.options, databaseUrl: args.options.databaseUrl ? 'PostgreSQL' : undefined },
+    cells: args.cells,
+    soak: args.soak,
+    targets: [],
+  };
+  record.targets = checkTargets(record);
+  const name = args.startedAt.toISOString().slice(0, 10) + (args.options.quick ? '-quick' : '');
+  const json = join(ROOT, 'bench/results', `${name}.json`);
+  writeFileSync(json, JSON.stringify(record, null, 2) + '\n');
+  const png = join(ROOT, 'bench/results', `${name}.png`);
+  let chartNote = `![requests/s and CPU per query by variant](results/${name}.png)`;
+  try {
+    await args.chart(record, png);
+  } catch (error) {
+    chartNote = `(chart not rendered: ${(error as Error).message})`;
+  }
+  const markdown = join(ROOT, 'bench/RESULTS.md');
+  const generated = renderMarkdown(record, `results/${name}.json`, chartNote);
+  const current = existsSync(markdown)
+    ? readFileSync(markdown, 'utf8')
+    : `# Benchmark results\n\n${START}\n${END}\n`;
+  const start = current.indexOf(START);
+  const end = current.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? current.slice(0, start + START.length) + '\n' + generated + '\n' + current.slice(end)
+      : current + `\n${START}\n${generated}\n${END}\n`;
+  writeFileSync(markdown, next);
+  return { json, markdown };
+}
+
+function machine(): Machine {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'schema'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    if (dirty) commit += ' (with uncommitted changes in src/ or schema/)';
+  } catch {
+    // Not a git checkout: the commit stays unknown.
+  }
+  return {
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    commit,
+  };
+}
+
+const find = (
+  r: RunRecord,
+  scenario: string,
+  variant: string,
+  latencyMs: number,
+  connections: number,
+) =>
+  r.cells.find(
+    (c) =>
+      c.scenario === scenario &&
+      c.variant === variant &&
+      c.latencyMs === latencyMs &&
+      c.connections === connections,
+  )?.figures;
+
+function checkTargets(r: RunRecord): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const fmt = (n: number, digits = 2) => n.toFixed(digits);
+  for (const c of r.options.connections) {
+    if (!r.options.latenciesMs.includes(0)) break;
+    const s2 = find(r, 's2', 'gateway', 0, c);
+    const s2peer = find(r, 's2', 'peer', 0, c);
+    const s2limit = find(r, 's2', 'limit', 0, c);
+    const s1 = find(r, 's1', 'gateway', 0, c);
+    const s1peer = find(r, 's1', 'peer', 0, c);
+    if (s2) {
+      checks.push({
+        target: `s2 c${c}: ≤ 3 upstream requests per query`,
+        measured: fmt(s2.median.upstreamPerQuery),
+        met: s2.median.upstreamPerQuery <= 3,
+      });
+      checks.push({
+        target: `s2 c${c}: gateway CPU ≤ 3 ms per query`,
+        measured: `${fmt(s2.median.cpuMsPerQuery, 3)} ms`,
+        met: s2.median.cpuMsPerQuery <= 3,
+      });
+    }
+    if (s2 && s2peer) {
+      const ratio = s2.median.requestsPerSecond / Math.max(s2peer.median.requestsPerSecond, 1e-9);
+      checks.push({
+        target: `s2 c${c}: ≥ 20× the peer's requests/s`,
+        measured: `${fmt(ratio, 1)}×`,
+        met: ratio >= 20,
+      });
+    }
+    if (s2 && s2limit) {
+      const share = s2.median.requestsPerSecond / Math.max(s2limit.median.requestsPerSecond, 1e-9);
+      checks.push({
+        target: `s2 c${c}: ≥ 50% of the limit's requests/s`,
+        measured: `${fmt(share * 100, 0)}%`,
+        met: share >= 0.5,
+      });
+    }
+    if (s1) {
+      checks.push({
+        target: `s1 c${c}: gateway CPU ≤ 0.6 ms per query`,
+        measured: `${fmt(s1.median.cpuMsPerQuery, 3)} ms`,
+        met: s1.median.cpuMsPerQuery <= 0.6,
+      });
+    }
+    if (s1 && s1peer) {
+      const ratio = s1.median.requestsPerSecond / Math.max(s1peer.median.requestsPerSecond, 1e-9);
+      checks.push({
+        target: `s1 c${c}: ≥ 2× the peer's requests/s`,
+        measured: `${fmt(ratio, 1)}×`,
+        met: ratio >= 2,
+      });
+    }
+  }
+  for (const c of r.options.connections) {
+    const s2slow = find(r, 's2', 'gateway', 20, c);
+    if (s2slow) {
+      checks.push({
+        target: `s2 c${c} at 20 ms upstream latency: p50 ≤ 45 ms`,
+        measured: `${s2slow.median.p50Ms} ms`,
+        met: s2slow.median.p50Ms <= 45,
+      });
+    }
+  }
+  const c50 = r.cells.filter((c) => c.variant === 'gateway' && c.connections === 50 && c.figures);
+  if (c50.length > 0) {
+    const peak = Math.max(...c50.map((c) => c.figures?.peakRssMb ?? 0));
+    checks.push({
+      target: 'peak RSS ≤ 200 MB at 50 connections',
+      measured: `${fmt(peak, 0)} MiB`,
+      met: peak <= 200,
+    });
+  }
+  if (r.soak) {
+    checks.push({
+      target: `soak (${r.soak.seconds} s, c${r.soak.connections}): RSS grows < 10%`,
+      measured: `${fmt(r.soak.growthPercent, 1)}% (${fmt(r.soak.startRssMb, 0)} → ${fmt(r.soak.endRssMb, 0)} MiB)`,
+      met: r.soak.growthPercent < 10,
+    });
+  } else {
+    checks.push({
+      target: '5-minute soak at 50 connections: RSS grows < 10%',
+      measured: 'not run (BENCH_SOAK_SECONDS=0)',
+      met: undefined,
+    });
+  }
+  return checks;
+}
+
+function renderMarkdown(r: RunRecord, jsonPath: string, chartNote: string): string {
+  const o = r.options;
+  const lines: string[] = [];
+  lines.push(`## Latest run: ${r.startedAt}${o.quick ? ' (QUICK smoke run: rough figures)' : ''}`);
+  lines.push('');
+  lines.push(
+    `Machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; commit ${r.machine.commit}.`,
+  );
+  lines.push(
+    `Parameters: warm-up ${o.warmupSeconds} s, ${o.runs} runs × ${o.runSeconds} s (median), connections ${o.connections.join(' and ')}, ` +
+      `upstream latency ${o.latenciesMs.join(' and ')} ms; gateway store ${o.databaseUrl ? 'PostgreSQL' : 'PGlite (embedded, the `npm start` default)'}; ` +
+      `gateway LOG_LEVEL=warn; measured server on core ${o.serverCpu}, load generator and sandbox on core ${o.loadCpu}. ` +
+      `Raw figures: [\`${jsonPath}\`](${jsonPath}).`,
+  );
+  lines.push('');
+  lines.push(chartNote);
+  lines.push('');
+  lines.push('### Targets (upstream latency 0 ms unless stated)');
+  lines.push('');
+  lines.push('| target | measured | met |');
+  lines.push('|---|---|---|');
+  for (const t of r.targets)
+    lines.push(
+      `| ${t.target} | ${t.measured} | ${t.met === undefined ? 'not measured' : t.met ? 'yes' : '**no**'} |`,
+    );
+  for (const latency of o.latenciesMs) {
+    lines.push('');
+    lines.push(`### Upstream latency ${latency} ms`);
+    lines.push('');
+    lines.push(
+      '| scenario | variant | conns | req/s | p50 ms | p99 ms | non-2xx | mismatches | upstream req/query | CPU ms/query | peak RSS MiB |',
+    );
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const c of r.cells.filter((x) => x.latencyMs === latency)) {
+      const head = `| ${c.scenario} | ${c.variant} | ${c.connections} |`;
+      if (c.notApplicable) {
+        lines.push(`${head} n/a: ${c.notApplicable} ||||||||`);
+      } else if (c.error) {
+        lines.push(
+          `${head} not measured: wrong answer (${escape(c.error.slice(0, 160))}) ||||||||`,
+        );
+      } else if (c.figures) {
+        const m = c.figures.median;
+        const same = c.sameJsonAsGateway === false ? ' (JSON differs from the gateway)' : '';
+        lines.push(
+          `${head} ${m.requestsPerSecond.toFixed(0)}${same} | ${m.p50Ms} | ${m.p99Ms} | ${m.non2xx} | ${m.mismatches} | ` +
+            `${m.upstreamPerQuery.toFixed(2)} | ${m.cpuMsPerQuery.toFixed(3)} | ${c.figures.peakRssMb.toFixed(0)} |`,
+        );
+      }
+    }
+  }
+  if (r.soak) {
+    lines.push('');
+    lines.push(
+      `Soak: s2 on the gateway, ${r.soak.connections} connections for ${r.soak.seconds} s (${r.soak.requests} requests): ` +
+        `RSS ${r.soak.startRssMb.toFixed(0)} → ${r.soak.endRssMb.toFixed(0)} MiB (${r.soak.growthPercent.toFixed(1)}%), peak ${r.soak.peakRssMb.toFixed(0)} MiB.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const escape = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

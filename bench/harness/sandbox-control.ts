@@ -1,0 +1,32 @@
+/** Client of the sandbox process's control API (`/__sandbox/...`). */
+export class SandboxControl {
+  constructor(readonly origin: string) {}
+
+  /** Requests received per upstream since the last reset. */
+  async requestCounts(): Promise<Record<string, number>> {
+    const res = await fetch(`${this.origin}/__sandbox/stats`);
+    if (!res.ok) throw new Error(`sandbox stats answered ${res.status}`);
+    const body = (await res.json()) as { requests: Record<string, number> };
+    return body.requests;
+  }
+
+  async totalRequests(): Promise<number> {
+    return Object.values(await this.requestCounts()).reduce((a, b) => a + b, 0);
+  }
+
+  async reset(): Promise<void> {
+    const res = await fetch(`${this.origin}/__sandbox/reset`, { method: 'POST' });
+    if (!res.ok) throw new Error(`sandbox reset answered ${res.status}`);
+  }
+
+  async setLatency(upstreams: string[], latencyMs: number): Promise<void> {
+    for (const name of upstreams) {
+      const res = await fetch(`${this.origin}/__sandbox/knobs/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ latencyMs }),
+      });
+      if (!res.ok) throw new Error(`sandbox knobs for ${name} answered ${res.status}`);
+    }
+  }
+}

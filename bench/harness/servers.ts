@@ -1,0 +1,198 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { spawnPinned, waitForHttp, type ManagedProcess } from './processes.js';
+
+/** How each server of a run is started: the sandbox, this gateway, the peer and the limit. */
+
+const run = promisify(execFile);
+
+export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const PEER_DIR = join(ROOT, 'bench/peer');
+const TSX = ['--import', 'tsx'];
+
+export interface Server {
+  process: ManagedProcess;
+  origin: string;
+  logFile: string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startSandbox(cpus: string, dir: string): Promise<Server> {
+  const port = await freePort();
+  const logFile = join(dir, 'sandbox.log');
+  const proc = spawnPinned({
+    name: 'sandbox',
+    cpus,
+    command: process.execPath,
+    args: [...TSX, 'src/sandbox/main.ts', '--port', String(port), '--latency', '0'],
+    cwd: ROOT,
+    logFile,
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/__sandbox/stats`, proc, logFile);
+  return { process: proc, origin, logFile };
+}
+
+/**
+ * The environment of a gateway pointed at the sandbox process like at real upstreams: no
+ * in-process sandbox, every base URL explicit, its own data folder and secrets key.
+ */
+export function gatewayEnvironment(
+  sandboxOrigin: string,
+  dataDir: string,
+  secretsKey: string,
+): Record<string, string> {
+  return {
+    SANDBOX: 'false',
+    DATA_DIR: dataDir,
+    SECRETS_KEY: secretsKey,
+    HOST: '127.0.0.1',
+    // One line per request at info level is the log shipper's cost, not the gateway's.
+    LOG_LEVEL: 'warn',
+    APIPANDA_BASE_URL: `${sandboxOrigin}/apipanda`,
+    DISPATCH_BASE_URL: `${sandboxOrigin}/dispatch`,
+    CODAT_BASE_URL: `${sandboxOrigin}/codat`,
+    QARD_BASE_URL: `${sandboxOrigin}/qard`,
+    SHOPLINE_API_BASE_URL: `${sandboxOrigin}/shopline`,
+  };
+}
+
+export const newSecretsKey = (): string => randomBytes(32).toString('base64');
+
+/** Creates the workspace and an admin API key with the gateway's own CLI (`npm run cli`). */
+export async function createApiKey(
+  env: Record<string, string>,
+  workspace: string,
+): Promise<string> {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      ...TSX,
+      'src/main.ts',
+      'api-key',
+      'create',
+      '--workspace',
+      workspace,
+      '--name',
+      'bench',
+      '--role',
+      'admin',
+    ],
+    { cwd: ROOT, env: { ...process.env, ...env } },
+  );
+  const key = stdout.trim().split('\n').pop()?.trim();
+  if (!key) throw new Error(`the CLI printed no API key: ${stdout}`);
+  return key;
+}
+
+export interface GatewayStart {
+  cpus: string;
+  dir: string;
+  env: Record<string, string>;
+  batching: boolean;
+  cpuProfileDir: string | undefined;
+}
+
+/** `npm start`, run as node directly so the measured pid is the gateway's and not npm's. */
+export async function startGateway(options: GatewayStart): Promise<Server> {
+  const port = await freePort();
+  const name = options.batching ? 'gateway' : 'naive';
+  const logFile = join(options.dir, `${name}.log`);
+  const profile = options.cpuProfileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
+    : [];
+  const proc = spawnPinned({
+    name,
+    cpus: options.cpus,
+    command: process.execPath,
+    args: ['--enable-source-maps', ...profile, ...TSX, 'src/main.ts', 'start'],
+    cwd: ROOT,
+    env: { ...options.env, PORT: String(port), DATALOADER_BATCHING: String(options.batching) },
+    logFile,
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/readyz`, proc, logFile);
+  return { process: proc, origin, logFile };
+}
+
+/** Installs the peer's packages from its lockfile on first use (they never enter the root package). */
+export async function ensurePeerInstalled(): Promise<void> {
+  if (existsSync(join(PEER_DIR, 'node_modules/@graphql-hive/gateway'))) return;
+  console.log('installing the peer gateway (npm ci --prefix bench/peer) ...');
+  await run('npm', ['ci', '--prefix', PEER_DIR, '--no-audit', '--no-fund'], { cwd: ROOT });
+}
+
+/** Composes the Mesh supergraph of our Codat OpenAPI document for this run's company. */
+export async function composePeerSupergraph(
+  dir: string,
+  env: Record<string, string>,
+): Promise<string> {
+  const output = join(dir, 'peer-supergraph.graphql');
+  await run(
+    process.execPath,
+    [join(PEER_DIR, 'node_modules/@graphql-mesh/compose-cli/esm/bin.js'), '-o', output],
+    { cwd: PEER_DIR, env: { ...process.env, ...env } },
+  );
+  return output;
+}
+
+export async function startPeer(cpus: string, dir: string, supergraph: string): Promise<Server> {
+  const port = await freePort();
+  const logFile = join(dir, 'peer.log');
+  const proc = spawnPinned({
+    name: 'peer',
+    cpus,
+    command: process.execPath,
+    args: [
+      join(PEER_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js'),
+      'supergraph',
+      supergraph,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
+    cwd: PEER_DIR,
+    env: { NODE_ENV: 'production' },
+    logFile,
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/healthcheck`, proc, logFile);
+  return { process: proc, origin, logFile };
+}
+
+export async function startLimit(
+  cpus: string,
+  dir: string,
+  env: Record<string, string>,
+): Promise<Server> {
+  const port = await freePort();
+  const logFile = join(dir, 'limit.log');
+  const proc = spawnPinned({
+    name: 'limit',
+    cpus,
+    command: process.execPath,
+    args: [...TSX, 'bench/limit/server.ts'],
+    cwd: ROOT,
+    env: { ...env, PORT: String(port) },
+    logFile,
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/healthz`, proc, logFile);
+  return { process: proc, origin, logFile };
+}

@@ -1,0 +1,183 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SandboxControl } from '../harness/sandbox-control.js';
+import type { Fixtures } from './types.js';
+
+/**
+ * Sets a run up the way a user would, through the gateway's own API: link a Codat store (and,
+ * in a second workspace, a Codat and a Qard store), authorise them on the sandbox's link pages,
+ * wait for the first sync, give the workspace a Dispatch service token and pick a workflow. The
+ * ids the peer, the limit and the raw-upstream requests need come out of these answers.
+ */
+
+const SANDBOX_CODAT_API_KEY = 'codat-sandbox-key-2f6c1b9e';
+const DISPATCH_TOKEN = 'dsp_sandbox_bench';
+
+interface GraphqlAnswer {
+  data?: Record<string, unknown> | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+export interface FixtureContext {
+  gatewayOrigin: string;
+  sandboxOrigin: string;
+  apiKey: string;
+  mergedApiKey: string;
+  sandbox: SandboxControl;
+}
+
+export async function prepareFixtures(ctx: FixtureContext): Promise<Fixtures> {
+  const gql = graphqlClient(ctx.gatewayOrigin);
+  const codatLink = await linkSource(gql, ctx.apiKey, 'CODAT');
+  const [, companyId, connectionId] =
+    /\/link\/([^/]+)\/([^/?]+)/.exec(new URL(codatLink.url).pathname) ?? [];
+  if (!companyId || !connectionId) throw new Error(`unexpected Codat link URL ${codatLink.url}`);
+  const first = await waitForOrders(gql, ctx.apiKey);
+
+  await ctx.sandbox.reset();
+  await gql(ctx.apiKey, ORDERS_50);
+  const afterFirst = await ctx.sandbox.totalRequests();
+  await gql(ctx.apiKey, ORDERS_50);
+  const crossRequestCache = (await ctx.sandbox.totalRequests()) === afterFirst;
+
+  return {
+    apiKey: ctx.apiKey,
+    codat: {
+      baseUrl: `${ctx.sandboxOrigin}/codat`,
+      authorization: `Basic ${Buffer.from(SANDBOX_CODAT_API_KEY).toString('base64')}`,
+      companyId,
+      connectionId,
+    },
+    order: first,
+    workflow: await prepareWorkflow(gql, ctx),
+    merged: await prepareMerged(gql, ctx),
+    crossRequestCache,
+  };
+}
+
+type Gql = (
+  apiKey: string,
+  query: string,
+  variables?: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
+
+function graphqlClient(origin: string): Gql {
+  return async (apiKey, query, variables = {}) => {
+    const res = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: JSON.stringify({ query, variables }),
+    });
+    const answer = (await res.json()) as GraphqlAnswer;
+    if (answer.errors?.length || !answer.data) {
+      const error = new Error(
+        `gateway answered: ${JSON.stringify(answer.errors ?? answer).slice(0, 500)}`,
+      );
+      Object.assign(error, { codes: (answer.errors ?? []).map((e) => e.extensions?.code) });
+      throw error;
+    }
+    return answer.data;
+  };
+}
+
+const ORDERS_50 = `{ commerce { orders(first: 50) { nodes { orderNumber customer { name } lineItems { product { name } } } } } }`;
+
+const LINK = /* GraphQL */ `
+  mutation Link($input: LinkCommerceSourceInput!) {
+    linkCommerceSource(input: $input) {
+      link {
+        id
+        authorizationUrl
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+async function linkSource(
+  gql: Gql,
+  apiKey: string,
+  source: 'CODAT' | 'QARD',
+): Promise<{ id: string; url: string }> {
+  const data = await gql(apiKey, LINK, {
+    input: { source, platform: 'shopify', name: `Bench ${source.toLowerCase()} store` },
+  });
+  const payload = data['linkCommerceSource'] as {
+    link: { id: string; authorizationUrl: string | null } | null;
+    userErrors: unknown[];
+  };
+  if (!payload.link?.authorizationUrl)
+    throw new Error(`linkCommerceSource(${source}) failed: ${JSON.stringify(payload.userErrors)}`);
+  await authorise(payload.link.authorizationUrl);
+  return { id: payload.link.id, url: payload.link.authorizationUrl };
+}
+
+/** Presses "Authorise" on the sandbox's link page, as the merchant would. */
+async function authorise(url: string): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'decision=authorise',
+  });
+  if (!res.ok) throw new Error(`authorising ${url} answered ${res.status}`);
+  await res.arrayBuffer();
+}
+
+/** The first sync takes a moment (409 / DATA_NOT_READY until then). */
+async function waitForOrders(gql: Gql, apiKey: string): Promise<Fixtures['order']> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const data = await gql(apiKey, `{ commerce { orders(first: 1) { nodes { id sourceId } } } }`);
+      const node = (
+        data['commerce'] as { orders: { nodes: Array<{ id: string; sourceId: string }> } }
+      ).orders.nodes[0];
+      if (node) return { globalId: node.id, sourceId: node.sourceId };
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await sleep(500);
+  }
+}
+
+async function prepareWorkflow(gql: Gql, ctx: FixtureContext): Promise<Fixtures['workflow']> {
+  try {
+    await gql(
+      ctx.apiKey,
+      `mutation($input: SetDispatchServiceTokenInput!) { setDispatchServiceToken(input: $input) { serviceTokenConfigured } }`,
+      { input: { token: DISPATCH_TOKEN } },
+    );
+    const data = await gql(
+      ctx.apiKey,
+      `{ workflows(entityType: ORDER, managed: true) { nodes { id dispatchId isManaged } } }`,
+    );
+    const nodes = (
+      data['workflows'] as { nodes: Array<{ id: string; dispatchId: string; isManaged: boolean }> }
+    ).nodes;
+    const workflow = nodes.find((w) => !w.isManaged);
+    if (!workflow) return undefined;
+    return {
+      globalId: workflow.id,
+      guid: workflow.dispatchId,
+      dispatchBaseUrl: `${ctx.sandboxOrigin}/dispatch`,
+      dispatchToken: DISPATCH_TOKEN,
+    };
+  } catch (error) {
+    console.warn(`bench: scenario 4 not set up: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+async function prepareMerged(gql: Gql, ctx: FixtureContext): Promise<Fixtures['merged']> {
+  try {
+    await linkSource(gql, ctx.mergedApiKey, 'CODAT');
+    await linkSource(gql, ctx.mergedApiKey, 'QARD');
+    await waitForOrders(gql, ctx.mergedApiKey);
+    return { apiKey: ctx.mergedApiKey, qardOrdersUrl: '', qardHeaders: {} };
+  } catch (error) {
+    console.warn(`bench: scenario 3 not set up: ${(error as Error).message}`);
+    return undefined;
+  }
+}

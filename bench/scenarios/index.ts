@@ -1,0 +1,190 @@
+import {
+  checkGraphql,
+  graphqlPost,
+  type Fixtures,
+  type Origins,
+  type Scenario,
+  type ScenarioRequest,
+  type VariantId,
+} from './types.js';
+import { PEER } from './wiring.js';
+
+/**
+ * The scenarios of the issue, each as the same question put to every variant. The GraphQL text
+ * a frontend would send to this gateway, the equivalent query against the peer's Mesh schema,
+ * the limit handler's route, and the raw upstream call the scenario starts with.
+ */
+
+const ORDERS_50 = /* GraphQL */ `
+  query Orders50 {
+    commerce {
+      orders(first: 50) {
+        nodes {
+          orderNumber
+          customer {
+            name
+          }
+          lineItems {
+            product {
+              name
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+const ORDER_WITH_CUSTOMER = /* GraphQL */ `
+  query OrderWithCustomer($id: ID!) {
+    node(id: $id) {
+      ... on Order {
+        orderNumber
+        customer {
+          name
+        }
+      }
+    }
+  }
+`;
+
+const TOGGLE_WORKFLOW = /* GraphQL */ `
+  mutation ToggleWorkflow($workflowId: ID!) {
+    toggleWorkflow(input: { workflowId: $workflowId }) {
+      workflowId
+      isActive
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+const gatewayHeaders = (f: Fixtures, apiKey = f.apiKey) => ({ 'x-api-key': apiKey });
+const codatGet = (f: Fixtures, path: string): ScenarioRequest => ({
+  url: `${f.codat.baseUrl}/companies/${f.codat.companyId}/connections/${f.codat.connectionId}/data${path}`,
+  method: 'GET',
+  headers: { authorization: f.codat.authorization, accept: 'application/json' },
+});
+const limitPost = (o: Origins, route: string): ScenarioRequest => ({
+  url: `${o.limit}/${route}`,
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: '{}',
+});
+
+const gatewayOnly = (variant: VariantId) => variant === 'gateway' || variant === 'naive';
+
+export const SCENARIOS: Scenario[] = [
+  {
+    id: 's1',
+    title: 'one order with its customer',
+    stableBody: true,
+    request(variant, o, f) {
+      if (gatewayOnly(variant))
+        return graphqlPost(
+          `${o.gateway}/graphql`,
+          ORDER_WITH_CUSTOMER,
+          { id: f.order.globalId },
+          gatewayHeaders(f),
+        );
+      if (variant === 'peer')
+        return graphqlPost(`${o.peer}/graphql`, PEER.orderWithCustomer(f), {});
+      if (variant === 'limit') return limitPost(o, 's1');
+      return codatGet(f, `/commerce-orders/${f.order.sourceId}`);
+    },
+    check: (variant, status, body) =>
+      variant === 'upstream' ? httpOk(status, body) : checkGraphql(status, body),
+  },
+  {
+    id: 's2',
+    title: 'orders(first: 50) with customer and line-item products',
+    stableBody: true,
+    request(variant, o, f) {
+      if (gatewayOnly(variant))
+        return graphqlPost(`${o.gateway}/graphql`, ORDERS_50, {}, gatewayHeaders(f));
+      if (variant === 'peer') return graphqlPost(`${o.peer}/graphql`, PEER.orders50(f), {});
+      if (variant === 'limit') return limitPost(o, 's2');
+      return codatGet(f, `/commerce-orders?page=1&pageSize=50&orderBy=-createdDate`);
+    },
+    check: (variant, status, body) =>
+      variant === 'upstream' ? httpOk(status, body) : checkOrders(status, body),
+  },
+  {
+    id: 's3',
+    title: 'orders(first: 50) across a Codat and a Qard link, merged',
+    stableBody: true,
+    request(variant, o, f) {
+      if (!f.merged) return { notApplicable: 'no Qard link could be made' };
+      if (gatewayOnly(variant))
+        return graphqlPost(
+          `${o.gateway}/graphql`,
+          ORDERS_50,
+          {},
+          gatewayHeaders(f, f.merged.apiKey),
+        );
+      if (variant === 'peer')
+        return { notApplicable: 'the peer composes only the Codat OpenAPI document' };
+      if (variant === 'limit')
+        return { notApplicable: 'the limit handler covers single-source scenarios' };
+      return { url: f.merged.qardOrdersUrl, method: 'GET', headers: f.merged.qardHeaders };
+    },
+    check: (variant, status, body) =>
+      variant === 'upstream' ? httpOk(status, body) : checkOrders(status, body),
+  },
+  {
+    id: 's4',
+    title: 'a mutation: toggleWorkflow',
+    // Each call flips the workflow, so consecutive answers differ by design.
+    stableBody: false,
+    request(variant, o, f) {
+      if (!f.workflow) return { notApplicable: 'no workflow to toggle' };
+      if (gatewayOnly(variant))
+        return graphqlPost(
+          `${o.gateway}/graphql`,
+          TOGGLE_WORKFLOW,
+          { workflowId: f.workflow.globalId },
+          gatewayHeaders(f),
+        );
+      if (variant === 'peer')
+        return { notApplicable: 'the peer composes only the Codat OpenAPI document' };
+      if (variant === 'limit') return limitPost(o, 's4');
+      return {
+        url: `${f.workflow.dispatchBaseUrl}/api/workflows/configured/${f.workflow.guid}/toggle`,
+        method: 'GET',
+        headers: {
+          authorization: `Bearer ${f.workflow.dispatchToken}`,
+          accept: 'application/json',
+        },
+      };
+    },
+    check: (variant, status, body) =>
+      variant === 'upstream' ? httpOk(status, body) : checkGraphql(status, body),
+  },
+  {
+    id: 's5',
+    title: 'a repeat of s2 served from a cross-request cache',
+    stableBody: true,
+    request(variant, o, f) {
+      if (!f.crossRequestCache)
+        return { notApplicable: 'the gateway does not cache commerce lists across requests' };
+      if (gatewayOnly(variant))
+        return graphqlPost(`${o.gateway}/graphql`, ORDERS_50, {}, gatewayHeaders(f));
+      return { notApplicable: 'caching is the gateway’s' };
+    },
+    check: (_variant, status, body) => checkOrders(status, body),
+  },
+];
+
+function httpOk(status: number, body: string): string | undefined {
+  return status === 200 ? undefined : `HTTP ${status}: ${body.slice(0, 300)}`;
+}
+
+/** An orders answer must also hold 50 orders, or the comparison is not like for like. */
+function checkOrders(status: number, body: string): string | undefined {
+  const problem = checkGraphql(status, body);
+  if (problem) return problem;
+  const count = (body.match(/"orderNumber"/g) ?? []).length;
+  return count === 50 ? undefined : `expected 50 orders, got ${count}`;
+}

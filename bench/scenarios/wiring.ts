@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { ROOT } from '../harness/servers.js';
+import type { Fixtures } from './types.js';
+
+/**
+ * How the peer and the limit are pointed at this run's sandbox data. The peer's field and type
+ * names are the ones GraphQL Mesh derives from schema/upstreams/codat.yaml (operationId with
+ * dashes as underscores, component schema names as types).
+ */
+
+const MESH = {
+  listOrders: 'list_commerce_orders',
+  getOrder: 'get_commerce_order',
+  getCustomer: 'get_commerce_customer',
+  getProduct: 'get_commerce_product',
+  orderType: 'CommerceOrder',
+  lineItemType: 'CommerceOrderLineItem',
+  customerType: 'CommerceCustomer',
+  productType: 'CommerceProduct',
+};
+
+const ids = (f: Fixtures) =>
+  `companyId: "${f.codat.companyId}", connectionId: "${f.codat.connectionId}"`;
+
+export const PEER = {
+  orders50: (f: Fixtures) => /* GraphQL */ `
+    query Orders50 {
+      ${MESH.listOrders}(${ids(f)}, page: 1, pageSize: 50, orderBy: "-createdDate") {
+        results {
+          orderNumber
+          customer {
+            customerName
+          }
+          orderLineItems {
+            product {
+              name
+            }
+          }
+        }
+      }
+    }
+  `,
+  orderWithCustomer: (f: Fixtures) => /* GraphQL */ `
+    query OrderWithCustomer {
+      ${MESH.getOrder}(${ids(f)}, orderId: "${f.order.sourceId}") {
+        orderNumber
+        customer {
+          customerName
+        }
+      }
+    }
+  `,
+};
+
+export function peerEnvironment(f: Fixtures): Record<string, string> {
+  return {
+    BENCH_PEER_CODAT_SPEC: join(ROOT, 'schema/upstreams/codat.yaml'),
+    BENCH_PEER_CODAT_BASE_URL: f.codat.baseUrl,
+    BENCH_PEER_CODAT_AUTHORIZATION: f.codat.authorization,
+    BENCH_PEER_CODAT_COMPANY: f.codat.companyId,
+    BENCH_PEER_CODAT_CONNECTION: f.codat.connectionId,
+    BENCH_PEER_ORDER_TYPE: MESH.orderType,
+    BENCH_PEER_LINE_ITEM_TYPE: MESH.lineItemType,
+    BENCH_PEER_CUSTOMER_TYPE: MESH.customerType,
+    BENCH_PEER_PRODUCT_TYPE: MESH.productType,
+    BENCH_PEER_GET_CUSTOMER: MESH.getCustomer,
+    BENCH_PEER_GET_PRODUCT: MESH.getProduct,
+  };
+}
+
+export function limitEnvironment(f: Fixtures): Record<string, string> {
+  return {
+    LIMIT_CODAT_BASE_URL: f.codat.baseUrl,
+    LIMIT_CODAT_AUTHORIZATION: f.codat.authorization,
+    LIMIT_CODAT_COMPANY: f.codat.companyId,
+    LIMIT_CODAT_CONNECTION: f.codat.connectionId,
+    LIMIT_ORDER_ID: f.order.sourceId,
+    ...(f.workflow
+      ? {
+          LIMIT_DISPATCH_BASE_URL: f.workflow.dispatchBaseUrl,
+          LIMIT_DISPATCH_TOKEN: f.workflow.dispatchToken,
+          LIMIT_WORKFLOW_ID: f.workflow.guid,
+          LIMIT_WORKFLOW_GLOBAL_ID: f.workflow.globalId,
+        }
+      : {}),
+  };
+}
