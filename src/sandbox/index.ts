@@ -3,6 +3,8 @@ import { createApiPandaSimulator, type ApiPandaSimulator } from './apipanda/simu
 import { createCodatSimulator, type CodatSimulator } from './codat/simulator.js';
 import { createDispatchSimulator, type DispatchSimulator } from './dispatch/simulator.js';
 import { SandboxServer, type FaultKnobs } from './framework.js';
+import { createQardSimulator, type QardSimulator } from './qard/simulator.js';
+import { createShoplineSimulator, type ShoplineSimulator } from './shopline/simulator.js';
 
 export interface SandboxOptions {
   port?: number;
@@ -18,7 +20,9 @@ export interface Sandbox {
   server: SandboxServer;
   apipanda: ApiPandaSimulator;
   codat: CodatSimulator;
+  qard: QardSimulator;
   dispatch: DispatchSimulator;
+  shopline: ShoplineSimulator;
   /** Base URL per upstream, ready to be used as `<NAME>_BASE_URL`. */
   urls: Partial<Record<UpstreamName, string>>;
   close(): Promise<void>;
@@ -28,18 +32,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const seed = options.seed ?? 1;
   const apipanda = createApiPandaSimulator(seed);
   const codat = createCodatSimulator(seed);
+  const qard = createQardSimulator(seed);
   const dispatch = createDispatchSimulator(seed);
-  const server = new SandboxServer([apipanda, codat, dispatch], { seed, knobs: options.knobs ?? {} });
+  const shopline = createShoplineSimulator(seed);
+  const server = new SandboxServer([apipanda, codat, qard, dispatch, shopline], { seed, knobs: options.knobs ?? {} });
   await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     server,
     apipanda,
     codat,
+    qard,
     dispatch,
+    shopline,
     urls: {
       apipanda: server.urlFor('apipanda'),
       codat: server.urlFor('codat'),
+      qard: server.urlFor('qard'),
       dispatch: server.urlFor('dispatch'),
+      shopline: server.urlFor('shopline'),
     },
     close: () => server.close(),
   };

@@ -1,8 +1,14 @@
 import type { Config, UpstreamName } from '../config.js';
 import { SANDBOX_PUBLIC_TOKEN } from './apipanda/simulator.js';
-import { SANDBOX_DISPATCH_TOKEN } from './dispatch/simulator.js';
 import { SANDBOX_CODAT_API_KEY } from './codat/simulator.js';
+import { SANDBOX_DISPATCH_TOKEN } from './dispatch/simulator.js';
 import type { Sandbox } from './index.js';
+import { SANDBOX_QARD_API_KEY } from './qard/simulator.js';
+import {
+  SANDBOX_SHOPLINE_APP_SECRET,
+  SANDBOX_SHOPLINE_CLIENT_ID,
+  SANDBOX_SHOPLINE_CLIENT_SECRET,
+} from './shopline/simulator.js';
 
 /**
  * Points every upstream that has no configured base URL at the sandbox, with the sandbox's
@@ -13,19 +19,34 @@ export function withSandboxUpstreams(config: Config, sandbox: Sandbox): Config {
   for (const [name, url] of Object.entries(sandbox.urls) as Array<[UpstreamName, string]>) {
     if (!upstreams[name].baseUrl) upstreams[name] = { ...upstreams[name], baseUrl: url };
   }
+  // SHOPLINE's sandbox credentials apply only when SHOPLINE itself is the sandbox.
+  const shoplineIsSandbox = !config.upstreams.shopline.baseUrl;
   return {
     ...config,
     upstreams,
+    shopline: shoplineIsSandbox
+      ? {
+          ...config.shopline,
+          appSecret: config.shopline.appSecret ?? SANDBOX_SHOPLINE_APP_SECRET,
+          clientId: config.shopline.clientId ?? SANDBOX_SHOPLINE_CLIENT_ID,
+          clientSecret: config.shopline.clientSecret ?? SANDBOX_SHOPLINE_CLIENT_SECRET,
+          oauthBaseUrl: sandbox.urls.shopline ?? config.shopline.oauthBaseUrl,
+        }
+      : config.shopline,
     apipanda: { publicToken: config.apipanda.publicToken ?? SANDBOX_PUBLIC_TOKEN },
-    // Only when Dispatch itself is the sandbox: a real Dispatch never gets the demo token.
-    dispatch: {
-      serviceToken:
-        config.dispatch.serviceToken ?? (config.upstreams.dispatch.baseUrl ? undefined : SANDBOX_DISPATCH_TOKEN),
-    },
     // Only when Codat itself is the sandbox: a real Codat never gets the sandbox key.
     codat: {
       ...config.codat,
       apiKey: config.codat.apiKey ?? (config.upstreams.codat.baseUrl ? undefined : SANDBOX_CODAT_API_KEY),
+    },
+    qard: {
+      ...config.qard,
+      apiKey: config.qard.apiKey ?? (config.upstreams.qard.baseUrl ? undefined : SANDBOX_QARD_API_KEY),
+    },
+    // Only when Dispatch itself is the sandbox: a real Dispatch never gets the demo token.
+    dispatch: {
+      serviceToken:
+        config.dispatch.serviceToken ?? (config.upstreams.dispatch.baseUrl ? undefined : SANDBOX_DISPATCH_TOKEN),
     },
   };
 }

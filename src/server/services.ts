@@ -4,6 +4,7 @@ import { CursorCodec } from '../modules/base/cursor-codec.js';
 import { createDispatchServices, type DispatchServices } from '../modules/integrations/dispatch-services.js';
 import { ConnectionRepository } from '../modules/connections/connection-repository.js';
 import { ConnectionService } from '../modules/connections/connection-service.js';
+import { ShoplineService } from '../modules/shopline/shopline-service.js';
 import { MemoryCache, RedisCache, type Cache } from '../store/cache.js';
 import { openStore, type Store } from '../store/database.js';
 import { MemoryEventBus, RedisEventBus, type EventBus } from '../store/event-bus.js';
@@ -37,6 +38,8 @@ export interface AppServices {
   dispatch: DispatchServices;
   /** API Panda connections (modules/connections). */
   connections: ConnectionService;
+  /** SHOPLINE webhook inbox, merchants, claim flow and Open API (modules/shopline). */
+  shopline: ShoplineService;
   /** Registers work to do at shutdown (closing pools, stopping pollers), run in reverse order. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -101,6 +104,7 @@ export async function createServices(
     cursors: new CursorCodec(config.secretsKey),
     dispatch: createDispatchServices({ config, logger, metrics, onClose, store, secretBox }),
     connections,
+    shopline: new ShoplineService({ config, logger, metrics, db: store.db, secretBox, eventBus, onClose }),
     onClose,
     async close() {
       for (const fn of closers.reverse()) {

@@ -1,0 +1,64 @@
+import type { UpstreamHttpClient } from '../http-client.js';
+import type { ShoplineCustomer, ShoplineOrder, ShoplinePage, ShoplineProduct } from './types.js';
+
+/** SHOPLINE advises at most 50 records per page. */
+export const SHOPLINE_MAX_PER_PAGE = 50;
+
+export type ShoplineResource = 'orders' | 'products' | 'customers';
+
+export interface ShoplineListParams {
+  page: number;
+  perPage: number;
+  updatedAfter?: string;
+}
+
+/**
+ * The SHOPLINE Open API with one merchant token per call (`Authorization: Bearer`). Lists page by
+ * `page`/`per_page` and answer `{items, pagination}`. Errors stay `UpstreamHttpError`s so callers
+ * can tell a 401 (token no longer accepted) from a 404, a 410 (archived) or a 429.
+ */
+export class ShoplineOpenApiClient {
+  constructor(private readonly http: UpstreamHttpClient) {}
+
+  listOrders(token: string, params: ShoplineListParams): Promise<ShoplinePage<ShoplineOrder>> {
+    return this.list<ShoplineOrder>('orders', token, params);
+  }
+
+  listProducts(token: string, params: ShoplineListParams): Promise<ShoplinePage<ShoplineProduct>> {
+    return this.list<ShoplineProduct>('products', token, params);
+  }
+
+  listCustomers(token: string, params: ShoplineListParams): Promise<ShoplinePage<ShoplineCustomer>> {
+    return this.list<ShoplineCustomer>('customers', token, params);
+  }
+
+  async getOrder(token: string, id: string): Promise<ShoplineOrder> {
+    const res = await this.http.request<ShoplineOrder>({
+      method: 'GET',
+      path: `/v1/orders/${encodeURIComponent(id)}`,
+      operation: 'GET /v1/orders/{id}',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return res.body;
+  }
+
+  private async list<T>(resource: ShoplineResource, token: string, params: ShoplineListParams): Promise<ShoplinePage<T>> {
+    const res = await this.http.request<ShoplinePage<T>>({
+      method: 'GET',
+      path: `/v1/${resource}`,
+      operation: `GET /v1/${resource}`,
+      headers: { authorization: `Bearer ${token}` },
+      query: {
+        page: params.page,
+        per_page: Math.min(params.perPage, SHOPLINE_MAX_PER_PAGE),
+        sort_by: 'desc',
+        updated_after: params.updatedAfter,
+      },
+    });
+    const body = res.body;
+    if (!body || !Array.isArray(body.items) || !body.pagination) {
+      throw new Error(`SHOPLINE GET /v1/${resource} answered without {items, pagination}`);
+    }
+    return body;
+  }
+}
