@@ -33,7 +33,11 @@ export function withSandboxUpstreams(config: Config, sandbox: Sandbox): Config {
           oauthBaseUrl: sandbox.urls.shopline ?? config.shopline.oauthBaseUrl,
         }
       : config.shopline,
-    apipanda: { publicToken: config.apipanda.publicToken ?? SANDBOX_PUBLIC_TOKEN },
+    // Only when API Panda itself is the sandbox: a real API Panda never gets the sandbox token.
+    apipanda: {
+      publicToken:
+        config.apipanda.publicToken ?? (config.upstreams.apipanda.baseUrl ? undefined : SANDBOX_PUBLIC_TOKEN),
+    },
     // Only when Codat itself is the sandbox: a real Codat never gets the sandbox key.
     codat: {
       ...config.codat,
