@@ -36,7 +36,8 @@ export function withSandboxUpstreams(config: Config, sandbox: Sandbox): Config {
     // Only when API Panda itself is the sandbox: a real API Panda never gets the sandbox token.
     apipanda: {
       publicToken:
-        config.apipanda.publicToken ?? (config.upstreams.apipanda.baseUrl ? undefined : SANDBOX_PUBLIC_TOKEN),
+        config.apipanda.publicToken ??
+        (config.upstreams.apipanda.baseUrl ? undefined : SANDBOX_PUBLIC_TOKEN),
     },
     // Only when Codat itself is the sandbox: a real Codat never gets the sandbox key.
     codat: {
