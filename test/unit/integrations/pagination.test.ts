@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CursorCodec } from '../../../src/modules/base/cursor-codec.js';
-import { paginate } from '../../../src/modules/integrations/pagination.js';
+import { paginate, type Page } from '../../../src/modules/integrations/pagination.js';
 
 const cursors = new CursorCodec(Buffer.alloc(32, 7));
 const options = { scope: 'test', keyOf: (s: string) => s, cursors };
@@ -15,7 +15,7 @@ describe('paginate', () => {
         const forward: string[] = [];
         let after: string | null = null;
         for (;;) {
-          const page = paginate(list, { first: size, after }, options);
+          const page: Page<string> = paginate(list, { first: size, after }, options);
           forward.push(...page.nodes);
           if (!page.pageInfo.hasNextPage) break;
           after = page.pageInfo.endCursor;
@@ -23,7 +23,7 @@ describe('paginate', () => {
         const backward: string[] = [];
         let before: string | null = null;
         for (;;) {
-          const page = paginate(list, { last: size, before }, options);
+          const page: Page<string> = paginate(list, { last: size, before }, options);
           backward.unshift(...page.nodes);
           if (!page.pageInfo.hasPreviousPage) break;
           before = page.pageInfo.startCursor;
