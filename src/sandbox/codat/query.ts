@@ -4,7 +4,7 @@ import { JsonNumber } from '../commerce-data/exact-json.js';
  * Codat's `query` filter language, as documented: `field<op>value` with `=`, `!=`, `>`, `<`,
  * `>=`, `<=`, `~` (contains), joined by `&&` and `||` (`&&` binds tighter) and grouped with
  * `{ }`. Fields are top-level record properties, or dotted paths into nested objects
- * (`customerRef.id`). Values may be wrapped in double quotes.
+ * (`customerRef.id`). Values may be wrapped in double quotes (`\"` escapes a quote inside).
  *
  * Comparison rules (the docs are silent; see docs/sandbox.md): numbers compare as exact decimals,
  * ISO dates as instants (a time without a zone is UTC), booleans and strings case-insensitively.
@@ -71,10 +71,16 @@ export function parseQuery(text: string): QueryNode {
     skipSpaces();
     let value: string;
     if (src[pos] === '"') {
-      const end = src.indexOf('"', pos + 1);
-      if (end < 0) throw new QueryError('Error parsing query - Malformed query.');
-      value = src.slice(pos + 1, end);
-      pos = end + 1;
+      // A quoted value may contain operators and escaped quotes (`\"`).
+      value = '';
+      pos++;
+      while (pos < src.length && src[pos] !== '"') {
+        if (src[pos] === '\\' && pos + 1 < src.length) pos++;
+        value += src[pos];
+        pos++;
+      }
+      if (src[pos] !== '"') throw new QueryError('Error parsing query - Malformed query.');
+      pos++;
     } else {
       const rest = src.slice(pos);
       const stop = rest.search(/&&|\|\||\}/);

@@ -539,9 +539,16 @@ export function createCodatSimulator(
   ): SandboxReply | { company: CodatCompanyState; ops: PullOperation[] } => {
     const company = findCompany(req);
     if (isReply(company)) return company;
-    const connection = linkedConnection(company);
-    if (!connection)
-      return badRequest(`Company ${company.id} has no linked data connection.`, 'companyId');
+    const wanted = req.query.get('connectionId');
+    if (wanted !== null && !company.connections.some((c) => c.id === wanted)) {
+      return error(404, `Data connection ${wanted} not found`);
+    }
+    const connection = wanted
+      ? company.connections.find((c) => c.id === wanted && c.status === 'Linked')
+      : linkedConnection(company);
+    if (!connection) {
+      return badRequest(`Company ${company.id} has no linked data connection.`, 'connectionId');
+    }
     return { company, ops: dataTypes.map((t) => startOperation(company, t, connection.id)) };
   };
 
@@ -581,11 +588,16 @@ export function createCodatSimulator(
     };
   };
 
+  /**
+   * A settings update replaces the list wholesale (Codat "overrides" the settings); optional
+   * numbers left out keep their current value, so `{dataType, fetchOnFirstLink}` is enough.
+   */
   const parseSettings = (body: unknown, current: SyncSetting[]): SyncSetting[] | SandboxReply => {
     const settings = (body as Record<string, unknown> | undefined)?.['settings'];
     if (!Array.isArray(settings))
       return badRequest('settings must be an array of sync settings.', 'settings');
-    const merged = new Map(current.map((s) => [s.dataType, { ...s }]));
+    const byType = new Map(current.map((s) => [s.dataType, s]));
+    const result = new Map<string, SyncSetting>();
     for (const [i, raw] of settings.entries()) {
       const s = raw as Record<string, unknown>;
       if (typeof s?.['dataType'] !== 'string' || !s['dataType'])
@@ -596,17 +608,17 @@ export function createCodatSimulator(
         if (s[key] !== undefined && !Number.isInteger(s[key]))
           return badRequest(`${key} must be an integer.`, `settings[${i}].${key}`);
       }
-      const previous = merged.get(s['dataType']);
-      merged.set(s['dataType'], {
+      const previous = byType.get(s['dataType']);
+      result.set(s['dataType'], {
         ...previous,
         ...(s as Partial<SyncSetting>),
         dataType: s['dataType'],
         fetchOnFirstLink: s['fetchOnFirstLink'],
         syncSchedule: (s['syncSchedule'] as number | undefined) ?? previous?.syncSchedule ?? 24,
-        syncOrder: (s['syncOrder'] as number | undefined) ?? previous?.syncOrder ?? merged.size,
+        syncOrder: (s['syncOrder'] as number | undefined) ?? previous?.syncOrder ?? i,
       });
     }
-    return [...merged.values()];
+    return [...result.values()];
   };
 
   const getCompanySettings: Handler = (req) => {
