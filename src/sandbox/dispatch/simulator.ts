@@ -54,7 +54,13 @@ interface AccountState {
 }
 
 /** Envelope quirks a real upstream has been seen to produce, injected on demand by tests. */
-export type DispatchMisbehaviour = 'http-200-failure' | 'ok-without-data';
+export type DispatchMisbehaviour =
+  /** HTTP 200 with `success:false` and an undocumented code. */
+  | 'http-200-failure'
+  /** HTTP 200 with `success:false` and the documented NOT_FOUND. */
+  | 'http-200-not-found'
+  /** HTTP 200 with `success:true` and no `data`. */
+  | 'ok-without-data';
 
 export interface DispatchSimulator extends Simulator {
   /** The account a bearer token maps to (created and seeded on first use). */
@@ -171,9 +177,14 @@ export function createDispatchSimulator(seed = 1): DispatchSimulator {
       if (!key) return failure(401, 'UNAUTHORIZED', 'Missing or invalid bearer token');
       if (quirk && quirk.remaining > 0) {
         quirk.remaining -= 1;
-        return quirk.kind === 'ok-without-data'
-          ? { status: 200, body: { success: true } }
-          : { status: 200, body: { success: false, error: { code: 'INTERNAL_ERROR', message: 'Processing failed' } } };
+        switch (quirk.kind) {
+          case 'ok-without-data':
+            return { status: 200, body: { success: true } };
+          case 'http-200-not-found':
+            return { status: 200, body: { success: false, error: { code: 'NOT_FOUND', message: 'Record not found' } } };
+          case 'http-200-failure':
+            return { status: 200, body: { success: false, error: { code: 'INTERNAL_ERROR', message: 'Processing failed' } } };
+        }
       }
       return handler(req, stateOf(key));
     };

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { HttpMethod, QueryValue, UpstreamHttpClient } from '../http-client.js';
-import { malformed, mapDispatchFailure, unwrapEnvelope, type DispatchTokenSource } from './errors.js';
+import { DispatchRejection, malformed, mapDispatchFailure, unwrapEnvelope, type DispatchTokenSource } from './errors.js';
 import {
   configuredIntegrationSchema,
   integrationStatusSchema,
@@ -35,6 +35,8 @@ interface Call<T> {
   idempotent?: boolean;
   /** Undefined for endpoints documented as `{success:true}` only. */
   schema?: z.ZodType<T>;
+  /** Reads have no payload for userErrors: their documented errors become GatewayErrors here. */
+  read?: boolean;
 }
 
 const seg = encodeURIComponent;
@@ -93,6 +95,7 @@ export class DispatchClient {
       path: `/api/workflows/triggers/${seg(entityType)}`,
       operation: 'GET /api/workflows/triggers/{entityType}',
       schema: triggerSchema.array(),
+      read: true,
     });
   }
 
@@ -103,6 +106,7 @@ export class DispatchClient {
       operation: 'GET /api/workflows/{entityType}/configured',
       query: { managed },
       schema: workflowSchema.array(),
+      read: true,
     });
   }
 
@@ -148,6 +152,14 @@ export class DispatchClient {
   }
 
   private async call<T>(auth: DispatchAuth, call: Call<T>): Promise<T> {
+    try {
+      return await this.exchange(auth, call);
+    } catch (error) {
+      throw call.read && error instanceof DispatchRejection ? error.toGatewayError() : error;
+    }
+  }
+
+  private async exchange<T>(auth: DispatchAuth, call: Call<T>): Promise<T> {
     let body: unknown;
     try {
       const response = await this.http.request({

@@ -274,6 +274,19 @@ describe('Dispatch envelopes that are errors', () => {
     expect(JSON.stringify(res.body)).not.toContain('Processing failed');
   });
 
+  it('treats HTTP 200 with a documented error code as that error: userError on a mutation, typed error on a query', async () => {
+    const [workflow] = await workflows('ORDER');
+    t.sandbox.dispatch.misbehave('http-200-not-found');
+    expect(await toggle(workflow!.id)).toEqual({
+      workflowId: null,
+      isActive: null,
+      userErrors: [{ field: ['input', 'workflowId'], message: 'Dispatch: Record not found', code: 'NOT_FOUND' }],
+    });
+    t.sandbox.dispatch.misbehave('http-200-not-found');
+    const res = await t.graphql('{ workflowTriggers(entityType: ORDER) { totalCount } }');
+    expect(res.body.errors).toMatchObject([{ path: ['workflowTriggers'], extensions: { code: 'NOT_FOUND', upstream: 'dispatch' } }]);
+  });
+
   it('treats success:true without data as an error, not as an empty list', async () => {
     t.sandbox.dispatch.misbehave('ok-without-data');
     const res = await t.graphql('{ workflowTriggers(entityType: SHIPMENT) { totalCount } }');
