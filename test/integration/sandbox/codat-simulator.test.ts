@@ -78,7 +78,7 @@ describe('Codat simulator: auth and errors', () => {
       {},
       { authorization: 'Basic d3Jvbmc=' },
       { authorization: SANDBOX_CODAT_API_KEY },
-    ]) {
+    ] as Array<Record<string, string>>) {
       const res = await call('GET', '/companies', undefined, headers);
       expect(res.status).toBe(401);
       expect(res.json()).toMatchObject({
