@@ -8,7 +8,7 @@ import { userErrorsFromRejection } from './connection-errors.js';
 import { validateStartConnection } from './connection-input.js';
 import type { ConnectionModel } from './connection-model.js';
 import { pageConnections } from './connection-pagination.js';
-import { connectionTopic } from './connection-service.js';
+import { connectionUpdates } from './connection-updates.js';
 
 interface StartPayload {
   connection: ConnectionModel | null;
@@ -85,28 +85,6 @@ async function refreshConnection(
       return { connection, userErrors: [] };
     },
   });
-}
-
-/**
- * Events of the caller's workspace topic only; the workspace check repeats the topic's scoping
- * so a mis-published event can never cross tenants.
- */
-async function* connectionUpdates(
-  ctx: GraphQLContext,
-  onlyId: string | undefined,
-): AsyncGenerator<ConnectionModel> {
-  const events = ctx.services.eventBus.subscribe<ConnectionModel>(
-    connectionTopic(ctx.workspace.id),
-  );
-  try {
-    for await (const connection of events) {
-      if (connection.workspaceId !== ctx.workspace.id) continue;
-      if (onlyId !== undefined && connection.id !== onlyId) continue;
-      yield connection;
-    }
-  } finally {
-    await events.return?.();
-  }
 }
 
 export const connectionResolvers: Resolvers = {
