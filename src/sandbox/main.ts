@@ -1,4 +1,5 @@
 import { startSandbox } from './index.js';
+import { runShoplineInstall } from './shopline/install-command.js';
 
 /**
  * `npm run sandbox`: the upstream simulators as their own process (benchmarks, manual testing).
@@ -8,6 +9,9 @@ function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+
+// `npm run sandbox -- shopline:install --merchant M`: deliver SHOPLINE webhooks, then exit.
+if (process.argv[2] === 'shopline:install') process.exit(await runShoplineInstall(process.argv.slice(3)));
 
 const sandbox = await startSandbox({
   port: Number(flag('port') ?? 4010),

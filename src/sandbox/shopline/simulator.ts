@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mulberry32, route, type SandboxReply, type SandboxRequest, type Simulator } from '../framework.js';
 
 /**
@@ -8,7 +8,9 @@ import { mulberry32, route, type SandboxReply, type SandboxRequest, type Simulat
  * round trip goes through. Data is generated per merchant from the seed.
  *
  * Sandbox assumptions (the public docs are silent): tokens are issued by the sandbox itself
- * (webhook deliveries and OAuth); an unknown or revoked token answers 401, a token without the
+ * (webhook deliveries and OAuth) and are self-describing (merchant and scopes, signed with a fixed
+ * sandbox key), so a token issued by `npm run sandbox -- shopline:install` in one process works
+ * against the sandbox inside `npm start` in another; an unknown or revoked token answers 401, a token without the
  * resource's scope 403; `per_page` above 50 is capped at 50; every 13th order is archived (410 on
  * `GET /v1/orders/{id}`, absent from lists); `/oauth/authorize` with `merchant_id` logs that
  * merchant in at once (the sandbox has no SHOPLINE login), without it shows a small form.
@@ -45,14 +47,24 @@ export interface ShoplineSimulator extends Simulator {
 }
 
 export function createShoplineSimulator(seed: number): ShoplineSimulator {
-  const tokens = new Map<string, TokenGrant>();
+  const revoked = new Set<string>();
   const codes = new Map<string, { merchantId: string; redirectUri: string; scopes: string[] }>();
   const datasets = new Map<string, MerchantData>();
 
   const issueToken = (merchantId: string, scopes: string[]) => {
-    const token = `slt_sandbox_${randomBytes(18).toString('base64url')}`;
-    tokens.set(token, { merchantId, scopes: new Set(scopes), revoked: false });
-    return token;
+    const body = Buffer.from(JSON.stringify({ m: merchantId, s: scopes, n: randomBytes(9).toString('base64url') })).toString('base64url');
+    return `slt_sandbox_${body}.${signToken(body)}`;
+  };
+
+  const grantOf = (token: string): TokenGrant | undefined => {
+    const match = /^slt_sandbox_([\w-]+)\.([\w-]+)$/.exec(token);
+    if (!match) return undefined;
+    const [, body = '', signature = ''] = match;
+    const expected = Buffer.from(signToken(body));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { m: string; s: string[] };
+    return { merchantId: claims.m, scopes: new Set(claims.s), revoked: revoked.has(token) };
   };
 
   const data = (merchantId: string): MerchantData => {
@@ -67,7 +79,7 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
   const authorize = (req: SandboxRequest, scope?: string): TokenGrant | SandboxReply => {
     const header = req.headers['authorization'] ?? '';
     const token = /^Bearer (.+)$/i.exec(header)?.[1];
-    const grant = token ? tokens.get(token) : undefined;
+    const grant = token ? grantOf(token) : undefined;
     if (!grant || grant.revoked) {
       return { status: 401, body: { error: 'invalid_token', error_description: 'The access token is invalid or revoked' } };
     }
@@ -169,12 +181,14 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
     routes,
     issueToken,
     revokeToken(token) {
-      const grant = tokens.get(token);
-      if (grant) grant.revoked = true;
+      revoked.add(token);
     },
     data,
   };
 }
+
+const TOKEN_KEY = 'commerce-graph/sandbox/shopline-token/v1';
+const signToken = (body: string) => createHmac('sha256', TOKEN_KEY).update(body).digest('base64url');
 
 /** The archived flag is the simulator's bookkeeping, not part of SHOPLINE's record. */
 function publicRecord(record: Record<string, unknown>): Record<string, unknown> {

@@ -103,7 +103,7 @@ describe('claiming a SHOPLINE merchant', () => {
     expect(forgedCode.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('pushes install and token changes of the workspace's merchants to its subscribers only', async () => {
+  it('pushes install and token changes of a merchant to its own workspace subscribers only', async () => {
     const merchantId = 'm-subscribed';
     await deliverScenario({ gatewayUrl: t.url, merchantId, appSecret: t.config.shopline.appSecret!, simulator: t.sandbox.shopline });
     await t.graphql(CLAIM, { code: await landingClaimCode(t, merchantId) });

@@ -28,7 +28,13 @@ describe('SHOPLINE inbox crash recovery', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = once(child, 'exit');
-    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const ready = once(createInterface({ input: child.stdout! }), 'line') as Promise<[string]>;
+    const [line] = await Promise.race([
+      ready,
+      exited.then(([exitCode]) => {
+        throw new Error(`the gateway process exited (${String(exitCode)}) before listening`);
+      }),
+    ]);
     const { url } = JSON.parse(line) as { url: string };
 
     const [install, create] = installEvents('m-crash', 'tok-crash', ['orders']);
@@ -65,5 +71,5 @@ describe('SHOPLINE inbox crash recovery', () => {
       await gateway.close();
       await sandbox.close();
     }
-  }, 60_000);
+  }, 180_000);
 });
