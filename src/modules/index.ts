@@ -1,4 +1,5 @@
 import { createBaseModule } from './base/resolvers.js';
+import { createCommerceModule } from './commerce/index.js';
 import { createConnectionsModule } from './connections/index.js';
 import { createIntegrationsModule } from './integrations/index.js';
 import type { GatewayModule } from './module.js';
@@ -9,7 +10,7 @@ import { createShoplineModule } from './shopline/index.js';
  * module here.
  */
 export function createModules(): GatewayModule[] {
-  const domainModules: GatewayModule[] = [createConnectionsModule(), createIntegrationsModule(), createShoplineModule()];
+  const domainModules: GatewayModule[] = [createConnectionsModule(), createIntegrationsModule(), createShoplineModule(), createCommerceModule()];
   const nodeFetchers = Object.assign({}, ...domainModules.map((m) => m.nodes ?? {}));
   return [createBaseModule(() => nodeFetchers), ...domainModules];
 }

@@ -14,6 +14,7 @@ import { WorkspaceRepository } from '../store/repositories/workspaces.js';
 import { SecretBox } from '../store/secret-box.js';
 import { ApiPandaClient } from '../upstreams/apipanda/apipanda-client.js';
 import { UpstreamHttpClient } from '../upstreams/http-client.js';
+import { createCommerceServices, type CommerceServices } from '../modules/commerce/commerce-services.js';
 import { UpstreamMetrics } from '../upstreams/upstream-metrics.js';
 import { Authenticator } from './authentication.js';
 
@@ -40,6 +41,8 @@ export interface AppServices {
   connections: ConnectionService;
   /** SHOPLINE webhook inbox, merchants, claim flow and Open API (modules/shopline). */
   shopline: ShoplineService;
+  /** Commerce sources (Codat, Qard, …), links and merged reads (modules/commerce). */
+  commerce: CommerceServices;
   /** Registers work to do at shutdown (closing pools, stopping pollers), run in reverse order. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -105,6 +108,7 @@ export async function createServices(
     dispatch: createDispatchServices({ config, logger, metrics, onClose, store, secretBox }),
     connections,
     shopline: new ShoplineService({ config, logger, metrics, db: store.db, secretBox, eventBus, onClose }),
+    commerce: createCommerceServices({ config, logger, metrics, onClose, store, secretBox }),
     onClose,
     async close() {
       for (const fn of closers.reverse()) {

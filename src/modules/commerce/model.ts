@@ -80,6 +80,9 @@ export type FulfillmentStatus = 'FULFILLED' | 'PARTIAL' | 'UNFULFILLED' | 'UNKNO
 export interface OrderLineItemModel {
   linkId: string;
   source: CommerceSourceKind;
+  /** The order's id at the source and the line's place in it: the line's global id. */
+  orderId: string;
+  position: number;
   sourceId: string | null;
   name: string | null;
   quantity: string | null;

@@ -3,3 +3,4 @@ export * from './core.js';
 export * from './connections.js';
 export * from './integrations.js';
 export * from './shopline.js';
+export * from './commerce.js';

@@ -47,7 +47,7 @@ export interface CommerceSource {
   syncStatus(link: CommerceLink): Promise<DatasetSyncStatus[]>;
 
   /** Asks the upstream to refresh these datasets now; absent when the source cannot be asked. */
-  requestSync?(link: CommerceLink, datasets: readonly CommerceDataset[]): Promise<DatasetSyncStatus[]>;
+  requestSync?(link: CommerceLink, datasets: readonly SyncableDataset[]): Promise<DatasetSyncStatus[]>;
 
   /**
    * The workspace's links of this source, for sources whose links are not made through
@@ -107,8 +107,11 @@ export type CommerceLinkStatus = 'PENDING_AUTHORIZATION' | 'LINKED' | 'UNLINKED'
 
 export type SyncState = 'QUEUED' | 'FETCHING' | 'PROCESSING' | 'COMPLETE' | 'ERROR' | 'NOT_SYNCED' | 'UNKNOWN';
 
+/** Every dataset a source syncs: the lists and the company profile. */
+export type SyncableDataset = CommerceDataset | 'companyInfo';
+
 export interface DatasetSyncStatus {
-  dataset: CommerceDataset | 'companyInfo';
+  dataset: SyncableDataset;
   state: SyncState;
   /** The upstream's own status value, as sent. */
   upstreamStatus: string | null;

@@ -1,0 +1,48 @@
+import type { GraphQLContext } from '../../server/context.js';
+import type { GatewayModule } from '../module.js';
+import type { CommerceDataset } from './model.js';
+import { recordKey, recordLoader } from './record-loaders.js';
+import { TYPE_OF, commerceResolvers, splitLocalId } from './resolvers.js';
+
+/**
+ * Unified commerce data: links to stores through Codat and Qard (and any source registered in
+ * the commerce registry), normalized records, and newest-first lists merged across links.
+ * See docs/commerce.md.
+ */
+export function createCommerceModule(): GatewayModule {
+  const nodes: NonNullable<GatewayModule['nodes']> = {
+    CommerceLink: async (ctx, localId) => (await ctx.services.commerce.reader.link(ctx, localId)) ?? null,
+    OrderLineItem: async (ctx, localId) => {
+      const [linkId, orderId, position] = splitLocalId(localId);
+      if (!linkId || !orderId || position === undefined) return null;
+      const order = await byId(ctx, 'orders', linkId, orderId);
+      return order?.lineItems.find((l) => String(l.position) === position) ?? null;
+    },
+    ProductVariant: async (ctx, localId) => {
+      const [linkId, productId, variantId] = splitLocalId(localId);
+      if (!linkId || !productId || !variantId) return null;
+      const product = await byId(ctx, 'products', linkId, productId);
+      return product?.variants.find((v) => v.sourceId === variantId) ?? null;
+    },
+    CompanyInfo: async (ctx, localId) => {
+      const [linkId] = splitLocalId(localId);
+      if (!linkId) return null;
+      const [info] = await ctx.services.commerce.reader.companyInfo(ctx, { linkIds: [linkId] });
+      return info && !(info instanceof Error) ? info : null;
+    },
+  };
+  for (const [dataset, type] of Object.entries(TYPE_OF) as Array<[CommerceDataset, string]>) {
+    nodes[type] = async (ctx, localId) => {
+      const [linkId, id] = splitLocalId(localId);
+      return linkId && id ? byId(ctx, dataset, linkId, id) : null;
+    };
+  }
+  return { name: 'commerce', resolvers: commerceResolvers, nodes };
+}
+
+/** A record of a link of the caller's workspace, or null (another workspace's link is unknown here). */
+async function byId<D extends CommerceDataset>(ctx: GraphQLContext, dataset: D, linkId: string, id: string) {
+  const { reader, registry } = ctx.services.commerce;
+  if (!(await reader.link(ctx, linkId))) return null;
+  return recordLoader(ctx, reader, registry, dataset).load(recordKey(linkId, id));
+}

@@ -1,0 +1,175 @@
+import { ErrorCode, GatewayError } from '../../errors.js';
+import type { SecretBox } from '../../store/secret-box.js';
+import type { CodatClient } from '../../upstreams/codat/codat-client.js';
+import { UpstreamHttpError } from '../../upstreams/http-client.js';
+import type { QardClient } from '../../upstreams/qard/qard-client.js';
+import type { QardDataType } from '../../upstreams/qard/qard-types.js';
+import { userError, type UserErrorModel } from '../base/mutations.js';
+import type { CommerceSyncSettingModel } from './connection.js';
+import type { CommerceLinkRepository, QardProviderRecord } from './link-repository.js';
+import type { CommerceSourceRegistry } from './source-registry.js';
+import { codatLinkStatus } from './sources/codat/codat-source.js';
+import { qardLinkStatus } from './sources/qard/qard-source.js';
+import type { CommerceLink, DatasetSyncStatus, SyncableDataset } from './sources/source.js';
+
+/** Codat data type names of our datasets (sync settings). */
+export const CODAT_DATA_TYPE: Record<SyncableDataset, string> = {
+  customers: 'commerce-customers',
+  orders: 'commerce-orders',
+  products: 'commerce-products',
+  payments: 'commerce-payments',
+  transactions: 'commerce-transactions',
+  disputes: 'commerce-disputes',
+  locations: 'commerce-locations',
+  companyInfo: 'commerce-companyInfo',
+};
+
+const QARD_DATA_TYPES: QardDataType[] = ['COMMERCE_LOCATION', 'COMMERCE_CUSTOMER', 'COMMERCE_PRODUCT', 'COMMERCE_ORDER'];
+const PLATFORM = /^[a-z0-9][a-z0-9-]{0,63}$/i;
+
+type Outcome<T> = { ok: T } | { userErrors: UserErrorModel[] };
+
+/**
+ * The setup steps of the seeds: linking a store through Codat or Qard, queueing syncs, Codat
+ * sync settings and Qard provider configuration. Validation failures and upstream refusals are
+ * userErrors; anything unexpected is thrown.
+ */
+export class CommerceLinkService {
+  constructor(
+    private readonly repo: CommerceLinkRepository,
+    private readonly registry: CommerceSourceRegistry,
+    private readonly secretBox: SecretBox,
+    private readonly codat: CodatClient | undefined,
+    private readonly qard: QardClient | undefined,
+  ) {}
+
+  async link(workspaceId: string, input: { source: 'CODAT' | 'QARD'; platform: string; name: string }): Promise<Outcome<CommerceLink>> {
+    const name = input.name.trim();
+    const platform = input.platform.trim().toLowerCase();
+    const errors: UserErrorModel[] = [];
+    if (name.length === 0 || name.length > 100) errors.push(userError(['input', 'name'], 'name must be 1-100 characters'));
+    if (!PLATFORM.test(platform)) errors.push(userError(['input', 'platform'], 'platform must be a platform key such as "shopify"'));
+    const client = input.source === 'CODAT' ? this.codat : this.qard;
+    if (!client) errors.push(userError(['input', 'source'], `${input.source} is not configured on this gateway`));
+    if (errors.length > 0) return { userErrors: errors };
+    try {
+      if (this.codat && input.source === 'CODAT') {
+        const company = await this.codat.createCompany({ name, platformType: platform });
+        const connection = company.dataConnections?.[0] ?? (await this.codat.createConnection(company.id, platform));
+        return {
+          ok: await this.repo.create({
+            workspaceId,
+            source: 'CODAT',
+            platform,
+            name,
+            status: codatLinkStatus(connection.status),
+            externalRefs: { companyId: company.id, connectionId: connection.id },
+            authorizationUrl: connection.linkUrl ?? null,
+          }),
+        };
+      }
+      const qard = this.qard!;
+      const user = await qard.createUser(name);
+      const connection = await qard.createDataConnection(user.id, { provider_name: platform, requested_data_types: QARD_DATA_TYPES });
+      return {
+        ok: await this.repo.create({
+          workspaceId,
+          source: 'QARD',
+          platform,
+          name,
+          status: qardLinkStatus(connection.status),
+          externalRefs: { userId: user.id, dataConnectionId: connection.id },
+          authorizationUrl: connection.redirect_url ?? null,
+        }),
+      };
+    } catch (error) {
+      return rejected(error, ['input', 'platform']);
+    }
+  }
+
+  async sync(link: CommerceLink, datasets: readonly SyncableDataset[]): Promise<Outcome<DatasetSyncStatus[]>> {
+    const source = this.registry.get(link.source);
+    if (!source?.requestSync) return { userErrors: [userError(['input', 'linkId'], `${link.source} links cannot be synced on request`)] };
+    const wanted = datasets.filter((d) => d === 'companyInfo' ? link.source === 'CODAT' : source.datasets.has(d));
+    if (wanted.length === 0) return { userErrors: [userError(['input', 'dataTypes'], `${link.source} does not sync these data types`)] };
+    try {
+      return { ok: await source.requestSync(link, wanted) };
+    } catch (error) {
+      return rejected(error, ['input', 'dataTypes']);
+    }
+  }
+
+  async updateSyncSettings(link: CommerceLink, settings: readonly (CommerceSyncSettingModel & { dataset: SyncableDataset })[]): Promise<Outcome<CommerceSyncSettingModel[]>> {
+    if (link.source !== 'CODAT') return { userErrors: [userError(['input', 'linkId'], 'Sync settings apply to Codat links only')] };
+    const invalid = settings.findIndex((s) => s.syncScheduleHours < 0 || (s.monthsToSync !== null && s.monthsToSync < 1));
+    if (invalid >= 0) {
+      return { userErrors: [userError(['input', 'settings', String(invalid)], 'syncScheduleHours must be ≥ 0 and monthsToSync ≥ 1')] };
+    }
+    const companyId = link.externalRefs['companyId'];
+    if (!this.codat || !companyId) return { userErrors: [userError(['input', 'linkId'], 'CODAT is not configured on this gateway')] };
+    try {
+      await this.codat.setCompanySyncSettings(
+        companyId,
+        settings.map((s, i) => ({
+          dataType: CODAT_DATA_TYPE[s.dataset],
+          fetchOnFirstLink: s.fetchOnFirstLink,
+          syncSchedule: s.syncScheduleHours,
+          syncOrder: i,
+          ...(s.monthsToSync !== null ? { monthsToSync: s.monthsToSync } : {}),
+          isLocked: false,
+        })),
+      );
+      return { ok: settings.map(({ dataset: _dataset, ...s }) => s) };
+    } catch (error) {
+      return rejected(error, ['input', 'settings']);
+    }
+  }
+
+  async configureQardProvider(
+    workspaceId: string,
+    input: { provider: string; credentials: { clientId: string; clientSecret: string } | null; autoConnect: boolean; enabled: boolean },
+  ): Promise<Outcome<QardProviderRecord>> {
+    const provider = input.provider.trim().toLowerCase();
+    const errors: UserErrorModel[] = [];
+    if (!PLATFORM.test(provider)) errors.push(userError(['input', 'provider'], 'provider must be a Qard provider name such as "shopify"'));
+    if (input.credentials) {
+      if (!input.credentials.clientId.trim()) errors.push(userError(['input', 'credentials', 'clientId'], 'clientId must not be empty'));
+      if (!input.credentials.clientSecret.trim()) errors.push(userError(['input', 'credentials', 'clientSecret'], 'clientSecret must not be empty'));
+    }
+    if (!this.qard) errors.push(userError(['input', 'provider'], 'QARD is not configured on this gateway'));
+    if (errors.length > 0 || !this.qard) return { userErrors: errors };
+    try {
+      // The seed's order: credentials, then settings, then enable.
+      if (input.credentials) {
+        await this.qard.setProviderCredentials(provider, {
+          client_id: input.credentials.clientId,
+          client_secret: input.credentials.clientSecret,
+        });
+      }
+      await this.qard.setProviderSettings(provider, { auto_connect: input.autoConnect });
+      await this.qard.enableProvider(provider, input.enabled);
+    } catch (error) {
+      return rejected(error, ['input', 'provider']);
+    }
+    const sealed = input.credentials
+      ? this.secretBox.seal(JSON.stringify(input.credentials), `commerce-qard-provider:${workspaceId}:${provider}`)
+      : null;
+    return {
+      ok: await this.repo.saveQardProvider({ workspaceId, provider, enabled: input.enabled, autoConnect: input.autoConnect, credentialsSealed: sealed }),
+    };
+  }
+}
+
+/** Upstream refusals the caller can act on become userErrors; the rest is thrown. */
+function rejected(error: unknown, field: string[]): { userErrors: UserErrorModel[] } {
+  const e = error instanceof UpstreamHttpError ? error.toGatewayError() : error;
+  if (e instanceof GatewayError) {
+    if (e.code === ErrorCode.CONFLICT) {
+      return { userErrors: [userError(field, 'A sync of this data is already running; retry when it finishes', 'CONFLICT')] };
+    }
+    if (e.code === ErrorCode.BAD_USER_INPUT || e.code === ErrorCode.NOT_FOUND) {
+      return { userErrors: [userError(field, `${String(e.extensions['upstream'] ?? 'The upstream')} refused the request`, 'UPSTREAM_REJECTED')] };
+    }
+  }
+  throw e;
+}

@@ -1,0 +1,250 @@
+import { requireRole, type GraphQLContext } from '../../server/context.js';
+import type {
+  CommerceDataType,
+  CommerceRecordResolvers,
+  CommerceSourceKind as SourceKindEnum,
+  Resolvers,
+} from '../../generated/graphql.js';
+import { tryParseGlobalId, toGlobalId } from '../base/global-id.js';
+import { idempotentMutation, userError } from '../base/mutations.js';
+import type { CommerceConnectionModel } from './connection.js';
+import { recordKey, recordLoader } from './record-loaders.js';
+import type { CommerceDataset, CommerceRecord, OrderLineItemModel, ProductVariantModel } from './model.js';
+import type { CommerceLink, SyncableDataset } from './sources/source.js';
+
+/** GraphQL type name of each list dataset's records. */
+export const TYPE_OF: Record<CommerceDataset, string> = {
+  customers: 'Customer',
+  orders: 'Order',
+  products: 'Product',
+  payments: 'Payment',
+  transactions: 'Transaction',
+  disputes: 'Dispute',
+  locations: 'Location',
+};
+
+const DATA_TYPE_OF: Record<SyncableDataset, CommerceDataType> = {
+  customers: 'CUSTOMERS',
+  orders: 'ORDERS',
+  products: 'PRODUCTS',
+  payments: 'PAYMENTS',
+  transactions: 'TRANSACTIONS',
+  disputes: 'DISPUTES',
+  locations: 'LOCATIONS',
+  companyInfo: 'COMPANY_INFO',
+};
+const DATASET_OF = new Map(Object.entries(DATA_TYPE_OF).map(([d, t]) => [t, d as SyncableDataset]));
+
+/** Local ids join their parts with ':'; each part is URL-encoded so ids with ':' stay unambiguous. */
+export const joinLocalId = (...parts: Array<string | number>): string => parts.map((p) => encodeURIComponent(String(p))).join(':');
+export const splitLocalId = (localId: string): string[] => localId.split(':').map(decodeURIComponent);
+
+const recordId = (r: CommerceRecord | import('./model.js').CompanyInfoModel) => toGlobalId(r.kind, joinLocalId(r.linkId, r.sourceId));
+
+function services(ctx: GraphQLContext) {
+  return ctx.services.commerce;
+}
+
+function linkOf(ctx: GraphQLContext, linkId: string): Promise<CommerceLink> {
+  return services(ctx)
+    .reader.link(ctx, linkId)
+    .then((link) => {
+      // Records are only ever read through a link of the caller's workspace.
+      if (!link) throw new Error(`commerce link ${linkId} vanished during the request`);
+      return link;
+    });
+}
+
+function load<D extends CommerceDataset>(ctx: GraphQLContext, dataset: D, linkId: string, id: string) {
+  const { reader, registry } = services(ctx);
+  return recordLoader(ctx, reader, registry, dataset).load(recordKey(linkId, id));
+}
+
+const recordFields = {
+  id: recordId,
+  link: (r: { linkId: string }, _args: unknown, ctx: GraphQLContext) => linkOf(ctx, r.linkId),
+};
+
+/**
+ * Field resolvers shared by every `<Type>Connection`. The connection models are generic over the
+ * record type, which the generated per-type resolver signatures cannot express; the record types
+ * themselves are checked where the pages are built (CommerceReader.list).
+ */
+function connection<K extends keyof Resolvers>(): NonNullable<Resolvers[K]> {
+  const resolvers = {
+    nodes: (c: CommerceConnectionModel) => c.edges.map((e) => e.node),
+    pageInfo: (c: CommerceConnectionModel) => ({
+      hasNextPage: c.hasNextPage,
+      hasPreviousPage: c.hasPreviousPage,
+      startCursor: c.edges[0]?.cursor ?? null,
+      endCursor: c.edges.at(-1)?.cursor ?? null,
+    }),
+    // Each failed link is a null entry whose GraphQL error (code, source, linkId, syncStatus)
+    // lands at its path: graphql-js reports an Error returned in a list as that item's error.
+    sourceErrors: (c: CommerceConnectionModel) => c.failures.map((f) => f.error),
+  };
+  return resolvers as unknown as NonNullable<Resolvers[K]>;
+}
+
+function linkInput(ctx: GraphQLContext, id: string): Promise<CommerceLink | undefined> {
+  const parsed = tryParseGlobalId(id);
+  if (!parsed || parsed.type !== 'CommerceLink') return Promise.resolve(undefined);
+  return services(ctx).reader.link(ctx, parsed.localId);
+}
+
+const notFound = () => [userError(['input', 'linkId'], 'No such commerce link in this workspace', 'NOT_FOUND')];
+
+const commerceRecord: CommerceRecordResolvers = {
+  __resolveType: (r) => (r as unknown as { kind: 'Customer' }).kind,
+};
+
+export const commerceResolvers: Resolvers = {
+  Query: {
+    commerce: () => ({}),
+  },
+  CommerceQuery: {
+    sources: (_q, { filter }, ctx) => services(ctx).reader.selectLinks(ctx, filter),
+    customers: (_q, args, ctx) => services(ctx).reader.list(ctx, 'customers', args),
+    orders: (_q, args, ctx) => services(ctx).reader.list(ctx, 'orders', args),
+    products: (_q, args, ctx) => services(ctx).reader.list(ctx, 'products', args),
+    payments: (_q, args, ctx) => services(ctx).reader.list(ctx, 'payments', args),
+    transactions: (_q, args, ctx) => services(ctx).reader.list(ctx, 'transactions', args),
+    disputes: (_q, args, ctx) => services(ctx).reader.list(ctx, 'disputes', args),
+    locations: (_q, args, ctx) => services(ctx).reader.list(ctx, 'locations', args),
+    companyInfo: (_q, { filter }, ctx) => services(ctx).reader.companyInfo(ctx, filter) as never,
+  },
+  CustomerConnection: connection<'CustomerConnection'>(),
+  OrderConnection: connection<'OrderConnection'>(),
+  ProductConnection: connection<'ProductConnection'>(),
+  PaymentConnection: connection<'PaymentConnection'>(),
+  TransactionConnection: connection<'TransactionConnection'>(),
+  DisputeConnection: connection<'DisputeConnection'>(),
+  LocationConnection: connection<'LocationConnection'>(),
+  CommerceLink: {
+    id: (l) => toGlobalId('CommerceLink', l.id),
+    source: (l) => l.source as SourceKindEnum,
+    syncStatus: (l, _args, ctx) => {
+      const source = services(ctx).registry.get(l.source);
+      return source ? source.syncStatus(l) : null;
+    },
+  },
+  CommerceDatasetSyncStatus: {
+    dataType: (s) => DATA_TYPE_OF[s.dataset],
+  },
+  CommerceRecord: commerceRecord,
+  TransactionSourceRecord: {
+    __resolveType: (r) => (r as { kind: 'Order' | 'Payment' }).kind,
+  },
+  Customer: recordFields,
+  Order: {
+    ...recordFields,
+    customer: (o, _args, ctx) => (o.customer ? load(ctx, 'customers', o.linkId, o.customer.id) : null),
+    location: (o, _args, ctx) => (o.location ? load(ctx, 'locations', o.linkId, o.location.id) : null),
+  },
+  OrderLineItem: {
+    id: (l: OrderLineItemModel) => toGlobalId('OrderLineItem', joinLocalId(l.linkId, l.orderId, l.position)),
+    product: (l, _args, ctx) => (l.product ? load(ctx, 'products', l.linkId, l.product.id) : null),
+    variant: async (l, _args, ctx) => {
+      if (!l.product || !l.variant) return null;
+      const variantId = l.variant.id;
+      const product = await load(ctx, 'products', l.linkId, l.product.id);
+      return product?.variants.find((v) => v.sourceId === variantId) ?? null;
+    },
+  },
+  Product: recordFields,
+  ProductVariant: {
+    id: (v: ProductVariantModel) => toGlobalId('ProductVariant', joinLocalId(v.linkId, v.productId, v.sourceId)),
+    product: (v, _args, ctx) => load(ctx, 'products', v.linkId, v.productId),
+  },
+  Payment: recordFields,
+  Transaction: {
+    ...recordFields,
+    sourceType: (t) => t.sourceRef?.type ?? null,
+    sourceRecordId: (t) => t.sourceRef?.id ?? null,
+    sourceRecord: (t, _args, ctx) => {
+      if (t.sourceRef?.type === 'ORDER') return load(ctx, 'orders', t.linkId, t.sourceRef.id);
+      if (t.sourceRef?.type === 'PAYMENT') return load(ctx, 'payments', t.linkId, t.sourceRef.id);
+      return null;
+    },
+  },
+  Dispute: recordFields,
+  Location: recordFields,
+  CompanyInfo: recordFields,
+  QardProviderConfiguration: {
+    credentialsSet: (p) => p.credentialsUpdatedAt !== null,
+  },
+  Mutation: {
+    linkCommerceSource: (_root, { input }, ctx) =>
+      idempotentMutation({
+        ctx,
+        operation: 'linkCommerceSource',
+        idempotencyKey: input.idempotencyKey,
+        input,
+        failed: (userErrors) => ({ link: null, userErrors }),
+        run: async () => {
+          const outcome = await services(ctx).links.link(ctx.workspace.id, input);
+          return 'ok' in outcome ? { link: outcome.ok, userErrors: [] } : { link: null, userErrors: outcome.userErrors };
+        },
+      }),
+    syncCommerceData: (_root, { input }, ctx) =>
+      idempotentMutation({
+        ctx,
+        operation: 'syncCommerceData',
+        idempotencyKey: input.idempotencyKey,
+        input,
+        failed: (userErrors) => ({ link: null, queued: [], userErrors }),
+        run: async () => {
+          const link = await linkInput(ctx, input.linkId);
+          if (!link) return { link: null, queued: [], userErrors: notFound() };
+          const datasets = input.dataTypes
+            ? input.dataTypes.map((t) => DATASET_OF.get(t)!)
+            : (Object.keys(DATA_TYPE_OF) as SyncableDataset[]);
+          const outcome = await services(ctx).links.sync(link, datasets);
+          return 'ok' in outcome ? { link, queued: outcome.ok, userErrors: [] } : { link, queued: [], userErrors: outcome.userErrors };
+        },
+      }),
+    updateCommerceSyncSettings: (_root, { input }, ctx) =>
+      idempotentMutation({
+        ctx,
+        operation: 'updateCommerceSyncSettings',
+        idempotencyKey: input.idempotencyKey,
+        input,
+        failed: (userErrors) => ({ link: null, settings: [], userErrors }),
+        run: async () => {
+          const link = await linkInput(ctx, input.linkId);
+          if (!link) return { link: null, settings: [], userErrors: notFound() };
+          const outcome = await services(ctx).links.updateSyncSettings(
+            link,
+            input.settings.map((s) => ({
+              dataset: DATASET_OF.get(s.dataType)!,
+              dataType: s.dataType,
+              fetchOnFirstLink: s.fetchOnFirstLink,
+              syncScheduleHours: s.syncScheduleHours,
+              monthsToSync: s.monthsToSync ?? null,
+            })),
+          );
+          return 'ok' in outcome ? { link, settings: outcome.ok, userErrors: [] } : { link, settings: [], userErrors: outcome.userErrors };
+        },
+      }),
+    configureQardProvider: (_root, { input }, ctx) => {
+      requireRole(ctx, 'admin');
+      // The idempotency record keeps the input's digest only; the credentials never reach it.
+      return idempotentMutation({
+        ctx,
+        operation: 'configureQardProvider',
+        idempotencyKey: input.idempotencyKey,
+        input,
+        failed: (userErrors) => ({ configuration: null, userErrors }),
+        run: async () => {
+          const outcome = await services(ctx).links.configureQardProvider(ctx.workspace.id, {
+            provider: input.provider,
+            credentials: input.credentials ?? null,
+            autoConnect: input.autoConnect,
+            enabled: input.enabled,
+          });
+          return 'ok' in outcome ? { configuration: outcome.ok, userErrors: [] } : { configuration: null, userErrors: outcome.userErrors };
+        },
+      });
+    },
+  },
+};

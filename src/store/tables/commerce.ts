@@ -1,0 +1,46 @@
+import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { workspaces } from './core.js';
+
+/**
+ * A workspace's link to a store through a commerce source (a Codat company + data connection, a
+ * Qard user + data connection). `external_refs` holds the upstream ids, never credentials.
+ * Kept in sync by hand with migrations/0003_commerce.sql.
+ */
+export const commerceLinks = pgTable(
+  'commerce_links',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    source: text('source', { enum: ['CODAT', 'QARD', 'SHOPLINE'] }).notNull(),
+    platform: text('platform').notNull(),
+    name: text('name').notNull(),
+    status: text('status').notNull(),
+    externalRefs: jsonb('external_refs').$type<Record<string, string>>().notNull(),
+    authorizationUrl: text('authorization_url'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('commerce_links_workspace_idx').on(t.workspaceId, t.createdAt)],
+);
+
+/**
+ * A workspace's configuration of a Qard provider (e.g. `shopify`). The provider credentials are
+ * sealed with the SecretBox (AAD: workspace + provider) and never returned through the API.
+ */
+export const commerceQardProviders = pgTable(
+  'commerce_qard_providers',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    enabled: boolean('enabled').notNull(),
+    autoConnect: boolean('auto_connect').notNull(),
+    credentialsSealed: text('credentials_sealed'),
+    credentialsUpdatedAt: timestamp('credentials_updated_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.provider] })],
+);
