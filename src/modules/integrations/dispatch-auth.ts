@@ -43,13 +43,18 @@ export class DispatchAuthProvider {
   /** Stores the token sealed; null removes it. */
   async setWorkspaceToken(workspaceId: string, token: string | null): Promise<void> {
     if (token === null) {
-      await this.db.delete(dispatchServiceTokens).where(eq(dispatchServiceTokens.workspaceId, workspaceId));
+      await this.db
+        .delete(dispatchServiceTokens)
+        .where(eq(dispatchServiceTokens.workspaceId, workspaceId));
     } else {
       const sealedToken = this.secretBox.seal(token, aad(workspaceId));
       await this.db
         .insert(dispatchServiceTokens)
         .values({ workspaceId, sealedToken })
-        .onConflictDoUpdate({ target: dispatchServiceTokens.workspaceId, set: { sealedToken, updatedAt: new Date() } });
+        .onConflictDoUpdate({
+          target: dispatchServiceTokens.workspaceId,
+          set: { sealedToken, updatedAt: new Date() },
+        });
     }
     this.cache.delete(workspaceId);
   }

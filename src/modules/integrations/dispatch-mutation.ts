@@ -49,5 +49,7 @@ export async function dispatchMutation<P extends { userErrors: UserErrorModel[] 
 }
 
 function redact(message: string, secrets: string[]): string {
-  return secrets.filter((s) => s.length >= 4).reduce((m, s) => m.split(s).join('[redacted]'), message);
+  return secrets
+    .filter((s) => s.length >= 4)
+    .reduce((m, s) => m.split(s).join('[redacted]'), message);
 }

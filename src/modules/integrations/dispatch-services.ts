@@ -21,14 +21,22 @@ export function createDispatchServices(services: Deps): DispatchServices {
   return {
     client() {
       if (!services.config.upstreams.dispatch.baseUrl) {
-        throw new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Dispatch is not configured (DISPATCH_BASE_URL)', {
-          upstream: 'dispatch',
-        });
+        throw new GatewayError(
+          ErrorCode.UPSTREAM_UNAVAILABLE,
+          'Dispatch is not configured (DISPATCH_BASE_URL)',
+          {
+            upstream: 'dispatch',
+          },
+        );
       }
       client ??= new DispatchClient(createUpstreamHttp(services, 'dispatch'));
       return client;
     },
-    auth: new DispatchAuthProvider(services.store.db, services.secretBox, services.config.dispatch.serviceToken),
+    auth: new DispatchAuthProvider(
+      services.store.db,
+      services.secretBox,
+      services.config.dispatch.serviceToken,
+    ),
     records: new IntegrationRecords(services.store.db),
   };
 }

@@ -8,7 +8,8 @@ import { parseDispatchEntityType } from './enums.js';
  */
 
 export const integrationId = (guid: string) => toGlobalId('Integration', guid);
-export const workflowId = (entityType: DispatchEntityType, guid: string) => toGlobalId('Workflow', `${entityType}:${guid}`);
+export const workflowId = (entityType: DispatchEntityType, guid: string) =>
+  toGlobalId('Workflow', `${entityType}:${guid}`);
 export const triggerId = (entityType: DispatchEntityType, guid: string) =>
   toGlobalId('WorkflowTrigger', `${entityType}:${guid}`);
 
@@ -25,7 +26,10 @@ export function parseScopedLocalId(localId: string): ScopedLocalId | undefined {
   return entityType ? { entityType, guid: localId.slice(colon + 1) } : undefined;
 }
 
-export function parseScopedId(id: string, type: 'Workflow' | 'WorkflowTrigger'): ScopedLocalId | undefined {
+export function parseScopedId(
+  id: string,
+  type: 'Workflow' | 'WorkflowTrigger',
+): ScopedLocalId | undefined {
   const parsed = tryParseGlobalId(id);
   return parsed?.type === type ? parseScopedLocalId(parsed.localId) : undefined;
 }

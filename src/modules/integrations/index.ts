@@ -1,9 +1,18 @@
 import type { GatewayModule } from '../module.js';
 import { parseScopedLocalId } from './ids.js';
-import { integrationFields, integrationMutations, integrationQueries } from './integration-resolvers.js';
+import {
+  integrationFields,
+  integrationMutations,
+  integrationQueries,
+} from './integration-resolvers.js';
 import { allWorkflowsLoader, triggersLoader } from './loaders.js';
 import { serviceTokenMutations } from './service-token-resolvers.js';
-import { workflowFields, workflowMutations, workflowQueries, workflowTriggerFields } from './workflow-resolvers.js';
+import {
+  workflowFields,
+  workflowMutations,
+  workflowQueries,
+  workflowTriggerFields,
+} from './workflow-resolvers.js';
 
 /**
  * Integrations and workflows of the Dispatch platform (schema/integrations.graphql): integrations

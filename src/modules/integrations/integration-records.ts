@@ -76,7 +76,11 @@ export class IntegrationRecords {
     return toModel(row!);
   }
 
-  async recordStatus(workspaceId: string, guid: string, status: string): Promise<IntegrationModel | null> {
+  async recordStatus(
+    workspaceId: string,
+    guid: string,
+    status: string,
+  ): Promise<IntegrationModel | null> {
     const [row] = await this.db
       .update(integrations)
       .set({ status, updatedAt: new Date() })
@@ -86,6 +90,8 @@ export class IntegrationRecords {
   }
 
   async remove(workspaceId: string, guid: string): Promise<void> {
-    await this.db.delete(integrations).where(and(eq(integrations.workspaceId, workspaceId), eq(integrations.guid, guid)));
+    await this.db
+      .delete(integrations)
+      .where(and(eq(integrations.workspaceId, workspaceId), eq(integrations.guid, guid)));
   }
 }

@@ -1,8 +1,16 @@
-import type { IntegrationResolvers, MutationResolvers, QueryResolvers } from '../../generated/graphql.js';
+import type {
+  IntegrationResolvers,
+  MutationResolvers,
+  QueryResolvers,
+} from '../../generated/graphql.js';
 import type { IntegrationModel } from './models.js';
 import { userError, type UserErrorModel } from '../base/mutations.js';
 import { dispatchMutation } from './dispatch-mutation.js';
-import type { IntegrationPayload, RemoveIntegrationResult, SavePushSubscriptionResult } from './payloads.js';
+import type {
+  IntegrationPayload,
+  RemoveIntegrationResult,
+  SavePushSubscriptionResult,
+} from './payloads.js';
 import { fromDispatchIntegrationStatus } from './enums.js';
 import { integrationId, parseIntegrationId } from './ids.js';
 import { paginate } from './pagination.js';
@@ -11,7 +19,9 @@ import { validateConfigureIntegration, validatePushSubscription } from './valida
 export const integrationQueries: Pick<QueryResolvers, 'integrations'> = {
   integrations: async (_root, args, ctx) => {
     const all = await ctx.services.dispatch.records.list(ctx.workspace.id);
-    const items = args.status ? all.filter((i) => fromDispatchIntegrationStatus(i.status) === args.status) : all;
+    const items = args.status
+      ? all.filter((i) => fromDispatchIntegrationStatus(i.status) === args.status)
+      : all;
     return paginate(items, args, {
       scope: `integrations:${args.status ?? '*'}`,
       keyOf: (i) => i.guid,
@@ -36,7 +46,10 @@ export const integrationMutations: Pick<
   'configureIntegration' | 'disableIntegration' | 'removeIntegration' | 'savePushSubscription'
 > = {
   configureIntegration: (_root, { input }, ctx) => {
-    const failed = (userErrors: UserErrorModel[]): IntegrationPayload => ({ integration: null, userErrors });
+    const failed = (userErrors: UserErrorModel[]): IntegrationPayload => ({
+      integration: null,
+      userErrors,
+    });
     const { credentials } = input;
     return dispatchMutation({
       ctx,
@@ -56,24 +69,34 @@ export const integrationMutations: Pick<
         const configured = await ctx.services.dispatch.client().configureIntegration(auth, {
           providerId: input.providerId,
           providerType: 'ecommerce',
-          credentials: { apiKey: credentials.apiKey, apiSecret: credentials.apiSecret, storeUrl: credentials.storeUrl },
+          credentials: {
+            apiKey: credentials.apiKey,
+            apiSecret: credentials.apiSecret,
+            storeUrl: credentials.storeUrl,
+          },
           settings,
         });
-        const integration: IntegrationModel = await ctx.services.dispatch.records.recordConfigured(ctx.workspace.id, {
-          guid: configured.guid,
-          providerId: input.providerId,
-          providerName: configured.provider,
-          status: configured.status,
-          settings,
-          connectedAt: configured.connectedAt,
-        });
+        const integration: IntegrationModel = await ctx.services.dispatch.records.recordConfigured(
+          ctx.workspace.id,
+          {
+            guid: configured.guid,
+            providerId: input.providerId,
+            providerName: configured.provider,
+            status: configured.status,
+            settings,
+            connectedAt: configured.connectedAt,
+          },
+        );
         return { integration, userErrors: [] };
       },
     });
   },
 
   disableIntegration: (_root, { input }, ctx) => {
-    const failed = (userErrors: UserErrorModel[]): IntegrationPayload => ({ integration: null, userErrors });
+    const failed = (userErrors: UserErrorModel[]): IntegrationPayload => ({
+      integration: null,
+      userErrors,
+    });
     const field = ['input', 'integrationId'];
     const guid = parseIntegrationId(input.integrationId);
     return dispatchMutation({
@@ -82,7 +105,8 @@ export const integrationMutations: Pick<
       input,
       adminOnly: true,
       failed,
-      validate: () => (guid ? [] : [userError(field, 'integrationId must be the id of an Integration')]),
+      validate: () =>
+        guid ? [] : [userError(field, 'integrationId must be the id of an Integration')],
       rejectionField: field,
       run: async (auth) => {
         const { records } = ctx.services.dispatch;
@@ -96,7 +120,10 @@ export const integrationMutations: Pick<
   },
 
   removeIntegration: (_root, { input }, ctx) => {
-    const failed = (userErrors: UserErrorModel[]): RemoveIntegrationResult => ({ removedIntegrationId: null, userErrors });
+    const failed = (userErrors: UserErrorModel[]): RemoveIntegrationResult => ({
+      removedIntegrationId: null,
+      userErrors,
+    });
     const field = ['input', 'integrationId'];
     const guid = parseIntegrationId(input.integrationId);
     return dispatchMutation({
@@ -105,7 +132,8 @@ export const integrationMutations: Pick<
       input,
       adminOnly: true,
       failed,
-      validate: () => (guid ? [] : [userError(field, 'integrationId must be the id of an Integration')]),
+      validate: () =>
+        guid ? [] : [userError(field, 'integrationId must be the id of an Integration')],
       rejectionField: field,
       run: async (auth) => {
         const { records } = ctx.services.dispatch;

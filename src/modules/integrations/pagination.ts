@@ -17,7 +17,12 @@ export interface PageArgs {
 export interface Page<T> {
   edges: Array<{ cursor: string; node: T }>;
   nodes: T[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
   totalCount: number;
 }
 
@@ -51,10 +56,15 @@ export function paginate<T>(
   const first = checkSize(args.first, 'first');
   const last = checkSize(args.last, 'last');
   const { scope, keyOf, cursors } = options;
-  const locate = (cursor: string, argument: 'after' | 'before'): { index: number; found: boolean } => {
+  const locate = (
+    cursor: string,
+    argument: 'after' | 'before',
+  ): { index: number; found: boolean } => {
     const position = cursors.decode<Position>(scope, cursor, argument);
     const index = items.findIndex((item) => keyOf(item) === position.k);
-    return index >= 0 ? { index, found: true } : { index: Math.min(Math.max(position.i, 0), items.length), found: false };
+    return index >= 0
+      ? { index, found: true }
+      : { index: Math.min(Math.max(position.i, 0), items.length), found: false };
   };
 
   let start = 0;

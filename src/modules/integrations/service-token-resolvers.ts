@@ -12,10 +12,13 @@ export const serviceTokenMutations: Pick<MutationResolvers, 'setDispatchServiceT
       serviceTokenConfigured: await auth.hasWorkspaceToken(ctx.workspace.id),
       userErrors,
     });
-    if (!hasRole(ctx, 'admin')) return failed([userError(null, 'This change needs the ADMIN role', 'FORBIDDEN')]);
+    if (!hasRole(ctx, 'admin'))
+      return failed([userError(null, 'This change needs the ADMIN role', 'FORBIDDEN')]);
     const token = input.token ?? null;
     if (token !== null && (token.trim() === '' || token.length > MAX_TOKEN || /\s/.test(token))) {
-      return failed([userError(['input', 'token'], 'token must be a non-empty bearer token without spaces')]);
+      return failed([
+        userError(['input', 'token'], 'token must be a non-empty bearer token without spaces'),
+      ]);
     }
     return idempotentMutation({
       ctx,

@@ -9,12 +9,22 @@ import type {
 import type { DispatchEntityType } from '../../upstreams/dispatch/types.js';
 import { userError, type UserErrorModel } from '../base/mutations.js';
 import { dispatchMutation } from './dispatch-mutation.js';
-import { fromDispatchActionType, fromDispatchEntityType, toDispatchActionType, toDispatchEntityType } from './enums.js';
+import {
+  fromDispatchActionType,
+  fromDispatchEntityType,
+  toDispatchActionType,
+  toDispatchEntityType,
+} from './enums.js';
 import { parseScopedId, triggerId, workflowId, type ScopedLocalId } from './ids.js';
 import { toWorkflowModel, triggersLoader } from './loaders.js';
 import type { WorkflowModel } from './models.js';
 import { checkPageArgs, paginate } from './pagination.js';
-import type { ConfigureWorkflowResult, DeleteWorkflowResult, ResumeWorkflowResult, ToggleWorkflowResult } from './payloads.js';
+import type {
+  ConfigureWorkflowResult,
+  DeleteWorkflowResult,
+  ResumeWorkflowResult,
+  ToggleWorkflowResult,
+} from './payloads.js';
 import { validateConfigureWorkflow } from './validation.js';
 
 /** Query arguments: UNKNOWN is a result value only, refused before any upstream call. */
@@ -44,7 +54,11 @@ export const workflowQueries: Pick<QueryResolvers, 'workflowTriggers' | 'workflo
     return paginate(
       listed.map((w) => toWorkflowModel(entityType, w)),
       args,
-      { scope: `workflows:${entityType}:${managed}`, keyOf: (w) => w.guid, cursors: ctx.services.cursors },
+      {
+        scope: `workflows:${entityType}:${managed}`,
+        keyOf: (w) => w.guid,
+        cursors: ctx.services.cursors,
+      },
     );
   },
 };
@@ -58,7 +72,10 @@ export const workflowFields: WorkflowResolvers = {
   trigger: async (w, _args, ctx) => {
     if (!w.triggerCode && !w.triggerGuid) return null;
     const triggers = await triggersLoader(ctx).load(w.entityType);
-    return triggers.find((t) => (w.triggerCode ? t.code === w.triggerCode : t.guid === w.triggerGuid)) ?? null;
+    return (
+      triggers.find((t) => (w.triggerCode ? t.code === w.triggerCode : t.guid === w.triggerGuid)) ??
+      null
+    );
   },
   triggerCode: async (w, _args, ctx) => {
     if (w.triggerCode || !w.triggerGuid) return w.triggerCode;
@@ -73,11 +90,15 @@ export const workflowTriggerFields: WorkflowTriggerResolvers = {
 };
 
 /** A workflow id argument, checked before any upstream call. */
-function workflowArgument(id: string): { scoped: ScopedLocalId | undefined; validate: () => UserErrorModel[] } {
+function workflowArgument(id: string): {
+  scoped: ScopedLocalId | undefined;
+  validate: () => UserErrorModel[];
+} {
   const scoped = parseScopedId(id, 'Workflow');
   return {
     scoped,
-    validate: () => (scoped ? [] : [userError(['input', 'workflowId'], 'workflowId must be the id of a Workflow')]),
+    validate: () =>
+      scoped ? [] : [userError(['input', 'workflowId'], 'workflowId must be the id of a Workflow')],
   };
 }
 
@@ -139,12 +160,20 @@ export const workflowMutations: Pick<
       operation: 'toggleWorkflow',
       input,
       adminOnly: false,
-      failed: (userErrors): ToggleWorkflowResult => ({ workflowId: null, isActive: null, userErrors }),
+      failed: (userErrors): ToggleWorkflowResult => ({
+        workflowId: null,
+        isActive: null,
+        userErrors,
+      }),
       validate,
       rejectionField: ['input', 'workflowId'],
       run: async (auth) => {
         const toggled = await ctx.services.dispatch.client().toggleWorkflow(auth, scoped!.guid);
-        return { workflowId: workflowId(scoped!.entityType, toggled.guid), isActive: toggled.isActive, userErrors: [] };
+        return {
+          workflowId: workflowId(scoped!.entityType, toggled.guid),
+          isActive: toggled.isActive,
+          userErrors: [],
+        };
       },
     });
   },
@@ -173,12 +202,20 @@ export const workflowMutations: Pick<
       operation: 'resumeWorkflowExecution',
       input,
       adminOnly: false,
-      failed: (userErrors): ResumeWorkflowResult => ({ workflowId: null, resumed: false, userErrors }),
+      failed: (userErrors): ResumeWorkflowResult => ({
+        workflowId: null,
+        resumed: false,
+        userErrors,
+      }),
       validate,
       rejectionField: ['input', 'workflowId'],
       run: async (auth) => {
         await ctx.services.dispatch.client().resumeWorkflow(auth, scoped!.guid);
-        return { workflowId: workflowId(scoped!.entityType, scoped!.guid), resumed: true, userErrors: [] };
+        return {
+          workflowId: workflowId(scoped!.entityType, scoped!.guid),
+          resumed: true,
+          userErrors: [],
+        };
       },
     });
   },

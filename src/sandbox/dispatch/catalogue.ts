@@ -7,7 +7,12 @@
 export const DISPATCH_ENTITY_TYPES = ['Order', 'Shipment', 'Customer', 'Product'] as const;
 export type DispatchEntityType = (typeof DISPATCH_ENTITY_TYPES)[number];
 
-export const DISPATCH_ACTION_TYPES = ['send_email', 'send_push', 'webhook', 'update_status'] as const;
+export const DISPATCH_ACTION_TYPES = [
+  'send_email',
+  'send_push',
+  'webhook',
+  'update_status',
+] as const;
 
 export interface SandboxProvider {
   id: string;
@@ -28,7 +33,12 @@ export interface SandboxTrigger {
   description: string;
 }
 
-const trigger = (entity: DispatchEntityType, index: number, event: string, description: string): SandboxTrigger => ({
+const trigger = (
+  entity: DispatchEntityType,
+  index: number,
+  event: string,
+  description: string,
+): SandboxTrigger => ({
   guid: `7a0e0000-4d2f-4b6a-9c1e-${index.toString().padStart(12, '0')}`,
   name: `${entity} ${event.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase())}`,
   code: `${entity.toLowerCase()}_${event}`,

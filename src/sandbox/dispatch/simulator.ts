@@ -1,4 +1,10 @@
-import { mulberry32, route, type SandboxReply, type SandboxRequest, type Simulator } from '../framework.js';
+import {
+  mulberry32,
+  route,
+  type SandboxReply,
+  type SandboxRequest,
+  type Simulator,
+} from '../framework.js';
 import {
   DISPATCH_ACTION_TYPES,
   SANDBOX_PROVIDERS,
@@ -89,7 +95,8 @@ const notFound = (message: string) => failure(404, 'NOT_FOUND', message);
 const configurationError = (message: string) => failure(400, 'CONFIGURATION_ERROR', message);
 const conflict = (message: string) => failure(409, 'CONFLICT', message);
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
 const isHttpsUrl = (v: unknown): boolean => {
   if (typeof v !== 'string') return false;
@@ -118,12 +125,54 @@ export function createDispatchSimulator(seed = 1): DispatchSimulator {
       pushSubscriptions: new Map(),
     };
     const seeded: Array<Omit<WorkflowState, 'guid'>> = [
-      { name: 'Notify on Delivery', entityType: 'Shipment', trigger: 'shipment_delivered', action: 'send_email', isActive: true, isManaged: false },
-      { name: 'Mark failed delivery', entityType: 'Shipment', trigger: 'shipment_failed_delivery', action: 'update_status', isActive: true, isManaged: true },
-      { name: 'Order confirmation email', entityType: 'Order', trigger: 'order_created', action: 'send_email', isActive: true, isManaged: true },
-      { name: 'Cancelled order webhook', entityType: 'Order', trigger: 'order_cancelled', action: 'webhook', isActive: false, isManaged: false },
-      { name: 'Welcome push', entityType: 'Customer', trigger: 'customer_created', action: 'send_push', isActive: true, isManaged: true },
-      { name: 'Low stock alert', entityType: 'Product', trigger: 'product_low_stock', action: 'webhook', isActive: true, isManaged: false },
+      {
+        name: 'Notify on Delivery',
+        entityType: 'Shipment',
+        trigger: 'shipment_delivered',
+        action: 'send_email',
+        isActive: true,
+        isManaged: false,
+      },
+      {
+        name: 'Mark failed delivery',
+        entityType: 'Shipment',
+        trigger: 'shipment_failed_delivery',
+        action: 'update_status',
+        isActive: true,
+        isManaged: true,
+      },
+      {
+        name: 'Order confirmation email',
+        entityType: 'Order',
+        trigger: 'order_created',
+        action: 'send_email',
+        isActive: true,
+        isManaged: true,
+      },
+      {
+        name: 'Cancelled order webhook',
+        entityType: 'Order',
+        trigger: 'order_cancelled',
+        action: 'webhook',
+        isActive: false,
+        isManaged: false,
+      },
+      {
+        name: 'Welcome push',
+        entityType: 'Customer',
+        trigger: 'customer_created',
+        action: 'send_push',
+        isActive: true,
+        isManaged: true,
+      },
+      {
+        name: 'Low stock alert',
+        entityType: 'Product',
+        trigger: 'product_low_stock',
+        action: 'webhook',
+        isActive: true,
+        isManaged: false,
+      },
     ];
     for (const w of seeded) {
       const guid = uuid();
@@ -140,7 +189,9 @@ export function createDispatchSimulator(seed = 1): DispatchSimulator {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     try {
-      const claims = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+      const claims = JSON.parse(
+        Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'),
+      ) as Record<string, unknown>;
       const who = claims['workspace'] ?? claims['sub'];
       return typeof who === 'string' && who ? `jwt:${who}` : undefined;
     } catch {
@@ -181,9 +232,18 @@ export function createDispatchSimulator(seed = 1): DispatchSimulator {
           case 'ok-without-data':
             return { status: 200, body: { success: true } };
           case 'http-200-not-found':
-            return { status: 200, body: { success: false, error: { code: 'NOT_FOUND', message: 'Record not found' } } };
+            return {
+              status: 200,
+              body: { success: false, error: { code: 'NOT_FOUND', message: 'Record not found' } },
+            };
           case 'http-200-failure':
-            return { status: 200, body: { success: false, error: { code: 'INTERNAL_ERROR', message: 'Processing failed' } } };
+            return {
+              status: 200,
+              body: {
+                success: false,
+                error: { code: 'INTERNAL_ERROR', message: 'Processing failed' },
+              },
+            };
         }
       }
       return handler(req, stateOf(key));
@@ -194,7 +254,8 @@ export function createDispatchSimulator(seed = 1): DispatchSimulator {
 
   const configureIntegration = (req: SandboxRequest, state: AccountState): SandboxReply => {
     const body = req.body;
-    if (!isRecord(body) || !nonEmpty(body['providerId'])) return configurationError('providerId is required');
+    if (!isRecord(body) || !nonEmpty(body['providerId']))
+      return configurationError('providerId is required');
     if (body['providerType'] !== 'ecommerce') return configurationError('Unsupported providerType');
     const provider = SANDBOX_PROVIDERS.find((p) => p.id === body['providerId']);
     if (!provider) return notFound('Provider not found');
@@ -236,18 +297,28 @@ export function createDispatchSimulator(seed = 1): DispatchSimulator {
   };
 
   const removeIntegration = (req: SandboxRequest, state: AccountState): SandboxReply => {
-    if (!state.integrations.delete(req.params['id'] ?? '')) return notFound('Integration not found');
+    if (!state.integrations.delete(req.params['id'] ?? ''))
+      return notFound('Integration not found');
     return ok();
   };
 
   const savePushSubscription = (req: SandboxRequest, state: AccountState): SandboxReply => {
     const body = req.body;
     const keys = isRecord(body) ? body['keys'] : undefined;
-    if (!isRecord(body) || !isHttpsUrl(body['endpoint']) || !isRecord(keys) || !nonEmpty(keys['p256dh']) || !nonEmpty(keys['auth'])) {
+    if (
+      !isRecord(body) ||
+      !isHttpsUrl(body['endpoint']) ||
+      !isRecord(keys) ||
+      !nonEmpty(keys['p256dh']) ||
+      !nonEmpty(keys['auth'])
+    ) {
       return configurationError('Invalid push subscription');
     }
     const endpoint = body['endpoint'] as string;
-    state.pushSubscriptions.set(endpoint, { endpoint, keys: { p256dh: keys['p256dh'], auth: keys['auth'] } });
+    state.pushSubscriptions.set(endpoint, {
+      endpoint,
+      keys: { p256dh: keys['p256dh'], auth: keys['auth'] },
+    });
     return ok();
   };
 
@@ -271,15 +342,20 @@ export function createDispatchSimulator(seed = 1): DispatchSimulator {
   const configureWorkflow = (req: SandboxRequest, state: AccountState): SandboxReply => {
     const body = req.body;
     if (!isRecord(body) || !nonEmpty(body['name'])) return configurationError('name is required');
-    const entityType = parseEntityType(typeof body['entityType'] === 'string' ? body['entityType'] : undefined);
+    const entityType = parseEntityType(
+      typeof body['entityType'] === 'string' ? body['entityType'] : undefined,
+    );
     if (!entityType) return configurationError('Unknown entityType');
     const trigger = SANDBOX_TRIGGERS[entityType].find((t) => t.guid === body['triggerId']);
     if (!trigger) return notFound('Trigger not found');
     const action = body['action'];
     const actionType = isRecord(action) ? action['type'] : undefined;
-    if (!(DISPATCH_ACTION_TYPES as readonly unknown[]).includes(actionType)) return configurationError('Unknown action type');
+    if (!(DISPATCH_ACTION_TYPES as readonly unknown[]).includes(actionType))
+      return configurationError('Unknown action type');
     const name = (body['name'] as string).trim();
-    const existing = [...state.workflows.values()].find((w) => w.entityType === entityType && w.name === name);
+    const existing = [...state.workflows.values()].find(
+      (w) => w.entityType === entityType && w.name === name,
+    );
     if (existing?.isManaged) return conflict('Workflow is managed and cannot be changed');
     const workflow: WorkflowState = existing ?? {
       guid: uuid(),
@@ -296,7 +372,10 @@ export function createDispatchSimulator(seed = 1): DispatchSimulator {
     return ok({ guid: workflow.guid, name: workflow.name, isActive: workflow.isActive });
   };
 
-  const mutableWorkflow = (state: AccountState, guid: string | undefined): WorkflowState | SandboxReply => {
+  const mutableWorkflow = (
+    state: AccountState,
+    guid: string | undefined,
+  ): WorkflowState | SandboxReply => {
     const workflow = state.workflows.get(guid ?? '');
     if (!workflow) return notFound('Workflow not found');
     if (workflow.isManaged) return conflict('Managed workflows cannot be changed');
@@ -331,7 +410,11 @@ export function createDispatchSimulator(seed = 1): DispatchSimulator {
     routes: [
       route('POST', '/api/integrations/provider/configure', authed(configureIntegration)),
       route('GET', '/api/integrations/provider/disable/:id', authed(disableIntegration)),
-      route('DELETE', '/api/integrations/providers/ecommerce/remove/:id', authed(removeIntegration)),
+      route(
+        'DELETE',
+        '/api/integrations/providers/ecommerce/remove/:id',
+        authed(removeIntegration),
+      ),
       route('POST', '/api/integrations/save-vapid-subscription', authed(savePushSubscription)),
       route('GET', '/api/workflows/triggers/:entityType', authed(listTriggers)),
       route('GET', '/api/workflows/resume-workflow', authed(resumeWorkflow)),

@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import type { HttpMethod, QueryValue, UpstreamHttpClient } from '../http-client.js';
-import { DispatchRejection, malformed, mapDispatchFailure, unwrapEnvelope, type DispatchTokenSource } from './errors.js';
+import {
+  DispatchRejection,
+  malformed,
+  mapDispatchFailure,
+  unwrapEnvelope,
+  type DispatchTokenSource,
+} from './errors.js';
 import {
   configuredIntegrationSchema,
   integrationStatusSchema,
@@ -49,7 +55,10 @@ const seg = encodeURIComponent;
 export class DispatchClient {
   constructor(private readonly http: UpstreamHttpClient) {}
 
-  configureIntegration(auth: DispatchAuth, body: ConfigureIntegrationRequest): Promise<DispatchConfiguredIntegration> {
+  configureIntegration(
+    auth: DispatchAuth,
+    body: ConfigureIntegrationRequest,
+  ): Promise<DispatchConfiguredIntegration> {
     return this.call(auth, {
       method: 'POST',
       path: '/api/integrations/provider/configure',
@@ -59,7 +68,10 @@ export class DispatchClient {
     });
   }
 
-  disableIntegration(auth: DispatchAuth, integrationId: string): Promise<DispatchIntegrationStatus> {
+  disableIntegration(
+    auth: DispatchAuth,
+    integrationId: string,
+  ): Promise<DispatchIntegrationStatus> {
     return this.call(auth, {
       method: 'GET',
       path: `/api/integrations/provider/disable/${seg(integrationId)}`,
@@ -99,7 +111,11 @@ export class DispatchClient {
     });
   }
 
-  listWorkflows(auth: DispatchAuth, entityType: DispatchEntityType, managed: boolean): Promise<DispatchWorkflow[]> {
+  listWorkflows(
+    auth: DispatchAuth,
+    entityType: DispatchEntityType,
+    managed: boolean,
+  ): Promise<DispatchWorkflow[]> {
     return this.call(auth, {
       method: 'GET',
       path: `/api/workflows/${seg(entityType)}/configured`,
@@ -110,7 +126,10 @@ export class DispatchClient {
     });
   }
 
-  configureWorkflow(auth: DispatchAuth, body: ConfigureWorkflowRequest): Promise<DispatchSavedWorkflow> {
+  configureWorkflow(
+    auth: DispatchAuth,
+    body: ConfigureWorkflowRequest,
+  ): Promise<DispatchSavedWorkflow> {
     return this.call(auth, {
       method: 'POST',
       path: '/api/workflows/configure',
@@ -178,7 +197,11 @@ export class DispatchClient {
     const data = unwrapEnvelope(body, call.operation, call.schema !== undefined);
     if (!call.schema) return undefined as T;
     const parsed = call.schema.safeParse(data);
-    if (!parsed.success) throw malformed(call.operation, `data does not match the contract at ${parsed.error.issues[0]?.path.join('.') || 'root'}`);
+    if (!parsed.success)
+      throw malformed(
+        call.operation,
+        `data does not match the contract at ${parsed.error.issues[0]?.path.join('.') || 'root'}`,
+      );
     return parsed.data;
   }
 }

@@ -1,6 +1,10 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { UpstreamHttpError } from '../http-client.js';
-import { DOCUMENTED_ERROR_CODES, errorEnvelopeSchema, type DispatchDocumentedErrorCode } from './types.js';
+import {
+  DOCUMENTED_ERROR_CODES,
+  errorEnvelopeSchema,
+  type DispatchDocumentedErrorCode,
+} from './types.js';
 
 /**
  * One of Dispatch's documented failures (NOT_FOUND, CONFIGURATION_ERROR, CONFLICT): an expected
@@ -26,7 +30,10 @@ export class DispatchRejection extends Error {
         : this.code === 'CONFLICT'
           ? ErrorCode.CONFLICT
           : ErrorCode.BAD_USER_INPUT;
-    return new GatewayError(code, `Dispatch: ${this.upstreamMessage}`, { upstream: 'dispatch', cause: this });
+    return new GatewayError(code, `Dispatch: ${this.upstreamMessage}`, {
+      upstream: 'dispatch',
+      cause: this,
+    });
   }
 }
 
@@ -49,7 +56,11 @@ function documentedRejection(body: unknown, operation: string): DispatchRejectio
  * a refused bearer token is the caller's problem only when it was the caller's own token; every
  * other failure is the shared status mapping, without Dispatch's body.
  */
-export function mapDispatchFailure(error: unknown, operation: string, tokenSource: DispatchTokenSource): Error {
+export function mapDispatchFailure(
+  error: unknown,
+  operation: string,
+  tokenSource: DispatchTokenSource,
+): Error {
   if (!(error instanceof UpstreamHttpError)) return error as Error;
   const rejection = documentedRejection(error.body, operation);
   if (rejection) return rejection;
@@ -80,7 +91,9 @@ export function unwrapEnvelope(body: unknown, operation: string, expectData: boo
   if (envelope.success === false) {
     throw (
       documentedRejection(body, operation) ??
-      new GatewayError(ErrorCode.UPSTREAM_ERROR, 'Dispatch reported a failure', { upstream: 'dispatch' })
+      new GatewayError(ErrorCode.UPSTREAM_ERROR, 'Dispatch reported a failure', {
+        upstream: 'dispatch',
+      })
     );
   }
   if (envelope.success !== true) throw malformed(operation, 'no success flag');
@@ -91,7 +104,11 @@ export function unwrapEnvelope(body: unknown, operation: string, expectData: boo
 }
 
 export function malformed(operation: string, why: string): GatewayError {
-  return new GatewayError(ErrorCode.UPSTREAM_ERROR, `Dispatch answered ${operation} with an unexpected body (${why})`, {
-    upstream: 'dispatch',
-  });
+  return new GatewayError(
+    ErrorCode.UPSTREAM_ERROR,
+    `Dispatch answered ${operation} with an unexpected body (${why})`,
+    {
+      upstream: 'dispatch',
+    },
+  );
 }

@@ -34,7 +34,11 @@ const jwtFor = (workspace: string) =>
 describe('Dispatch bearer token', () => {
   it("forwards a JWT caller's own token", async () => {
     const jwt = await jwtFor('ws-a');
-    const res = await t.graphql(TRIGGERS, {}, { apiKey: null, headers: { authorization: `Bearer ${jwt}` } });
+    const res = await t.graphql(
+      TRIGGERS,
+      {},
+      { apiKey: null, headers: { authorization: `Bearer ${jwt}` } },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(lastToken()).toBe(jwt);
   });
@@ -47,15 +51,17 @@ describe('Dispatch bearer token', () => {
 
   it("uses a workspace's own service token, stored sealed and never logged", async () => {
     const token = 'dsp_sandbox_workspace_b_7c1f';
-    const member = await t.graphql<{ setDispatchServiceToken: { userErrors: Array<{ code: string }> } }>(
-      SET_TOKEN,
-      { input: { token } },
-      { apiKey: t.keys.aMember },
-    );
-    expect(member.body.data?.setDispatchServiceToken.userErrors).toMatchObject([{ code: 'FORBIDDEN' }]);
+    const member = await t.graphql<{
+      setDispatchServiceToken: { userErrors: Array<{ code: string }> };
+    }>(SET_TOKEN, { input: { token } }, { apiKey: t.keys.aMember });
+    expect(member.body.data?.setDispatchServiceToken.userErrors).toMatchObject([
+      { code: 'FORBIDDEN' },
+    ]);
 
     const set = await t.graphql(SET_TOKEN, { input: { token } }, { apiKey: t.keys.b });
-    expect(set.body.data).toEqual({ setDispatchServiceToken: { serviceTokenConfigured: true, userErrors: [] } });
+    expect(set.body.data).toEqual({
+      setDispatchServiceToken: { serviceTokenConfigured: true, userErrors: [] },
+    });
     await t.graphql(TRIGGERS, {}, { apiKey: t.keys.b });
     expect(lastToken()).toBe(token);
     // The workspace's token takes precedence over a JWT caller's own token.
@@ -63,13 +69,17 @@ describe('Dispatch bearer token', () => {
     await t.graphql(TRIGGERS, {}, { apiKey: null, headers: { authorization: `Bearer ${jwtB}` } });
     expect(lastToken()).toBe(token);
 
-    const rows = await t.gateway.services.store.db.execute(sql.raw('SELECT sealed_token FROM dispatch_service_tokens'));
+    const rows = await t.gateway.services.store.db.execute(
+      sql.raw('SELECT sealed_token FROM dispatch_service_tokens'),
+    );
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(t.logs.join('\n')).not.toContain(token);
     expect(t.logs.join('\n')).not.toContain(SANDBOX_DISPATCH_TOKEN);
 
     const cleared = await t.graphql(SET_TOKEN, { input: { token: null } }, { apiKey: t.keys.b });
-    expect(cleared.body.data).toEqual({ setDispatchServiceToken: { serviceTokenConfigured: false, userErrors: [] } });
+    expect(cleared.body.data).toEqual({
+      setDispatchServiceToken: { serviceTokenConfigured: false, userErrors: [] },
+    });
     await t.graphql(TRIGGERS, {}, { apiKey: t.keys.b });
     expect(lastToken()).toBe(SANDBOX_DISPATCH_TOKEN);
   });
@@ -96,16 +106,25 @@ describe('savePushSubscription', () => {
     const input = { endpoint, keys: keys() };
     const res = await t.graphql(SAVE_PUSH, { input }, { apiKey: t.keys.aMember });
     expect(res.body.data).toEqual({ savePushSubscription: { endpoint, userErrors: [] } });
-    expect(t.sandbox.dispatch.account(SANDBOX_DISPATCH_TOKEN).pushSubscriptions.get(endpoint)?.keys).toEqual(input.keys);
+    expect(
+      t.sandbox.dispatch.account(SANDBOX_DISPATCH_TOKEN).pushSubscriptions.get(endpoint)?.keys,
+    ).toEqual(input.keys);
     expect(t.logs.join('\n')).not.toContain(input.keys.auth);
   });
 
   it('rejects malformed subscriptions before calling Dispatch', async () => {
     const before = t.sandbox.server.requestCount('dispatch');
-    const res = await t.graphql<{ savePushSubscription: { userErrors: Array<{ field: string[]; code: string }> } }>(SAVE_PUSH, {
-      input: { endpoint: 'http://insecure.example.com/push', keys: { p256dh: 'bm90LWEta2V5', auth: 'short!' } },
+    const res = await t.graphql<{
+      savePushSubscription: { userErrors: Array<{ field: string[]; code: string }> };
+    }>(SAVE_PUSH, {
+      input: {
+        endpoint: 'http://insecure.example.com/push',
+        keys: { p256dh: 'bm90LWEta2V5', auth: 'short!' },
+      },
     });
-    expect(res.body.data?.savePushSubscription.userErrors.map((e) => [e.field.join('.'), e.code])).toEqual([
+    expect(
+      res.body.data?.savePushSubscription.userErrors.map((e) => [e.field.join('.'), e.code]),
+    ).toEqual([
       ['input.endpoint', 'INVALID'],
       ['input.keys.p256dh', 'INVALID'],
       ['input.keys.auth', 'INVALID'],

@@ -41,7 +41,9 @@ interface IntegrationResult {
   provider: string;
   status: string;
 }
-type ConfigureData = { configureIntegration: { integration: IntegrationResult | null; userErrors: UserError[] } };
+type ConfigureData = {
+  configureIntegration: { integration: IntegrationResult | null; userErrors: UserError[] };
+};
 
 const credentials = (apiKey: string) => ({
   apiKey,
@@ -51,10 +53,20 @@ const credentials = (apiKey: string) => ({
 
 const dispatchCalls = () => t.sandbox.server.requestCount('dispatch');
 
-async function configure(providerId: string, apiKey: string, options: { apiKey?: string; idempotencyKey?: string } = {}) {
+async function configure(
+  providerId: string,
+  apiKey: string,
+  options: { apiKey?: string; idempotencyKey?: string } = {},
+) {
   const res = await t.graphql<ConfigureData>(
     CONFIGURE,
-    { input: { providerId, credentials: credentials(apiKey), idempotencyKey: options.idempotencyKey } },
+    {
+      input: {
+        providerId,
+        credentials: credentials(apiKey),
+        idempotencyKey: options.idempotencyKey,
+      },
+    },
     { apiKey: options.apiKey ?? t.keys.a },
   );
   expect(res.body.errors).toBeUndefined();
@@ -78,12 +90,18 @@ describe('integrations', () => {
     const account = t.sandbox.dispatch.account(SANDBOX_DISPATCH_TOKEN);
     expect(account.integrations.get(result.integration!.dispatchId)?.status).toBe('active');
 
-    const list = await t.graphql<{ integrations: { totalCount: number; nodes: IntegrationResult[] } }>(LIST);
+    const list = await t.graphql<{
+      integrations: { totalCount: number; nodes: IntegrationResult[] };
+    }>(LIST);
     expect(list.body.data?.integrations.nodes).toEqual([
       { id: result.integration!.id, provider: 'Shopify', status: 'ACTIVE' },
     ]);
     // Another workspace does not see it, by list or by id.
-    const other = await t.graphql<{ integrations: { totalCount: number } }>(LIST, {}, { apiKey: t.keys.b });
+    const other = await t.graphql<{ integrations: { totalCount: number } }>(
+      LIST,
+      {},
+      { apiKey: t.keys.b },
+    );
     expect(other.body.data?.integrations.totalCount).toBe(0);
     const node = await t.graphql<{ node: { id: string } | null }>(
       'query($id: ID!) { node(id: $id) { id ... on Integration { provider } } }',
@@ -102,23 +120,36 @@ describe('integrations', () => {
     const conflict = await configure(SHOPIFY, 'key-shopify-2');
     expect(conflict.integration).toBeNull();
     expect(conflict.userErrors).toEqual([
-      { field: ['input', 'providerId'], message: 'Dispatch: Integration already configured', code: 'CONFLICT' },
+      {
+        field: ['input', 'providerId'],
+        message: 'Dispatch: Integration already configured',
+        code: 'CONFLICT',
+      },
     ]);
 
     const invalid = await configure(WOO, 'invalid-key');
     expect(invalid.integration).toBeNull();
-    expect(invalid.userErrors).toMatchObject([{ code: 'CONFIGURATION_ERROR', message: 'Dispatch: Invalid credentials' }]);
+    expect(invalid.userErrors).toMatchObject([
+      { code: 'CONFIGURATION_ERROR', message: 'Dispatch: Invalid credentials' },
+    ]);
 
     const unknown = await configure('00000000-0000-4000-8000-000000000000', 'key-unknown');
-    expect(unknown.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: ['input', 'providerId'] }]);
+    expect(unknown.userErrors).toMatchObject([
+      { code: 'NOT_FOUND', field: ['input', 'providerId'] },
+    ]);
   });
 
   it('rejects malformed input before calling Dispatch', async () => {
     const before = dispatchCalls();
     const res = await t.graphql<ConfigureData>(CONFIGURE, {
-      input: { providerId: 'not-a-uuid', credentials: { apiKey: ' ', apiSecret: 's', storeUrl: 'http://plain.example.com' } },
+      input: {
+        providerId: 'not-a-uuid',
+        credentials: { apiKey: ' ', apiSecret: 's', storeUrl: 'http://plain.example.com' },
+      },
     });
-    expect(res.body.data?.configureIntegration.userErrors.map((e) => [e.field?.join('.'), e.code])).toEqual([
+    expect(
+      res.body.data?.configureIntegration.userErrors.map((e) => [e.field?.join('.'), e.code]),
+    ).toEqual([
       ['input.providerId', 'INVALID'],
       ['input.credentials.apiKey', 'INVALID'],
       ['input.credentials.storeUrl', 'INVALID'],
@@ -137,44 +168,60 @@ describe('integrations', () => {
     const { integration } = await configure(MAGENTO, 'key-magento');
     const id = integration!.id;
 
-    const disabled = await t.graphql<{ disableIntegration: { integration: { status: string } | null; userErrors: UserError[] } }>(
-      DISABLE,
-      { input: { integrationId: id } },
-    );
-    expect(disabled.body.data?.disableIntegration).toEqual({ integration: { id, status: 'DISABLED' }, userErrors: [] });
-    const disabledList = await t.graphql<{ integrations: { nodes: IntegrationResult[] } }>(LIST, { status: 'DISABLED' });
+    const disabled = await t.graphql<{
+      disableIntegration: { integration: { status: string } | null; userErrors: UserError[] };
+    }>(DISABLE, { input: { integrationId: id } });
+    expect(disabled.body.data?.disableIntegration).toEqual({
+      integration: { id, status: 'DISABLED' },
+      userErrors: [],
+    });
+    const disabledList = await t.graphql<{ integrations: { nodes: IntegrationResult[] } }>(LIST, {
+      status: 'DISABLED',
+    });
     expect(disabledList.body.data?.integrations.nodes.map((n) => n.id)).toEqual([id]);
 
-    const removed = await t.graphql<{ removeIntegration: { removedIntegrationId: string | null; userErrors: UserError[] } }>(
-      REMOVE,
-      { input: { integrationId: id } },
-    );
-    expect(removed.body.data?.removeIntegration).toEqual({ removedIntegrationId: id, userErrors: [] });
-    expect(t.sandbox.dispatch.account(SANDBOX_DISPATCH_TOKEN).integrations.has(integration!.dispatchId)).toBe(false);
+    const removed = await t.graphql<{
+      removeIntegration: { removedIntegrationId: string | null; userErrors: UserError[] };
+    }>(REMOVE, { input: { integrationId: id } });
+    expect(removed.body.data?.removeIntegration).toEqual({
+      removedIntegrationId: id,
+      userErrors: [],
+    });
+    expect(
+      t.sandbox.dispatch.account(SANDBOX_DISPATCH_TOKEN).integrations.has(integration!.dispatchId),
+    ).toBe(false);
     const all = await t.graphql<{ integrations: { nodes: IntegrationResult[] } }>(LIST);
     expect(all.body.data?.integrations.nodes.map((n) => n.id)).not.toContain(id);
 
     // Gone from this workspace's records: NOT_FOUND without another Dispatch call.
     const before = dispatchCalls();
-    const again = await t.graphql<{ removeIntegration: { removedIntegrationId: string | null; userErrors: UserError[] } }>(
-      REMOVE,
-      { input: { integrationId: id } },
-    );
-    expect(again.body.data?.removeIntegration).toMatchObject({ removedIntegrationId: null, userErrors: [{ code: 'NOT_FOUND' }] });
+    const again = await t.graphql<{
+      removeIntegration: { removedIntegrationId: string | null; userErrors: UserError[] };
+    }>(REMOVE, { input: { integrationId: id } });
+    expect(again.body.data?.removeIntegration).toMatchObject({
+      removedIntegrationId: null,
+      userErrors: [{ code: 'NOT_FOUND' }],
+    });
     expect(dispatchCalls()).toBe(before);
   });
 
   it("refuses another workspace's integration id without calling Dispatch", async () => {
-    const [first] = (await t.graphql<{ integrations: { nodes: IntegrationResult[] } }>(LIST)).body.data!.integrations.nodes;
+    const [first] = (await t.graphql<{ integrations: { nodes: IntegrationResult[] } }>(LIST)).body
+      .data!.integrations.nodes;
     const before = dispatchCalls();
-    const res = await t.graphql<{ disableIntegration: { integration: unknown; userErrors: UserError[] } }>(
-      DISABLE,
-      { input: { integrationId: first!.id } },
-      { apiKey: t.keys.b },
-    );
-    expect(res.body.data?.disableIntegration).toMatchObject({ integration: null, userErrors: [{ code: 'NOT_FOUND' }] });
+    const res = await t.graphql<{
+      disableIntegration: { integration: unknown; userErrors: UserError[] };
+    }>(DISABLE, { input: { integrationId: first!.id } }, { apiKey: t.keys.b });
+    expect(res.body.data?.disableIntegration).toMatchObject({
+      integration: null,
+      userErrors: [{ code: 'NOT_FOUND' }],
+    });
     expect(dispatchCalls()).toBe(before);
-    expect(t.sandbox.dispatch.account(SANDBOX_DISPATCH_TOKEN).integrations.get(first!.id.split('/').pop()!)?.status).toBe('active');
+    expect(
+      t.sandbox.dispatch
+        .account(SANDBOX_DISPATCH_TOKEN)
+        .integrations.get(first!.id.split('/').pop()!)?.status,
+    ).toBe('active');
   });
 
   it('replays configureIntegration with the same idempotency key without calling Dispatch again', async () => {
@@ -190,7 +237,9 @@ describe('integrations', () => {
   it('never logs, stores or returns integration credentials', async () => {
     const secretKey = 'key-LEAKCHECK-9f3a';
     const creds = credentials(secretKey);
-    await t.graphql(CONFIGURE, { input: { providerId: WOO, credentials: creds, idempotencyKey: 'leak-check' } });
+    await t.graphql(CONFIGURE, {
+      input: { providerId: WOO, credentials: creds, idempotencyKey: 'leak-check' },
+    });
     const res = await t.graphql(LIST);
     const needles = [creds.apiKey, creds.apiSecret, creds.storeUrl];
     for (const needle of needles) {

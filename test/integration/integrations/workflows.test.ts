@@ -24,7 +24,8 @@ interface Workflow {
   trigger: { name: string; code: string; description: string | null } | null;
 }
 
-const WORKFLOW_FIELDS = 'id name entityType action isActive isManaged triggerCode trigger { name code description }';
+const WORKFLOW_FIELDS =
+  'id name entityType action isActive isManaged triggerCode trigger { name code description }';
 const WORKFLOWS = `query($entityType: WorkflowEntityType!, $managed: Boolean) {
   workflows(entityType: $entityType, managed: $managed, first: 250) { totalCount nodes { ${WORKFLOW_FIELDS} } }
 }`;
@@ -45,16 +46,22 @@ const RESUME = `mutation($input: ResumeWorkflowExecutionInput!) {
 }`;
 
 const dispatchCalls = () => t.sandbox.server.requestCount('dispatch');
-const callsTo = (route: string) => t.sandbox.server.requests('dispatch').filter((r) => r.route === route).length;
+const callsTo = (route: string) =>
+  t.sandbox.server.requests('dispatch').filter((r) => r.route === route).length;
 
 async function workflows(entityType: string, managed = false): Promise<Workflow[]> {
-  const res = await t.graphql<{ workflows: { nodes: Workflow[] } }>(WORKFLOWS, { entityType, managed });
+  const res = await t.graphql<{ workflows: { nodes: Workflow[] } }>(WORKFLOWS, {
+    entityType,
+    managed,
+  });
   expect(res.body.errors).toBeUndefined();
   return res.body.data!.workflows.nodes;
 }
 
 async function triggers(entityType: string) {
-  const res = await t.graphql<{ workflowTriggers: { nodes: Array<{ id: string; code: string; name: string }> } }>(TRIGGERS, {
+  const res = await t.graphql<{
+    workflowTriggers: { nodes: Array<{ id: string; code: string; name: string }> };
+  }>(TRIGGERS, {
     entityType,
   });
   expect(res.body.errors).toBeUndefined();
@@ -62,17 +69,23 @@ async function triggers(entityType: string) {
 }
 
 async function toggle(workflowId: string, idempotencyKey?: string) {
-  const res = await t.graphql<{ toggleWorkflow: { workflowId: string | null; isActive: boolean | null; userErrors: UserError[] } }>(
-    TOGGLE,
-    { input: { workflowId, idempotencyKey } },
-  );
+  const res = await t.graphql<{
+    toggleWorkflow: {
+      workflowId: string | null;
+      isActive: boolean | null;
+      userErrors: UserError[];
+    };
+  }>(TOGGLE, { input: { workflowId, idempotencyKey } });
   expect(res.body.errors).toBeUndefined();
   return res.body.data!.toggleWorkflow;
 }
 
 describe('workflow triggers and workflows', () => {
   it('lists the triggers of an entity type', async () => {
-    const res = await t.graphql<{ workflowTriggers: { totalCount: number; nodes: unknown[] } }>(TRIGGERS, { entityType: 'ORDER' });
+    const res = await t.graphql<{ workflowTriggers: { totalCount: number; nodes: unknown[] } }>(
+      TRIGGERS,
+      { entityType: 'ORDER' },
+    );
     expect(res.body.data?.workflowTriggers.totalCount).toBe(3);
     expect(res.body.data?.workflowTriggers.nodes[0]).toMatchObject({
       entityType: 'ORDER',
@@ -100,8 +113,12 @@ describe('workflow triggers and workflows', () => {
   });
 
   it('configures, toggles, lists and deletes a workflow with state kept by Dispatch', async () => {
-    const [delivered] = (await triggers('SHIPMENT')).filter((tr) => tr.code === 'shipment_delivered');
-    const res = await t.graphql<{ configureWorkflow: { workflow: Workflow | null; userErrors: UserError[] } }>(CONFIGURE, {
+    const [delivered] = (await triggers('SHIPMENT')).filter(
+      (tr) => tr.code === 'shipment_delivered',
+    );
+    const res = await t.graphql<{
+      configureWorkflow: { workflow: Workflow | null; userErrors: UserError[] };
+    }>(CONFIGURE, {
       input: {
         name: 'Customer Delivery Notification',
         entityType: 'SHIPMENT',
@@ -132,20 +149,33 @@ describe('workflow triggers and workflows', () => {
       'query($id: ID!) { node(id: $id) { ... on Workflow { name isActive } } }',
       { id },
     );
-    expect(node.body.data?.node).toEqual({ name: 'Customer Delivery Notification', isActive: false });
+    expect(node.body.data?.node).toEqual({
+      name: 'Customer Delivery Notification',
+      isActive: false,
+    });
 
-    const deleted = await t.graphql<{ deleteWorkflow: { deletedWorkflowId: string | null; userErrors: UserError[] } }>(DELETE, {
+    const deleted = await t.graphql<{
+      deleteWorkflow: { deletedWorkflowId: string | null; userErrors: UserError[] };
+    }>(DELETE, {
       input: { workflowId: id },
     });
     expect(deleted.body.data?.deleteWorkflow).toEqual({ deletedWorkflowId: id, userErrors: [] });
     expect((await workflows('SHIPMENT')).map((w) => w.id)).not.toContain(id);
 
-    const again = await t.graphql<{ deleteWorkflow: { deletedWorkflowId: string | null; userErrors: UserError[] } }>(DELETE, {
+    const again = await t.graphql<{
+      deleteWorkflow: { deletedWorkflowId: string | null; userErrors: UserError[] };
+    }>(DELETE, {
       input: { workflowId: id },
     });
     expect(again.body.data?.deleteWorkflow).toEqual({
       deletedWorkflowId: null,
-      userErrors: [{ field: ['input', 'workflowId'], message: 'Dispatch: Workflow not found', code: 'NOT_FOUND' }],
+      userErrors: [
+        {
+          field: ['input', 'workflowId'],
+          message: 'Dispatch: Workflow not found',
+          code: 'NOT_FOUND',
+        },
+      ],
     });
   });
 
@@ -157,7 +187,9 @@ describe('workflow triggers and workflows', () => {
     expect(replay).toEqual(first);
     expect(first.isActive).toBe(!workflow!.isActive);
     expect(callsTo('/api/workflows/configured/:guid/toggle')).toBe(before + 1);
-    expect((await workflows('ORDER')).find((w) => w.id === workflow!.id)?.isActive).toBe(first.isActive);
+    expect((await workflows('ORDER')).find((w) => w.id === workflow!.id)?.isActive).toBe(
+      first.isActive,
+    );
     // The same key with another workflow is a client bug, not a replay.
     const [other] = await workflows('PRODUCT');
     const reused = await toggle(other!.id, 'toggle-replay-1');
@@ -166,12 +198,19 @@ describe('workflow triggers and workflows', () => {
 
   it('maps CONFLICT for managed workflows and NOT_FOUND for unknown ones to userErrors', async () => {
     const managed = (await workflows('ORDER', true)).find((w) => w.isManaged)!;
-    expect(await toggle(managed.id)).toMatchObject({ workflowId: null, userErrors: [{ code: 'CONFLICT' }] });
+    expect(await toggle(managed.id)).toMatchObject({
+      workflowId: null,
+      userErrors: [{ code: 'CONFLICT' }],
+    });
     const unknown = managed.id.replace(/[0-9a-f]{12}$/, '000000000000');
-    expect(await toggle(unknown)).toMatchObject({ userErrors: [{ code: 'NOT_FOUND', field: ['input', 'workflowId'] }] });
+    expect(await toggle(unknown)).toMatchObject({
+      userErrors: [{ code: 'NOT_FOUND', field: ['input', 'workflowId'] }],
+    });
 
     const [created] = (await triggers('ORDER')).filter((tr) => tr.code === 'order_created');
-    const res = await t.graphql<{ configureWorkflow: { workflow: Workflow | null; userErrors: UserError[] } }>(CONFIGURE, {
+    const res = await t.graphql<{
+      configureWorkflow: { workflow: Workflow | null; userErrors: UserError[] };
+    }>(CONFIGURE, {
       input: {
         name: 'Order confirmation email',
         entityType: 'ORDER',
@@ -179,52 +218,94 @@ describe('workflow triggers and workflows', () => {
         action: { type: 'SEND_EMAIL', recipient: 'customer', template: 'order_confirmation' },
       },
     });
-    expect(res.body.data?.configureWorkflow).toMatchObject({ workflow: null, userErrors: [{ code: 'CONFLICT' }] });
+    expect(res.body.data?.configureWorkflow).toMatchObject({
+      workflow: null,
+      userErrors: [{ code: 'CONFLICT' }],
+    });
 
     const missingTrigger = created!.id.replace(/[0-9]{12}$/, '999999999999');
-    const notFound = await t.graphql<{ configureWorkflow: { userErrors: UserError[] } }>(CONFIGURE, {
-      input: { name: 'x', entityType: 'ORDER', triggerId: missingTrigger, action: { type: 'SEND_PUSH', recipient: 'customer' } },
-    });
-    expect(notFound.body.data?.configureWorkflow.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: ['input', 'triggerId'] }]);
+    const notFound = await t.graphql<{ configureWorkflow: { userErrors: UserError[] } }>(
+      CONFIGURE,
+      {
+        input: {
+          name: 'x',
+          entityType: 'ORDER',
+          triggerId: missingTrigger,
+          action: { type: 'SEND_PUSH', recipient: 'customer' },
+        },
+      },
+    );
+    expect(notFound.body.data?.configureWorkflow.userErrors).toMatchObject([
+      { code: 'NOT_FOUND', field: ['input', 'triggerId'] },
+    ]);
   });
 
   it('resumes a paused execution once; a second resume is a CONFLICT', async () => {
     const paused = (await workflows('PRODUCT')).find((w) => w.name === 'Low stock alert')!;
-    const first = await t.graphql<{ resumeWorkflowExecution: { resumed: boolean; userErrors: UserError[] } }>(RESUME, {
+    const first = await t.graphql<{
+      resumeWorkflowExecution: { resumed: boolean; userErrors: UserError[] };
+    }>(RESUME, {
       input: { workflowId: paused.id },
     });
-    expect(first.body.data?.resumeWorkflowExecution).toEqual({ workflowId: paused.id, resumed: true, userErrors: [] });
-    const second = await t.graphql<{ resumeWorkflowExecution: { resumed: boolean; userErrors: UserError[] } }>(RESUME, {
+    expect(first.body.data?.resumeWorkflowExecution).toEqual({
+      workflowId: paused.id,
+      resumed: true,
+      userErrors: [],
+    });
+    const second = await t.graphql<{
+      resumeWorkflowExecution: { resumed: boolean; userErrors: UserError[] };
+    }>(RESUME, {
       input: { workflowId: paused.id },
     });
-    expect(second.body.data?.resumeWorkflowExecution).toMatchObject({ resumed: false, userErrors: [{ code: 'CONFLICT' }] });
+    expect(second.body.data?.resumeWorkflowExecution).toMatchObject({
+      resumed: false,
+      userErrors: [{ code: 'CONFLICT' }],
+    });
   });
 
   it('rejects bad input before any Dispatch call', async () => {
     const [orderTrigger] = await triggers('ORDER');
     const before = dispatchCalls();
     const bad = await t.graphql<{ configureWorkflow: { userErrors: UserError[] } }>(CONFIGURE, {
-      input: { name: '  ', entityType: 'SHIPMENT', triggerId: orderTrigger!.id, action: { type: 'WEBHOOK', url: 'ftp://x' } },
+      input: {
+        name: '  ',
+        entityType: 'SHIPMENT',
+        triggerId: orderTrigger!.id,
+        action: { type: 'WEBHOOK', url: 'ftp://x' },
+      },
     });
-    expect(bad.body.data?.configureWorkflow.userErrors.map((e) => [e.field?.join('.'), e.code])).toEqual([
+    expect(
+      bad.body.data?.configureWorkflow.userErrors.map((e) => [e.field?.join('.'), e.code]),
+    ).toEqual([
       ['input.name', 'INVALID'],
       ['input.triggerId', 'INVALID'],
       ['input.action.url', 'INVALID'],
     ]);
     const unknownType = await t.graphql(TRIGGERS, { entityType: 'INVOICE' });
     expect(unknownType.body.errors?.[0]?.message).toMatch(/INVOICE/);
-    const unknownValue = await t.graphql<{ workflows: unknown }>(WORKFLOWS, { entityType: 'UNKNOWN' });
+    const unknownValue = await t.graphql<{ workflows: unknown }>(WORKFLOWS, {
+      entityType: 'UNKNOWN',
+    });
     expect(unknownValue.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-    const tooMany = await t.graphql('{ workflows(entityType: ORDER, first: 10000) { totalCount } }');
+    const tooMany = await t.graphql(
+      '{ workflows(entityType: ORDER, first: 10000) { totalCount } }',
+    );
     expect(tooMany.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-    expect((await toggle('gid://commerce-graph/Integration/x')).userErrors).toMatchObject([{ code: 'INVALID' }]);
+    expect((await toggle('gid://commerce-graph/Integration/x')).userErrors).toMatchObject([
+      { code: 'INVALID' },
+    ]);
     expect(dispatchCalls()).toBe(before);
   });
 
   it('pages a workflow list with signed cursors', async () => {
     t.sandbox.dispatch.addWorkflows(SANDBOX_DISPATCH_TOKEN, 'Customer', 5);
     const page = (after?: string) =>
-      t.graphql<{ workflows: { nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
+      t.graphql<{
+        workflows: {
+          nodes: Array<{ id: string }>;
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      }>(
         'query($after: String) { workflows(entityType: CUSTOMER, first: 2, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }',
         { after },
       );
@@ -248,14 +329,19 @@ describe('Workflow.trigger batching', () => {
     t.sandbox.dispatch.addWorkflows(SANDBOX_DISPATCH_TOKEN, 'Order', 100);
     t.sandbox.dispatch.addWorkflows(SANDBOX_DISPATCH_TOKEN, 'Product', 40);
     t.sandbox.server.resetStats();
-    const res = await t.graphql<{ orders: { nodes: Workflow[] }; products: { nodes: Workflow[] } }>(`{
+    const res = await t.graphql<{
+      orders: { nodes: Workflow[] };
+      products: { nodes: Workflow[] };
+    }>(`{
       orders: workflows(entityType: ORDER, first: 250) { nodes { name trigger { code name } } }
       products: workflows(entityType: PRODUCT, first: 250) { nodes { name trigger { code name } } }
     }`);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.orders.nodes.length).toBeGreaterThanOrEqual(100);
     expect(res.body.data!.products.nodes.length).toBeGreaterThanOrEqual(40);
-    expect(res.body.data!.orders.nodes.every((w) => w.trigger?.code.startsWith('order_'))).toBe(true);
+    expect(res.body.data!.orders.nodes.every((w) => w.trigger?.code.startsWith('order_'))).toBe(
+      true,
+    );
     expect(callsTo('/api/workflows/triggers/:entityType')).toBe(2);
     expect(callsTo('/api/workflows/:entityType/configured')).toBe(2);
     expect(dispatchCalls()).toBe(4);
@@ -270,7 +356,9 @@ describe('Dispatch envelopes that are errors', () => {
     );
     expect(res.body.data?.viewer.workspace.handle).toBe('ws-a');
     expect(res.body.data?.workflows).toBeNull();
-    expect(res.body.errors).toMatchObject([{ path: ['workflows'], extensions: { code: 'UPSTREAM_ERROR', upstream: 'dispatch' } }]);
+    expect(res.body.errors).toMatchObject([
+      { path: ['workflows'], extensions: { code: 'UPSTREAM_ERROR', upstream: 'dispatch' } },
+    ]);
     expect(JSON.stringify(res.body)).not.toContain('Processing failed');
   });
 
@@ -280,24 +368,36 @@ describe('Dispatch envelopes that are errors', () => {
     expect(await toggle(workflow!.id)).toEqual({
       workflowId: null,
       isActive: null,
-      userErrors: [{ field: ['input', 'workflowId'], message: 'Dispatch: Record not found', code: 'NOT_FOUND' }],
+      userErrors: [
+        {
+          field: ['input', 'workflowId'],
+          message: 'Dispatch: Record not found',
+          code: 'NOT_FOUND',
+        },
+      ],
     });
     t.sandbox.dispatch.misbehave('http-200-not-found');
     const res = await t.graphql('{ workflowTriggers(entityType: ORDER) { totalCount } }');
-    expect(res.body.errors).toMatchObject([{ path: ['workflowTriggers'], extensions: { code: 'NOT_FOUND', upstream: 'dispatch' } }]);
+    expect(res.body.errors).toMatchObject([
+      { path: ['workflowTriggers'], extensions: { code: 'NOT_FOUND', upstream: 'dispatch' } },
+    ]);
   });
 
   it('treats success:true without data as an error, not as an empty list', async () => {
     t.sandbox.dispatch.misbehave('ok-without-data');
     const res = await t.graphql('{ workflowTriggers(entityType: SHIPMENT) { totalCount } }');
-    expect(res.body.errors).toMatchObject([{ path: ['workflowTriggers'], extensions: { code: 'UPSTREAM_ERROR' } }]);
+    expect(res.body.errors).toMatchObject([
+      { path: ['workflowTriggers'], extensions: { code: 'UPSTREAM_ERROR' } },
+    ]);
   });
 
   it('reports a failed toggle as a top-level error without retrying the toggle', async () => {
     const [workflow] = await workflows('ORDER');
     t.sandbox.dispatch.misbehave('http-200-failure');
     const failed = await t.graphql(TOGGLE, { input: { workflowId: workflow!.id } });
-    expect(failed.body.errors).toMatchObject([{ path: ['toggleWorkflow'], extensions: { code: 'UPSTREAM_ERROR' } }]);
+    expect(failed.body.errors).toMatchObject([
+      { path: ['toggleWorkflow'], extensions: { code: 'UPSTREAM_ERROR' } },
+    ]);
 
     t.sandbox.server.resetStats();
     t.sandbox.server.setKnobs('dispatch', { errorRate: 1 });
@@ -308,6 +408,8 @@ describe('Dispatch envelopes that are errors', () => {
     } finally {
       t.sandbox.server.setKnobs('dispatch', { errorRate: 0 });
     }
-    expect((await workflows('ORDER')).find((w) => w.id === workflow!.id)?.isActive).toBe(workflow!.isActive);
+    expect((await workflows('ORDER')).find((w) => w.id === workflow!.id)?.isActive).toBe(
+      workflow!.isActive,
+    );
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, GatewayError } from '../../../src/errors.js';
 import { UpstreamHttpError } from '../../../src/upstreams/http-client.js';
-import { DispatchRejection, mapDispatchFailure, unwrapEnvelope } from '../../../src/upstreams/dispatch/errors.js';
+import {
+  DispatchRejection,
+  mapDispatchFailure,
+  unwrapEnvelope,
+} from '../../../src/upstreams/dispatch/errors.js';
 
 const OP = 'GET /api/workflows/{entityType}/configured';
 
@@ -10,7 +14,9 @@ const httpError = (status: number, body: unknown) =>
 
 describe('unwrapEnvelope', () => {
   it('returns data of a successful envelope', () => {
-    expect(unwrapEnvelope({ data: [{ guid: 'w1' }], success: true }, OP, true)).toEqual([{ guid: 'w1' }]);
+    expect(unwrapEnvelope({ data: [{ guid: 'w1' }], success: true }, OP, true)).toEqual([
+      { guid: 'w1' },
+    ]);
     expect(unwrapEnvelope({ success: true }, OP, false)).toBeUndefined();
   });
 
@@ -30,7 +36,10 @@ describe('unwrapEnvelope', () => {
   });
 
   it('treats HTTP 200 with success:false as the documented error it carries', () => {
-    const body = { success: false, error: { code: 'CONFLICT', message: 'Integration already configured' } };
+    const body = {
+      success: false,
+      error: { code: 'CONFLICT', message: 'Integration already configured' },
+    };
     expect(() => unwrapEnvelope(body, OP, true)).toThrow(DispatchRejection);
     try {
       unwrapEnvelope(body, OP, true);
@@ -41,7 +50,10 @@ describe('unwrapEnvelope', () => {
   });
 
   it('treats success:false with an undocumented code, or no flag at all, as an upstream error without its text', () => {
-    const undocumented = { success: false, error: { code: 'INTERNAL', message: 'stack trace at line 3' } };
+    const undocumented = {
+      success: false,
+      error: { code: 'INTERNAL', message: 'stack trace at line 3' },
+    };
     expect(() => unwrapEnvelope(undocumented, OP, true)).toThrow(GatewayError);
     try {
       unwrapEnvelope(undocumented, OP, true);
@@ -59,24 +71,41 @@ describe('mapDispatchFailure', () => {
     [400, 'CONFIGURATION_ERROR'],
     [409, 'CONFLICT'],
   ])('turns the documented %i body into a rejection with code %s', (status, code) => {
-    const mapped = mapDispatchFailure(httpError(status, { success: false, error: { code, message: 'm' } }), OP, 'workspace');
+    const mapped = mapDispatchFailure(
+      httpError(status, { success: false, error: { code, message: 'm' } }),
+      OP,
+      'workspace',
+    );
     expect(mapped).toBeInstanceOf(DispatchRejection);
     expect((mapped as DispatchRejection).code).toBe(code);
   });
 
   it('maps a refused bearer token by whose token it was', () => {
-    const refused = httpError(401, { success: false, error: { code: 'UNAUTHORIZED', message: 'no' } });
-    expect((mapDispatchFailure(refused, OP, 'caller') as GatewayError).code).toBe(ErrorCode.UNAUTHENTICATED);
-    expect((mapDispatchFailure(refused, OP, 'workspace') as GatewayError).code).toBe(ErrorCode.UPSTREAM_ERROR);
+    const refused = httpError(401, {
+      success: false,
+      error: { code: 'UNAUTHORIZED', message: 'no' },
+    });
+    expect((mapDispatchFailure(refused, OP, 'caller') as GatewayError).code).toBe(
+      ErrorCode.UNAUTHENTICATED,
+    );
+    expect((mapDispatchFailure(refused, OP, 'workspace') as GatewayError).code).toBe(
+      ErrorCode.UPSTREAM_ERROR,
+    );
   });
 
   it('uses the shared status mapping for everything else', () => {
     expect((mapDispatchFailure(httpError(503, 'down'), OP, 'caller') as GatewayError).code).toBe(
       ErrorCode.UPSTREAM_UNAVAILABLE,
     );
-    expect((mapDispatchFailure(httpError(400, { success: false, error: { code: 'VALIDATION' } }), OP, 'caller') as GatewayError).code).toBe(
-      ErrorCode.BAD_USER_INPUT,
-    );
+    expect(
+      (
+        mapDispatchFailure(
+          httpError(400, { success: false, error: { code: 'VALIDATION' } }),
+          OP,
+          'caller',
+        ) as GatewayError
+      ).code,
+    ).toBe(ErrorCode.BAD_USER_INPUT);
     const other = new Error('network');
     expect(mapDispatchFailure(other, OP, 'caller')).toBe(other);
   });

@@ -46,7 +46,8 @@ describe('paginate', () => {
     expect(paginate(items(30), {}, options).nodes).toHaveLength(20);
     expect(() => paginate(items(3), { first: -1 }, options)).toThrow(/between 0 and 250/);
     expect(() => paginate(items(3), { last: 251 }, options)).toThrow(/between 0 and 250/);
-    const foreign = paginate(items(3), { first: 1 }, { ...options, scope: 'other' }).pageInfo.endCursor!;
+    const foreign = paginate(items(3), { first: 1 }, { ...options, scope: 'other' }).pageInfo
+      .endCursor!;
     expect(() => paginate(items(3), { after: foreign }, options)).toThrow(/not valid/);
   });
 });
