@@ -1,6 +1,6 @@
 import type { MutationResolvers } from '../../generated/graphql.js';
 import { hasRole } from '../../server/context.js';
-import { idempotentMutation, userError } from '../base/mutations.js';
+import { idempotentMutation, userError, type UserErrorModel } from '../base/mutations.js';
 
 const MAX_TOKEN = 8192;
 
@@ -8,12 +8,15 @@ const MAX_TOKEN = 8192;
 export const serviceTokenMutations: Pick<MutationResolvers, 'setDispatchServiceToken'> = {
   setDispatchServiceToken: async (_root, { input }, ctx) => {
     const { auth } = ctx.services.dispatch;
-    const failed = async (userErrors: ReturnType<typeof userError>[]) => ({
-      serviceTokenConfigured: await auth.hasWorkspaceToken(ctx.workspace.id),
+    // What a failed call leaves in place, so the payload stays truthful whatever failed.
+    const configuredBefore = await auth.hasWorkspaceToken(ctx.workspace.id);
+    const failed = (userErrors: UserErrorModel[]) => ({
+      serviceTokenConfigured: configuredBefore,
       userErrors,
     });
-    if (!hasRole(ctx, 'admin'))
+    if (!hasRole(ctx, 'admin')) {
       return failed([userError(null, 'This change needs the ADMIN role', 'FORBIDDEN')]);
+    }
     const token = input.token ?? null;
     if (token !== null && (token.trim() === '' || token.length > MAX_TOKEN || /\s/.test(token))) {
       return failed([
@@ -25,7 +28,7 @@ export const serviceTokenMutations: Pick<MutationResolvers, 'setDispatchServiceT
       operation: 'setDispatchServiceToken',
       idempotencyKey: input.idempotencyKey,
       input,
-      failed: (userErrors) => ({ serviceTokenConfigured: false, userErrors }),
+      failed,
       run: async () => {
         await auth.setWorkspaceToken(ctx.workspace.id, token);
         return { serviceTokenConfigured: token !== null, userErrors: [] };
