@@ -122,7 +122,8 @@ export async function mergeNewestFirst<T extends { sortTime: number }>(
     const record = best.records[best.taken]!;
     best.taken += 1;
     items.push({ record, after: snapshot(cursors) });
-    if (best.taken >= best.records.length) await refill(false);
+    // A page that ran out is only followed when more records are still wanted.
+    if (best.taken >= best.records.length && items.length < first) await refill(false);
   }
   return {
     items,
