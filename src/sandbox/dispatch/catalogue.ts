@@ -40,7 +40,10 @@ const trigger = (
   description: string,
 ): SandboxTrigger => ({
   guid: `7a0e0000-4d2f-4b6a-9c1e-${index.toString().padStart(12, '0')}`,
-  name: `${entity} ${event.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase())}`,
+  name: `${entity} ${event
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ')}`,
   code: `${entity.toLowerCase()}_${event}`,
   description,
 });
