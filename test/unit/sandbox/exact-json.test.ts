@@ -15,8 +15,8 @@ describe('exact JSON for upstream amounts', () => {
       d: undefined,
     });
     expect(text).toBe('{"a":9007199254740993.01,"b":[0.1,null],"c":"x"}');
-    // The same value through a float would have lost its digits.
-    expect(JSON.stringify({ a: 9007199254740993.01 })).not.toBe('{"a":9007199254740993.01}');
+    // The same value through a float loses its last digits.
+    expect(JSON.stringify({ a: Number('9007199254740993.01') })).toBe('{"a":9007199254740994}');
   });
 
   it('refuses text that is not a number', () => {
