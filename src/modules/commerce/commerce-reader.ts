@@ -69,7 +69,7 @@ export class CommerceReader {
 
     const streams: MergeStream<DatasetRecords[D]>[] = links.map((link) => {
       const source = this.registry.get(link.source)!;
-      return { key: link.id, fetch: (position) => source.listPage(link, dataset, { position, sizeHint: first, filter }) };
+      return { key: link.id, fetch: (position, sizeHint) => source.listPage(link, dataset, { position, sizeHint, filter }) };
     });
     const page = await mergeNewestFirst(streams, start, first);
     const byId = new Map(links.map((l) => [l.id, l]));
@@ -155,7 +155,12 @@ function filterDigest(filter: ListArgs['filter']): string {
 function positionOf(value: unknown): MergePosition {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badUserInput('The "after" cursor is not valid for this list', 'after');
   for (const state of Object.values(value)) {
-    const ok = state === 0 || (Array.isArray(state) && state.length === 2 && Number.isInteger(state[1]) && state[1] >= 0);
+    const ok =
+      state === 0 ||
+      (Array.isArray(state) &&
+        Number.isInteger(state[1]) &&
+        state[1] >= 0 &&
+        (state.length === 2 || (state.length === 3 && state[0] === null && Number.isInteger(state[2]) && state[2] > 0)));
     if (!ok) throw badUserInput('The "after" cursor is not valid for this list', 'after');
   }
   return value as MergePosition;

@@ -14,10 +14,15 @@ import type { SourcePage, SourcePosition } from './sources/source.js';
 export interface MergeStream<T> {
   /** Stable key (the link id) under which the stream's state is stored in the cursor. */
   key: string;
-  fetch(position: SourcePosition): Promise<SourcePage<T>>;
+  /** `sizeHint` sizes the first page when `position` is null (see PageRequest.sizeHint). */
+  fetch(position: SourcePosition, sizeHint: number): Promise<SourcePage<T>>;
 }
 
-export type StreamState = readonly [SourcePosition, number] | 0;
+/**
+ * `[position, taken]`, or `[null, taken, sizeHint]` for a stream still on its first page: that
+ * page's size came from the hint, so resuming must ask with the same hint to see the same page.
+ */
+export type StreamState = readonly [SourcePosition, number] | readonly [null, number, number] | 0;
 
 /** Per stream key. Streams absent from a position start from their newest record. */
 export type MergePosition = Readonly<Record<string, StreamState>>;
@@ -47,6 +52,8 @@ interface Cursor<T> {
   key: string;
   index: number;
   at: SourcePosition;
+  /** Size hint the page at `at` was read with (matters only while `at` is null). */
+  hint: number;
   records: T[];
   taken: number;
   next: SourcePosition;
@@ -68,6 +75,7 @@ export async function mergeNewestFirst<T extends { sortTime: number }>(
       key: s.key,
       index,
       at: state === 0 || state === undefined ? null : state[0],
+      hint: state !== 0 && state !== undefined && state.length === 3 ? state[2] : first,
       records: [],
       taken: state === 0 || state === undefined ? 0 : state[1],
       next: null,
@@ -79,7 +87,7 @@ export async function mergeNewestFirst<T extends { sortTime: number }>(
 
   const load = async (c: Cursor<T>): Promise<void> => {
     try {
-      const page = await streams[c.index]!.fetch(c.at);
+      const page = await streams[c.index]!.fetch(c.at, c.hint);
       c.records = page.records;
       c.next = page.next;
       if (page.totalCount !== undefined) c.total = page.totalCount;
@@ -137,9 +145,8 @@ function snapshot<T>(cursors: readonly Cursor<T>[]): MergePosition {
   const position: Record<string, StreamState> = {};
   for (const c of cursors) {
     // A failed stream keeps the position it failed to read, so the next page tries it again.
-    if (c.failed) position[c.key] = [c.at, c.taken];
+    if (c.failed || (!c.done && c.taken < c.records.length)) position[c.key] = c.at === null ? [null, c.taken, c.hint] : [c.at, c.taken];
     else if (c.done) position[c.key] = 0;
-    else if (c.taken < c.records.length) position[c.key] = [c.at, c.taken];
     else position[c.key] = c.next === null ? 0 : [c.next, 0];
   }
   return position;

@@ -15,8 +15,10 @@ interface FakeRecord {
 function fakeStream(key: string, records: FakeRecord[], pageSize: number, log: string[]): MergeStream<FakeRecord> {
   return {
     key,
-    async fetch(position: SourcePosition) {
-      const { page, size } = (position ?? { page: 1, size: pageSize }) as { page: number; size: number };
+    // Like the real adapters, the first page is sized from the hint (capped by the upstream's own
+    // maximum, here `pageSize`), and later positions carry that size.
+    async fetch(position: SourcePosition, sizeHint: number) {
+      const { page, size } = (position ?? { page: 1, size: Math.max(1, Math.min(sizeHint, pageSize)) }) as { page: number; size: number };
       log.push(`${key}:${page}`);
       const slice = records.slice((page - 1) * size, page * size);
       return {
@@ -114,9 +116,9 @@ describe('newest-first merge across sources', () => {
     let broken = true;
     const flaky: MergeStream<FakeRecord> = {
       key: 'flaky',
-      async fetch(position) {
+      async fetch(position, sizeHint) {
         if (broken) throw new Error('not ready');
-        return fakeStream('flaky', [{ id: 'f0', sortTime: 10 }], 5, log).fetch(position);
+        return fakeStream('flaky', [{ id: 'f0', sortTime: 10 }], 5, log).fetch(position, sizeHint);
       },
     };
     const page = await mergeNewestFirst([good, flaky], undefined, 2);

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { authorizeCodat, authorizeQard, linkSource, syncLink } from './helpers.js';
+
+interface Page {
+  edges: Array<{ cursor: string; node: { id: string; source: string; createdAt: string } }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  sourceErrors: Array<null>;
+}
+
+const ORDERS = `query ($first: Int, $after: String, $filter: CommerceRecordFilter) {
+  commerce { orders(first: $first, after: $after, filter: $filter) {
+    edges { cursor node { id source createdAt } }
+    pageInfo { hasNextPage endCursor }
+    sourceErrors { id }
+  } }
+}`;
+
+const CONFIGURE = `mutation ($input: ConfigureQardProviderInput!) {
+  configureQardProvider(input: $input) { configuration { provider enabled autoConnect credentialsSet credentialsUpdatedAt } userErrors { field code } }
+}`;
+
+describe('commerce merged across a Codat and a Qard link', () => {
+  let t: TestGateway;
+  let qardLinkId: string;
+  let codatCompany: string;
+  let qardUser: string;
+  const secret = 'shpss_0123456789abcdef-very-secret';
+
+  beforeAll(async () => {
+    t = await startTestGateway();
+    await linkSource(t, 'CODAT', 'Merged Codat', 'shopify');
+    codatCompany = authorizeCodat(t);
+  });
+  afterAll(() => t?.close());
+
+  it('configures the Qard provider for admins only and never shows or logs the credentials', async () => {
+    const input = { provider: 'shopify', credentials: { clientId: 'app-key-1', clientSecret: secret }, autoConnect: true, enabled: true };
+    const member = await t.graphql(CONFIGURE, { input }, { apiKey: t.keys.aMember });
+    expect(member.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    const invalid = await t.graphql<{ configureQardProvider: { userErrors: Array<{ field: string[] }> } }>(CONFIGURE, {
+      input: { ...input, credentials: { clientId: '', clientSecret: secret } },
+    });
+    expect(invalid.body.data!.configureQardProvider.userErrors[0]!.field).toEqual(['input', 'credentials', 'clientId']);
+    const res = await t.graphql<{ configureQardProvider: { configuration: Record<string, unknown> } }>(CONFIGURE, { input });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.configureQardProvider.configuration).toMatchObject({ provider: 'shopify', enabled: true, autoConnect: true, credentialsSet: true });
+    expect(JSON.stringify(res.body)).not.toContain(secret);
+    expect(t.logs.join('\n')).not.toContain(secret);
+  });
+
+  it('links Qard and reports its not-yet-synced part as DATA_NOT_READY while Codat records still return', async () => {
+    const link = await linkSource(t, 'QARD', 'Merged Qard', 'shopify');
+    qardLinkId = link.id;
+    expect(link.authorizationUrl).toMatch(/^http/);
+    qardUser = authorizeQard(t).userId;
+    const res = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 10 });
+    const page = res.body.data!.commerce.orders;
+    expect(page.edges).toHaveLength(10);
+    expect(new Set(page.edges.map((e) => e.node.source))).toEqual(new Set(['CODAT']));
+    expect(page.sourceErrors).toEqual([null]);
+    const error = res.body.errors!.find((e) => e.extensions?.['source'] === 'QARD')!;
+    expect(error.path).toEqual(['commerce', 'orders', 'sourceErrors', 0]);
+    expect(error.extensions?.['code']).toBe('DATA_NOT_READY');
+    expect(error.extensions?.['linkId']).toBe(qardLinkId);
+    expect(error.extensions?.['syncStatus']).toMatchObject({ state: 'NOT_SYNCED' });
+  });
+
+  it('queues a Qard sync, refuses a second one while it runs, and serves the data once done', async () => {
+    const first = (await syncLink(t, qardLinkId)) as { queued: unknown[]; userErrors: unknown[] };
+    expect(first.userErrors).toEqual([]);
+    expect(first.queued.length).toBe(4);
+    const second = (await syncLink(t, qardLinkId)) as { userErrors: Array<{ code: string }> };
+    expect(second.userErrors[0]!.code).toBe('CONFLICT');
+    t.sandbox.qard.completeSync(qardUser);
+    const res = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 10 });
+    expect(res.body.errors).toBeUndefined();
+  });
+
+  it('merges both sources newest first and pages through every order exactly once', async () => {
+    const expected =
+      t.sandbox.codat.data(codatCompany).lists['commerce-orders'].length + t.sandbox.qard.data(qardUser)['commerce-orders'].length;
+    const seen = new Set<string>();
+    const sources = new Set<string>();
+    let previous = Infinity;
+    let after: string | null = null;
+    const sizes = [250, 7, 133, 1, 250, 64];
+    for (let i = 0; ; i += 1) {
+      const res: { body: { data?: { commerce: { orders: Page } } | null; errors?: unknown[] } } = await t.graphql(ORDERS, {
+        first: sizes[i % sizes.length],
+        after,
+      });
+      expect(res.body.errors).toBeUndefined();
+      const page = res.body.data!.commerce.orders;
+      for (const { node } of page.edges) {
+        expect(seen.has(node.id)).toBe(false);
+        seen.add(node.id);
+        sources.add(node.source);
+        const time = Date.parse(node.createdAt);
+        expect(time).toBeLessThanOrEqual(previous);
+        previous = time;
+      }
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+      expect(i).toBeLessThan(500);
+    }
+    expect(sources).toEqual(new Set(['CODAT', 'QARD']));
+    expect(seen.size).toBe(expected);
+  });
+
+  it('filters by source and by link', async () => {
+    const bySource = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 30, filter: { sources: ['QARD'] } });
+    expect(new Set(bySource.body.data!.commerce.orders.edges.map((e) => e.node.source))).toEqual(new Set(['QARD']));
+    const byLink = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 30, filter: { linkIds: [qardLinkId] } });
+    expect(new Set(byLink.body.data!.commerce.orders.edges.map((e) => e.node.source))).toEqual(new Set(['QARD']));
+    // A cursor is bound to its filter.
+    const cursor = bySource.body.data!.commerce.orders.pageInfo.endCursor;
+    const misuse = await t.graphql(ORDERS, { first: 5, after: cursor });
+    expect(misuse.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+  });
+
+  it('returns the other source when one is down, with UPSTREAM_UNAVAILABLE on its part', async () => {
+    t.sandbox.server.setKnobs('codat', { dropRate: 1 });
+    try {
+      const res = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 10 });
+      const page = res.body.data!.commerce.orders;
+      expect(page.edges).toHaveLength(10);
+      expect(new Set(page.edges.map((e) => e.node.source))).toEqual(new Set(['QARD']));
+      const error = res.body.errors!.find((e) => e.extensions?.['source'] === 'CODAT')!;
+      expect(error.extensions?.['code']).toBe('UPSTREAM_UNAVAILABLE');
+      expect(error.path?.slice(0, 3)).toEqual(['commerce', 'orders', 'sourceErrors']);
+    } finally {
+      t.sandbox.server.setKnobs('codat', { dropRate: 0 });
+    }
+  });
+
+  it('lists the links with platform, status and per-dataset sync status', async () => {
+    const res = await t.graphql<{ commerce: { sources: Array<{ source: string; platform: string; syncStatus: Array<{ dataType: string; state: string; dataAsOf: string | null }> }> } }>(
+      `{ commerce { sources { id source platform name status syncStatus { dataType state dataAsOf } } } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const sources = res.body.data!.commerce.sources;
+    expect(sources.map((s) => s.source).sort()).toEqual(['CODAT', 'QARD']);
+    for (const s of sources) {
+      const orders = s.syncStatus.find((x) => x.dataType === 'ORDERS')!;
+      expect(orders.state).toBe('COMPLETE');
+      expect(orders.dataAsOf).toMatch(/Z$/);
+    }
+  });
+});
