@@ -93,6 +93,15 @@ describe('workflow triggers and workflows', () => {
       code: 'order_created',
       description: 'Fires when a new order is created',
     });
+    const [second] = (await triggers('ORDER')).slice(1);
+    const node = await t.graphql<{ node: { name: string; code: string } | null }>(
+      'query($id: ID!) { node(id: $id) { ... on WorkflowTrigger { name code } } }',
+      { id: second!.id },
+    );
+    expect(node.body.data?.node).toEqual({
+      name: 'Order Status Changed',
+      code: 'order_status_changed',
+    });
   });
 
   it('lists configured workflows, managed ones only when asked, with their trigger', async () => {
