@@ -5,6 +5,7 @@ import { createDispatchServices, type DispatchServices } from '../modules/integr
 import { ConnectionRepository } from '../modules/connections/connection-repository.js';
 import { ConnectionService } from '../modules/connections/connection-service.js';
 import { ShoplineService } from '../modules/shopline/shopline-service.js';
+import { ShoplineCommerceSource } from '../modules/shopline/commerce/shopline-source.js';
 import { MemoryCache, RedisCache, type Cache } from '../store/cache.js';
 import { openStore, type Store } from '../store/database.js';
 import { MemoryEventBus, RedisEventBus, type EventBus } from '../store/event-bus.js';
@@ -120,6 +121,8 @@ export async function createServices(
       }
     },
   };
+  // SHOPLINE merchants join the unified commerce lists as a source of their own.
+  services.commerce.registry.register(new ShoplineCommerceSource(services.shopline));
   return services;
 }
 

@@ -140,6 +140,14 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
       if (order.archived) return { status: 410, body: { error: 'Order is archived', code: 'order_archived' } };
       return { status: 200, body: publicRecord(order) };
     }),
+    ...(['products', 'customers'] as const).map((resource) =>
+      route('GET', `/v1/${resource}/:id`, (req) => {
+        const grant = authorize(req, resource);
+        if ('status' in grant) return grant;
+        const record = data(grant.merchantId)[resource].find((r) => r.id === req.params['id']);
+        return record ? { status: 200, body: record } : { status: 404, body: { error: 'Not found' } };
+      }),
+    ),
     route('GET', '/v1/token/info', tokenInfo),
     route('GET', '/oauth/token/info', tokenInfo),
     route('GET', '/oauth/authorize', (req) => {

@@ -1,3 +1,4 @@
+import { isSafeNumber, parse } from 'lossless-json';
 import type { UpstreamHttpClient } from '../http-client.js';
 import type { ShoplineCustomer, ShoplineOrder, ShoplinePage, ShoplineProduct } from './types.js';
 
@@ -5,6 +6,12 @@ import type { ShoplineCustomer, ShoplineOrder, ShoplinePage, ShoplineProduct } f
 export const SHOPLINE_MAX_PER_PAGE = 50;
 
 export type ShoplineResource = 'orders' | 'products' | 'customers';
+
+/**
+ * Money is integer `cents`: a count beyond 2^53 must not lose digits on the way to a decimal
+ * string, so unsafe numbers stay text (the mappers read both).
+ */
+const parseExact = (text: string): unknown => parse(text, null, (value) => (isSafeNumber(value) ? Number(value) : value));
 
 export interface ShoplineListParams {
   page: number;
@@ -32,17 +39,19 @@ export class ShoplineOpenApiClient {
     return this.list<ShoplineCustomer>('customers', token, params);
   }
 
-  async getOrder(token: string, id: string): Promise<ShoplineOrder> {
-    const res = await this.http.request<ShoplineOrder>({
+  /** One record; 404 when missing, 410 when SHOPLINE archived it (orders). */
+  async get<T>(resource: ShoplineResource, token: string, id: string): Promise<T> {
+    const res = await this.http.request<T>({
       method: 'GET',
-      path: `/v1/orders/${encodeURIComponent(id)}`,
-      operation: 'GET /v1/orders/{id}',
+      path: `/v1/${resource}/${encodeURIComponent(id)}`,
+      operation: `GET /v1/${resource}/{id}`,
       headers: { authorization: `Bearer ${token}` },
+      parse: parseExact,
     });
     return res.body;
   }
 
-  private async list<T>(resource: ShoplineResource, token: string, params: ShoplineListParams): Promise<ShoplinePage<T>> {
+  async list<T>(resource: ShoplineResource, token: string, params: ShoplineListParams): Promise<ShoplinePage<T>> {
     const res = await this.http.request<ShoplinePage<T>>({
       method: 'GET',
       path: `/v1/${resource}`,
@@ -54,6 +63,7 @@ export class ShoplineOpenApiClient {
         sort_by: 'desc',
         updated_after: params.updatedAfter,
       },
+      parse: parseExact,
     });
     const body = res.body;
     if (!body || !Array.isArray(body.items) || !body.pagination) {

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { centsToDecimal } from '../../../src/modules/shopline/commerce/shopline-mappers.js';
+import { deliverScenario } from '../../../src/sandbox/shopline/webhook-deliverer.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { authorizeCodat, linkSource } from '../commerce/helpers.js';
+import { CLAIM, landingClaimCode } from './helpers.js';
+
+interface OrderNode {
+  id: string;
+  createdAt: string;
+  source: string;
+  sourceId: string;
+  orderNumber: string | null;
+  status: string | null;
+  totalAmount: { amount: string; currencyCode: string } | null;
+  lineItems: Array<{ quantity: string | null; unitPrice: { amount: string } | null }>;
+}
+interface OrdersPage {
+  commerce: {
+    orders: {
+      edges: Array<{ cursor: string; node: OrderNode }>;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      totalCount: number | null;
+      sourceErrors: Array<{ id: string } | null>;
+    };
+  };
+}
+
+const ORDERS = `query ($first: Int, $after: String) {
+  commerce { orders(first: $first, after: $after) {
+    edges { cursor node { id source sourceId createdAt orderNumber status totalAmount { amount currencyCode } lineItems { quantity unitPrice { amount } } } }
+    pageInfo { hasNextPage endCursor }
+    totalCount
+    sourceErrors { id }
+  } }
+}`;
+
+const SOURCES = `{ commerce { sources { source status syncStatus { dataType state upstreamStatus } } } }`;
+const MERCHANT = 'm-commerce';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway();
+  await deliverScenario({ gatewayUrl: t.url, merchantId: MERCHANT, appSecret: t.config.shopline.appSecret!, simulator: t.sandbox.shopline });
+  await t.graphql(CLAIM, { code: await landingClaimCode(t, MERCHANT) });
+});
+afterAll(async () => t?.close());
+
+describe('SHOPLINE in the unified commerce graph', () => {
+  it('converts SHOPLINE cents to exact decimals by integer arithmetic', () => {
+    expect(centsToDecimal(12345)).toBe('123.45');
+    expect(centsToDecimal(5)).toBe('0.05');
+    expect(centsToDecimal(-250)).toBe('-2.50');
+    expect(centsToDecimal(0)).toBe('0.00');
+    expect(centsToDecimal('123456789012345678901')).toBe('1234567890123456789.01');
+    expect(centsToDecimal(1.5)).toBeNull();
+  });
+
+  it('lists the merchant orders with source SHOPLINE, exact money, and pages through each exactly once', async () => {
+    const expected = t.sandbox.shopline.data(MERCHANT).orders.filter((o) => !o.archived);
+    t.sandbox.server.resetStats();
+    const first = await t.graphql<OrdersPage>(ORDERS, { first: 20 });
+    expect(first.body.errors).toBeUndefined();
+    const page = first.body.data!.commerce.orders;
+    expect(t.sandbox.server.requestCount('shopline')).toBe(1);
+    expect(page.totalCount).toBe(expected.length);
+    expect(page.sourceErrors).toEqual([]);
+
+    const newest = expected[0]! as unknown as { id: string; order_number: string; total: { cents: number; currency_iso: string } };
+    const node = page.edges[0]!.node;
+    expect(node).toMatchObject({
+      source: 'SHOPLINE',
+      sourceId: newest.id,
+      orderNumber: newest.order_number,
+      totalAmount: { amount: (newest.total.cents / 100).toFixed(2), currencyCode: newest.total.currency_iso },
+    });
+    expect(node.lineItems.length).toBeGreaterThan(0);
+
+    const seen = page.edges.map((e) => e.node.sourceId);
+    let after = page.pageInfo.endCursor;
+    while (after) {
+      const next = await t.graphql<OrdersPage>(ORDERS, { first: 20, after });
+      expect(next.body.errors).toBeUndefined();
+      const p = next.body.data!.commerce.orders;
+      seen.push(...p.edges.map((e) => e.node.sourceId));
+      after = p.pageInfo.hasNextPage ? p.pageInfo.endCursor : null;
+    }
+    expect(seen).toEqual(expected.map((o) => o.id));
+
+    const byId = await t.graphql<{ node: { sourceId: string; source: string } }>(`query($id: ID!) { node(id: $id) { ... on Order { sourceId source } } }`, { id: node.id });
+    expect(byId.body.data!.node).toEqual({ sourceId: newest.id, source: 'SHOPLINE' });
+  });
+
+  it('reports the link as live while its token works', async () => {
+    const res = await t.graphql<{ commerce: { sources: Array<{ source: string; status: string; syncStatus: Array<{ dataType: string; state: string }> }> } }>(SOURCES);
+    const shopline = res.body.data!.commerce.sources.find((s) => s.source === 'SHOPLINE')!;
+    expect(shopline.status).toBe('LINKED');
+    expect(shopline.syncStatus.every((s) => s.state === 'COMPLETE')).toBe(true);
+  });
+
+  it('merges SHOPLINE orders with another source newest first, each order exactly once', async () => {
+    await linkSource(t, 'CODAT', 'Codat next to SHOPLINE', 'shopify');
+    const company = authorizeCodat(t);
+    const expected =
+      t.sandbox.codat.data(company).lists['commerce-orders'].length + t.sandbox.shopline.data(MERCHANT).orders.filter((o) => !o.archived).length;
+    const seen = new Set<string>();
+    const sources = new Set<string>();
+    let previous = Infinity;
+    let after: string | null = null;
+    for (let i = 0; i < 100; i += 1) {
+      const res: { body: { data?: OrdersPage | null; errors?: unknown[] } } = await t.graphql(ORDERS, { first: [50, 7, 250][i % 3], after });
+      expect(res.body.errors).toBeUndefined();
+      const page = res.body.data!.commerce.orders;
+      for (const { node } of page.edges) {
+        expect(seen.has(node.id)).toBe(false);
+        seen.add(node.id);
+        sources.add(node.source);
+        expect(Date.parse(node.createdAt)).toBeLessThanOrEqual(previous);
+        previous = Date.parse(node.createdAt);
+      }
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(sources).toEqual(new Set(['CODAT', 'SHOPLINE']));
+    expect(seen.size).toBe(expected);
+  });
+
+  it('marks a token SHOPLINE answers 401 for as unusable, says so in the source status, and stops calling', async () => {
+    const token = await t.gateway.services.shopline.merchants.usableToken(MERCHANT, 'orders');
+    t.sandbox.shopline.revokeToken(token!.token);
+
+    const refused = await t.graphql<OrdersPage>(ORDERS, { first: 5 });
+    const error = refused.body.errors!.find((e) => e.extensions?.['source'] === 'SHOPLINE')!;
+    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'shopline', tokenStatus: 'TOKEN_REJECTED' });
+    expect(error.message).toMatch(/401/);
+    // The other source's orders still come back; SHOPLINE's part is a null entry with the error.
+    expect(error.path?.slice(0, 3)).toEqual(['commerce', 'orders', 'sourceErrors']);
+    const page = refused.body.data!.commerce.orders;
+    expect(page.sourceErrors).toEqual([null]);
+    expect(new Set(page.edges.map((e) => e.node.source))).toEqual(new Set(['CODAT']));
+    expect(JSON.stringify(refused.body)).not.toContain(token!.token);
+
+    const sources = await t.graphql<{ commerce: { sources: Array<{ source: string; status: string; syncStatus: Array<{ state: string; upstreamStatus: string }> }> } }>(SOURCES);
+    const shopline = sources.body.data!.commerce.sources.find((s) => s.source === 'SHOPLINE')!;
+    expect(shopline.status).toBe('AUTH_ERROR');
+    expect(shopline.syncStatus.map((s) => [s.state, s.upstreamStatus])).toContainEqual(['ERROR', 'TOKEN_REJECTED']);
+
+    const merchants = await t.graphql<{ shoplineMerchants: { nodes: Array<{ usableScopes: string[]; tokens: Array<{ status: string }> }> } }>(
+      '{ shoplineMerchants { nodes { usableScopes tokens { status } } } }',
+    );
+    expect(merchants.body.data!.shoplineMerchants.nodes[0]).toEqual({ usableScopes: [], tokens: [{ status: 'REJECTED' }] });
+
+    const calls = t.sandbox.server.requestCount('shopline');
+    const again = await t.graphql<OrdersPage>(ORDERS, { first: 5 });
+    expect(again.body.errors!.some((e) => e.extensions?.['tokenStatus'] === 'TOKEN_REJECTED')).toBe(true);
+    expect(t.sandbox.server.requestCount('shopline')).toBe(calls);
+    expect(t.logs.join('\n')).not.toContain(token!.token);
+  });
+});
