@@ -1,4 +1,5 @@
 import { toExactJson } from '../commerce-data/exact-json.js';
+import { escapeHtml, htmlPage } from '../commerce-data/html-page.js';
 import { Seeded, hashSeed } from '../commerce-data/seeded.js';
 import {
   route,
@@ -770,12 +771,12 @@ export function createCodatSimulator(
   const linkPage: Handler = (req) => {
     const target = linkTarget(req);
     if (!target)
-      return { status: 404, html: page('Unknown link', '<p>This link is not valid.</p>') };
+      return { status: 404, html: htmlPage('Unknown link', '<p>This link is not valid.</p>') };
     const { company, connection } = target;
     if (connection.status !== 'PendingAuth') {
       return {
         status: 200,
-        html: page(
+        html: htmlPage(
           'Already linked',
           `<p id="result">This connection is ${escapeHtml(connection.status)}.</p>`,
         ),
@@ -784,7 +785,7 @@ export function createCodatSimulator(
     const action = `${req.baseUrl}/link/${company.id}/${connection.id}`;
     return {
       status: 200,
-      html: page(
+      html: htmlPage(
         `Connect ${escapeHtml(connection.platformName)}`,
         `<p>Codat sandbox: share the commerce data of your ${escapeHtml(connection.platformName)} store with
         <strong>${escapeHtml(company.name)}</strong>'s app.</p>
@@ -799,11 +800,11 @@ export function createCodatSimulator(
   const linkDecision: Handler = (req) => {
     const target = linkTarget(req);
     if (!target)
-      return { status: 404, html: page('Unknown link', '<p>This link is not valid.</p>') };
+      return { status: 404, html: htmlPage('Unknown link', '<p>This link is not valid.</p>') };
     if (new URLSearchParams(req.rawBody).get('decision') !== 'authorise') {
       return {
         status: 200,
-        html: page(
+        html: htmlPage(
           'Cancelled',
           '<p id="result">You did not share your data. You can close this window.</p>',
         ),
@@ -812,7 +813,7 @@ export function createCodatSimulator(
     authorize(target.company, target.connection);
     return {
       status: 200,
-      html: page(
+      html: htmlPage(
         'Linked',
         '<p id="result">Linked. Your data is syncing; you can close this window.</p>',
       ),
@@ -921,14 +922,4 @@ export function createCodatSimulator(
 
 function isCommerceDataType(value: string): value is CodatCommerceDataType {
   return (CODAT_COMMERCE_DATA_TYPES as readonly string[]).includes(value);
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
-<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto}button{font-size:1rem;margin-right:1rem;padding:.5rem 1.5rem}</style>
-</head><body><h1>${title}</h1>${body}</body></html>`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

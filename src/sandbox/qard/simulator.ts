@@ -1,3 +1,4 @@
+import { escapeHtml, htmlPage } from '../commerce-data/html-page.js';
 import { Seeded, hashSeed } from '../commerce-data/seeded.js';
 import {
   route,
@@ -507,11 +508,11 @@ export function createQardSimulator(
   const connectPage: Handler = (req) => {
     const connection = target(req);
     if (!connection)
-      return { status: 404, html: page('Unknown link', '<p>This link is not valid.</p>') };
+      return { status: 404, html: htmlPage('Unknown link', '<p>This link is not valid.</p>') };
     if (connection.status !== 'AUTH_REQUIRED') {
       return {
         status: 200,
-        html: page(
+        html: htmlPage(
           'Already answered',
           `<p id="result">This data connection is ${connection.status}.</p>`,
         ),
@@ -520,7 +521,7 @@ export function createQardSimulator(
     const provider = providers.get(connection.providerName);
     return {
       status: 200,
-      html: page(
+      html: htmlPage(
         `Connect ${escapeHtml(provider?.displayName ?? connection.providerName)}`,
         `<p>Qard sandbox: share ${escapeHtml(connection.requestedDataTypes.join(', '))} from your store.</p>
         <form method="post" action="${req.baseUrl}/connect/${connection.userId}/${connection.id}">
@@ -534,7 +535,7 @@ export function createQardSimulator(
   const connectDecision: Handler = (req) => {
     const connection = target(req);
     if (!connection)
-      return { status: 404, html: page('Unknown link', '<p>This link is not valid.</p>') };
+      return { status: 404, html: htmlPage('Unknown link', '<p>This link is not valid.</p>') };
     if (connection.status === 'AUTH_REQUIRED') {
       connection.status =
         new URLSearchParams(req.rawBody).get('decision') === 'authorise'
@@ -544,7 +545,7 @@ export function createQardSimulator(
     }
     return {
       status: 200,
-      html: page(
+      html: htmlPage(
         'Done',
         `<p id="result">Data connection ${connection.status}. You can close this window.</p>`,
       ),
@@ -616,14 +617,4 @@ export function createQardSimulator(
     },
     data: (userId) => dataOf(userOrThrow(userId)),
   };
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
-<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto}button{font-size:1rem;margin-right:1rem;padding:.5rem 1.5rem}</style>
-</head><body><h1>${title}</h1>${body}</body></html>`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
