@@ -10,7 +10,7 @@ import type { CommerceLinkRepository, QardProviderRecord } from './link-reposito
 import type { CommerceSourceRegistry } from './source-registry.js';
 import { codatLinkStatus } from './sources/codat/codat-source.js';
 import { qardLinkStatus } from './sources/qard/qard-source.js';
-import type { CommerceLink, DatasetSyncStatus, SyncableDataset } from './sources/source.js';
+import type { CommerceLink, CommerceLinkStatus, DatasetSyncStatus, SyncableDataset } from './sources/source.js';
 
 /** Codat data type names of our datasets (sync settings). */
 export const CODAT_DATA_TYPE: Record<SyncableDataset, string> = {
@@ -85,6 +85,24 @@ export class CommerceLinkService {
     } catch (error) {
       return rejected(error, ['input', 'platform']);
     }
+  }
+
+  /**
+   * A pending link's status as the upstream sees it now (the merchant authorises on the
+   * upstream's page, which does not call us back); recorded when it changed. Other statuses are
+   * returned as recorded.
+   */
+  async currentStatus(link: CommerceLink): Promise<CommerceLinkStatus> {
+    if (link.status !== 'PENDING_AUTHORIZATION') return link.status;
+    const { companyId, connectionId, userId, dataConnectionId } = link.externalRefs;
+    let status: CommerceLinkStatus = link.status;
+    if (link.source === 'CODAT' && this.codat && companyId && connectionId) {
+      status = codatLinkStatus((await this.codat.getConnection(companyId, connectionId)).status);
+    } else if (link.source === 'QARD' && this.qard && userId && dataConnectionId) {
+      status = qardLinkStatus((await this.qard.getDataConnection(userId, dataConnectionId)).status);
+    }
+    if (status !== link.status) await this.repo.updateStatus(link.workspaceId, link.id, status);
+    return status;
   }
 
   async sync(link: CommerceLink, datasets: readonly SyncableDataset[]): Promise<Outcome<DatasetSyncStatus[]>> {

@@ -123,6 +123,14 @@ export const commerceResolvers: Resolvers = {
   CommerceLink: {
     id: (l) => toGlobalId('CommerceLink', l.id),
     source: (l) => l.source as SourceKindEnum,
+    status: (l, _args, ctx) =>
+      services(ctx)
+        .links.currentStatus(l)
+        .catch((error: unknown) => {
+          // The recorded status is still an answer; the refresh failing is only logged.
+          ctx.log.warn({ code: (error as { code?: unknown }).code, source: l.source }, 'commerce link status refresh failed');
+          return l.status;
+        }),
     syncStatus: (l, _args, ctx) => {
       const source = services(ctx).registry.get(l.source);
       return source ? source.syncStatus(l) : null;
