@@ -75,8 +75,9 @@ interface PullOperation {
   connectionId: string;
   requestedMs: number;
   durationMs: number;
-  /** Set by `completeSync` to finish early; set far in the past by a newer sync to cancel. */
+  /** Set by `completeSync` to finish the sync early. */
   completedMs: number | undefined;
+  /** Set when a newer sync of the same dataset starts before this one completes. */
   cancelled: boolean;
 }
 
