@@ -1,7 +1,7 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { UpstreamHttpClient } from '../http-client.js';
 import { mapApiPandaError } from './apipanda-errors.js';
-import type { components } from './openapi-types.js';
+import type { components } from '../../generated/upstreams/apipanda.js';
 
 type Schemas = components['schemas'];
 export type ApiPandaIntegrationType = Schemas['IntegrationType'];
