@@ -4,7 +4,12 @@ import type { GraphQLContext } from '../../server/context.js';
 import type { CommerceConnectionModel } from './connection.js';
 import type { CommerceLinkRepository } from './link-repository.js';
 import { mergeNewestFirst, type MergePosition, type MergeStream } from './merge.js';
-import type { CommerceDataset, CommerceSourceKind, CompanyInfoModel, DatasetRecords } from './model.js';
+import type {
+  CommerceDataset,
+  CommerceSourceKind,
+  CompanyInfoModel,
+  DatasetRecords,
+} from './model.js';
 import type { CommerceSourceRegistry } from './source-registry.js';
 import type { CommerceLink, RecordFilter } from './sources/source.js';
 import { sourceFailure } from './sources/upstream-errors.js';
@@ -24,7 +29,11 @@ export interface ListArgs {
   last?: number | null;
   before?: string | null;
   filter?:
-    | (LinkFilterArgs & { createdAfter?: Date | null; createdBefore?: Date | null; modifiedAfter?: Date | null })
+    | (LinkFilterArgs & {
+        createdAfter?: Date | null;
+        createdBefore?: Date | null;
+        modifiedAfter?: Date | null;
+      })
     | null;
 }
 
@@ -53,23 +62,38 @@ export class CommerceReader {
   }
 
   /** Links matching a filter, in workspace order (newest first). */
-  async selectLinks(ctx: GraphQLContext, filter: LinkFilterArgs | null | undefined): Promise<CommerceLink[]> {
+  async selectLinks(
+    ctx: GraphQLContext,
+    filter: LinkFilterArgs | null | undefined,
+  ): Promise<CommerceLink[]> {
     const all = await this.workspaceLinks(ctx);
     const sources = filter?.sources ? new Set(filter.sources) : undefined;
     const ids = filter?.linkIds ? new Set(filter.linkIds.map(localLinkId)) : undefined;
     return all.filter((l) => (!sources || sources.has(l.source)) && (!ids || ids.has(l.id)));
   }
 
-  async list<D extends CommerceDataset>(ctx: GraphQLContext, dataset: D, args: ListArgs): Promise<CommerceConnectionModel<DatasetRecords[D]>> {
+  async list<D extends CommerceDataset>(
+    ctx: GraphQLContext,
+    dataset: D,
+    args: ListArgs,
+  ): Promise<CommerceConnectionModel<DatasetRecords[D]>> {
     const first = pageSize(args);
     const filter = recordFilter(args.filter);
-    const links = (await this.selectLinks(ctx, args.filter)).filter((l) => this.registry.get(l.source)?.datasets.has(dataset));
+    const links = (await this.selectLinks(ctx, args.filter)).filter((l) =>
+      this.registry.get(l.source)?.datasets.has(dataset),
+    );
     const scope = `commerce.${dataset}:${filterDigest(args.filter)}`;
-    const start = args.after ? positionOf(this.cursors.decode<unknown>(scope, args.after, 'after')) : undefined;
+    const start = args.after
+      ? positionOf(this.cursors.decode<unknown>(scope, args.after, 'after'))
+      : undefined;
 
     const streams: MergeStream<DatasetRecords[D]>[] = links.map((link) => {
       const source = this.registry.get(link.source)!;
-      return { key: link.id, fetch: (position, sizeHint) => source.listPage(link, dataset, { position, sizeHint, filter }) };
+      return {
+        key: link.id,
+        fetch: (position, sizeHint) =>
+          source.listPage(link, dataset, { position, sizeHint, filter }),
+      };
     });
     const page = await mergeNewestFirst(streams, start, first);
     const byId = new Map(links.map((l) => [l.id, l]));
@@ -77,10 +101,17 @@ export class CommerceReader {
       const link = byId.get(f.key)!;
       return { link, error: sourceFailure(link, f.error) };
     });
-    if (failures.length > 0 && failures.length === links.length) throw allFailed(dataset, failures.map((f) => f.error));
+    if (failures.length > 0 && failures.length === links.length)
+      throw allFailed(
+        dataset,
+        failures.map((f) => f.error),
+      );
     return {
       dataset,
-      edges: page.items.map((item) => ({ cursor: this.cursors.encode(scope, item.after), node: item.record })),
+      edges: page.items.map((item) => ({
+        cursor: this.cursors.encode(scope, item.after),
+        node: item.record,
+      })),
       hasNextPage: page.hasNextPage,
       hasPreviousPage: args.after !== null && args.after !== undefined,
       totalCount: failures.length > 0 ? null : page.totalCount,
@@ -89,7 +120,10 @@ export class CommerceReader {
   }
 
   /** One entry per selected link: its profile, or the error that kept it from answering. */
-  async companyInfo(ctx: GraphQLContext, filter: LinkFilterArgs | null | undefined): Promise<Array<CompanyInfoModel | GatewayError | null>> {
+  async companyInfo(
+    ctx: GraphQLContext,
+    filter: LinkFilterArgs | null | undefined,
+  ): Promise<Array<CompanyInfoModel | GatewayError | null>> {
     const links = await this.selectLinks(ctx, filter);
     return Promise.all(
       links.map(async (link) => {
@@ -106,7 +140,9 @@ export class CommerceReader {
 
   private async loadLinks(workspaceId: string): Promise<CommerceLink[]> {
     const own = await this.links.list(workspaceId);
-    const external = await Promise.all(this.registry.all().map((s) => s.listLinks?.(workspaceId) ?? Promise.resolve([])));
+    const external = await Promise.all(
+      this.registry.all().map((s) => s.listLinks?.(workspaceId) ?? Promise.resolve([])),
+    );
     return [...own, ...external.flat()];
   }
 }
@@ -118,8 +154,14 @@ function localLinkId(id: string): string {
 }
 
 function pageSize(args: ListArgs): number {
-  if ((args.last !== null && args.last !== undefined) || (args.before !== null && args.before !== undefined)) {
-    throw badUserInput('Commerce lists page forwards only: use first/after', args.last != null ? 'last' : 'before');
+  if (
+    (args.last !== null && args.last !== undefined) ||
+    (args.before !== null && args.before !== undefined)
+  ) {
+    throw badUserInput(
+      'Commerce lists page forwards only: use first/after',
+      args.last != null ? 'last' : 'before',
+    );
   }
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
@@ -153,14 +195,16 @@ function filterDigest(filter: ListArgs['filter']): string {
 
 /** Signed positions are ours, but their shape is still checked before use. */
 function positionOf(value: unknown): MergePosition {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badUserInput('The "after" cursor is not valid for this list', 'after');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw badUserInput('The "after" cursor is not valid for this list', 'after');
   for (const state of Object.values(value)) {
     const ok =
       state === 0 ||
       (Array.isArray(state) &&
         Number.isInteger(state[1]) &&
         state[1] >= 0 &&
-        (state.length === 2 || (state.length === 3 && state[0] === null && Number.isInteger(state[2]) && state[2] > 0)));
+        (state.length === 2 ||
+          (state.length === 3 && state[0] === null && Number.isInteger(state[2]) && state[2] > 0)));
     if (!ok) throw badUserInput('The "after" cursor is not valid for this list', 'after');
   }
   return value as MergePosition;
@@ -168,7 +212,9 @@ function positionOf(value: unknown): MergePosition {
 
 function allFailed(dataset: CommerceDataset, errors: GatewayError[]): GatewayError {
   if (errors.length === 1) return errors[0]!;
-  const code = errors.every((e) => e.code === errors[0]!.code) ? errors[0]!.code : ErrorCode.UPSTREAM_UNAVAILABLE;
+  const code = errors.every((e) => e.code === errors[0]!.code)
+    ? errors[0]!.code
+    : ErrorCode.UPSTREAM_UNAVAILABLE;
   return new GatewayError(code, `No commerce source could serve ${dataset}`, {
     extra: {
       sources: errors.map((e) => ({

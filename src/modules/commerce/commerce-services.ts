@@ -49,7 +49,9 @@ export function createCommerceServices(deps: {
   const qardKey = config.qard.apiKey;
   const qard =
     config.upstreams.qard.baseUrl && qardKey
-      ? new QardClient(createUpstreamHttp(deps, 'qard', { defaultHeaders: { 'x-api-key': qardKey } }))
+      ? new QardClient(
+          createUpstreamHttp(deps, 'qard', { defaultHeaders: { 'x-api-key': qardKey } }),
+        )
       : undefined;
   if (codat) registry.register(new CodatSource(codat));
   if (qard) registry.register(new QardSource(qard));

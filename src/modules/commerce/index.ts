@@ -11,7 +11,8 @@ import { TYPE_OF, commerceResolvers, splitLocalId } from './resolvers.js';
  */
 export function createCommerceModule(): GatewayModule {
   const nodes: NonNullable<GatewayModule['nodes']> = {
-    CommerceLink: async (ctx, localId) => (await ctx.services.commerce.reader.link(ctx, localId)) ?? null,
+    CommerceLink: async (ctx, localId) =>
+      (await ctx.services.commerce.reader.link(ctx, localId)) ?? null,
     OrderLineItem: async (ctx, localId) => {
       const [linkId, orderId, position] = splitLocalId(localId);
       if (!linkId || !orderId || position === undefined) return null;
@@ -41,7 +42,12 @@ export function createCommerceModule(): GatewayModule {
 }
 
 /** A record of a link of the caller's workspace, or null (another workspace's link is unknown here). */
-async function byId<D extends CommerceDataset>(ctx: GraphQLContext, dataset: D, linkId: string, id: string) {
+async function byId<D extends CommerceDataset>(
+  ctx: GraphQLContext,
+  dataset: D,
+  linkId: string,
+  id: string,
+) {
   const { reader, registry } = ctx.services.commerce;
   if (!(await reader.link(ctx, linkId))) return null;
   return recordLoader(ctx, reader, registry, dataset).load(recordKey(linkId, id));

@@ -51,7 +51,10 @@ export class CommerceLinkRepository {
     credentialsSealed: string | null;
   }): Promise<QardProviderRecord> {
     const now = new Date();
-    const credentials = row.credentialsSealed === null ? {} : { credentialsSealed: row.credentialsSealed, credentialsUpdatedAt: now };
+    const credentials =
+      row.credentialsSealed === null
+        ? {}
+        : { credentialsSealed: row.credentialsSealed, credentialsUpdatedAt: now };
     const [saved] = await this.db
       .insert(commerceQardProviders)
       .values({ ...row, ...credentials, updatedAt: now })

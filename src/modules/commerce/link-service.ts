@@ -10,7 +10,12 @@ import type { CommerceLinkRepository, QardProviderRecord } from './link-reposito
 import type { CommerceSourceRegistry } from './source-registry.js';
 import { codatLinkStatus } from './sources/codat/codat-source.js';
 import { qardLinkStatus } from './sources/qard/qard-source.js';
-import type { CommerceLink, CommerceLinkStatus, DatasetSyncStatus, SyncableDataset } from './sources/source.js';
+import type {
+  CommerceLink,
+  CommerceLinkStatus,
+  DatasetSyncStatus,
+  SyncableDataset,
+} from './sources/source.js';
 
 /** Codat data type names of our datasets (sync settings). */
 export const CODAT_DATA_TYPE: Record<SyncableDataset, string> = {
@@ -24,7 +29,12 @@ export const CODAT_DATA_TYPE: Record<SyncableDataset, string> = {
   companyInfo: 'commerce-companyInfo',
 };
 
-const QARD_DATA_TYPES: QardDataType[] = ['COMMERCE_LOCATION', 'COMMERCE_CUSTOMER', 'COMMERCE_PRODUCT', 'COMMERCE_ORDER'];
+const QARD_DATA_TYPES: QardDataType[] = [
+  'COMMERCE_LOCATION',
+  'COMMERCE_CUSTOMER',
+  'COMMERCE_PRODUCT',
+  'COMMERCE_ORDER',
+];
 const PLATFORM = /^[a-z0-9][a-z0-9-]{0,63}$/i;
 
 type Outcome<T> = { ok: T } | { userErrors: UserErrorModel[] };
@@ -43,19 +53,30 @@ export class CommerceLinkService {
     private readonly qard: QardClient | undefined,
   ) {}
 
-  async link(workspaceId: string, input: { source: 'CODAT' | 'QARD'; platform: string; name: string }): Promise<Outcome<CommerceLink>> {
+  async link(
+    workspaceId: string,
+    input: { source: 'CODAT' | 'QARD'; platform: string; name: string },
+  ): Promise<Outcome<CommerceLink>> {
     const name = input.name.trim();
     const platform = input.platform.trim().toLowerCase();
     const errors: UserErrorModel[] = [];
-    if (name.length === 0 || name.length > 100) errors.push(userError(['input', 'name'], 'name must be 1-100 characters'));
-    if (!PLATFORM.test(platform)) errors.push(userError(['input', 'platform'], 'platform must be a platform key such as "shopify"'));
+    if (name.length === 0 || name.length > 100)
+      errors.push(userError(['input', 'name'], 'name must be 1-100 characters'));
+    if (!PLATFORM.test(platform))
+      errors.push(
+        userError(['input', 'platform'], 'platform must be a platform key such as "shopify"'),
+      );
     const client = input.source === 'CODAT' ? this.codat : this.qard;
-    if (!client) errors.push(userError(['input', 'source'], `${input.source} is not configured on this gateway`));
+    if (!client)
+      errors.push(
+        userError(['input', 'source'], `${input.source} is not configured on this gateway`),
+      );
     if (errors.length > 0) return { userErrors: errors };
     try {
       if (this.codat && input.source === 'CODAT') {
         const company = await this.codat.createCompany({ name, platformType: platform });
-        const connection = company.dataConnections?.[0] ?? (await this.codat.createConnection(company.id, platform));
+        const connection =
+          company.dataConnections?.[0] ?? (await this.codat.createConnection(company.id, platform));
         return {
           ok: await this.repo.create({
             workspaceId,
@@ -70,7 +91,10 @@ export class CommerceLinkService {
       }
       const qard = this.qard!;
       const user = await qard.createUser(name);
-      const connection = await qard.createDataConnection(user.id, { provider_name: platform, requested_data_types: QARD_DATA_TYPES });
+      const connection = await qard.createDataConnection(user.id, {
+        provider_name: platform,
+        requested_data_types: QARD_DATA_TYPES,
+      });
       return {
         ok: await this.repo.create({
           workspaceId,
@@ -105,11 +129,26 @@ export class CommerceLinkService {
     return status;
   }
 
-  async sync(link: CommerceLink, datasets: readonly SyncableDataset[]): Promise<Outcome<DatasetSyncStatus[]>> {
+  async sync(
+    link: CommerceLink,
+    datasets: readonly SyncableDataset[],
+  ): Promise<Outcome<DatasetSyncStatus[]>> {
     const source = this.registry.get(link.source);
-    if (!source?.requestSync) return { userErrors: [userError(['input', 'linkId'], `${link.source} links cannot be synced on request`)] };
-    const wanted = datasets.filter((d) => d === 'companyInfo' ? link.source === 'CODAT' : source.datasets.has(d));
-    if (wanted.length === 0) return { userErrors: [userError(['input', 'dataTypes'], `${link.source} does not sync these data types`)] };
+    if (!source?.requestSync)
+      return {
+        userErrors: [
+          userError(['input', 'linkId'], `${link.source} links cannot be synced on request`),
+        ],
+      };
+    const wanted = datasets.filter((d) =>
+      d === 'companyInfo' ? link.source === 'CODAT' : source.datasets.has(d),
+    );
+    if (wanted.length === 0)
+      return {
+        userErrors: [
+          userError(['input', 'dataTypes'], `${link.source} does not sync these data types`),
+        ],
+      };
     try {
       return { ok: await source.requestSync(link, wanted) };
     } catch (error) {
@@ -117,14 +156,32 @@ export class CommerceLinkService {
     }
   }
 
-  async updateSyncSettings(link: CommerceLink, settings: readonly (CommerceSyncSettingModel & { dataset: SyncableDataset })[]): Promise<Outcome<CommerceSyncSettingModel[]>> {
-    if (link.source !== 'CODAT') return { userErrors: [userError(['input', 'linkId'], 'Sync settings apply to Codat links only')] };
-    const invalid = settings.findIndex((s) => s.syncScheduleHours < 0 || (s.monthsToSync !== null && s.monthsToSync < 1));
+  async updateSyncSettings(
+    link: CommerceLink,
+    settings: readonly (CommerceSyncSettingModel & { dataset: SyncableDataset })[],
+  ): Promise<Outcome<CommerceSyncSettingModel[]>> {
+    if (link.source !== 'CODAT')
+      return {
+        userErrors: [userError(['input', 'linkId'], 'Sync settings apply to Codat links only')],
+      };
+    const invalid = settings.findIndex(
+      (s) => s.syncScheduleHours < 0 || (s.monthsToSync !== null && s.monthsToSync < 1),
+    );
     if (invalid >= 0) {
-      return { userErrors: [userError(['input', 'settings', String(invalid)], 'syncScheduleHours must be ≥ 0 and monthsToSync ≥ 1')] };
+      return {
+        userErrors: [
+          userError(
+            ['input', 'settings', String(invalid)],
+            'syncScheduleHours must be ≥ 0 and monthsToSync ≥ 1',
+          ),
+        ],
+      };
     }
     const companyId = link.externalRefs['companyId'];
-    if (!this.codat || !companyId) return { userErrors: [userError(['input', 'linkId'], 'CODAT is not configured on this gateway')] };
+    if (!this.codat || !companyId)
+      return {
+        userErrors: [userError(['input', 'linkId'], 'CODAT is not configured on this gateway')],
+      };
     try {
       await this.codat.setCompanySyncSettings(
         companyId,
@@ -145,16 +202,29 @@ export class CommerceLinkService {
 
   async configureQardProvider(
     workspaceId: string,
-    input: { provider: string; credentials: { clientId: string; clientSecret: string } | null; autoConnect: boolean; enabled: boolean },
+    input: {
+      provider: string;
+      credentials: { clientId: string; clientSecret: string } | null;
+      autoConnect: boolean;
+      enabled: boolean;
+    },
   ): Promise<Outcome<QardProviderRecord>> {
     const provider = input.provider.trim().toLowerCase();
     const errors: UserErrorModel[] = [];
-    if (!PLATFORM.test(provider)) errors.push(userError(['input', 'provider'], 'provider must be a Qard provider name such as "shopify"'));
+    if (!PLATFORM.test(provider))
+      errors.push(
+        userError(['input', 'provider'], 'provider must be a Qard provider name such as "shopify"'),
+      );
     if (input.credentials) {
-      if (!input.credentials.clientId.trim()) errors.push(userError(['input', 'credentials', 'clientId'], 'clientId must not be empty'));
-      if (!input.credentials.clientSecret.trim()) errors.push(userError(['input', 'credentials', 'clientSecret'], 'clientSecret must not be empty'));
+      if (!input.credentials.clientId.trim())
+        errors.push(userError(['input', 'credentials', 'clientId'], 'clientId must not be empty'));
+      if (!input.credentials.clientSecret.trim())
+        errors.push(
+          userError(['input', 'credentials', 'clientSecret'], 'clientSecret must not be empty'),
+        );
     }
-    if (!this.qard) errors.push(userError(['input', 'provider'], 'QARD is not configured on this gateway'));
+    if (!this.qard)
+      errors.push(userError(['input', 'provider'], 'QARD is not configured on this gateway'));
     if (errors.length > 0 || !this.qard) return { userErrors: errors };
     try {
       // The seed's order: credentials, then settings, then enable.
@@ -170,10 +240,19 @@ export class CommerceLinkService {
       return rejected(error, ['input', 'provider']);
     }
     const sealed = input.credentials
-      ? this.secretBox.seal(JSON.stringify(input.credentials), `commerce-qard-provider:${workspaceId}:${provider}`)
+      ? this.secretBox.seal(
+          JSON.stringify(input.credentials),
+          `commerce-qard-provider:${workspaceId}:${provider}`,
+        )
       : null;
     return {
-      ok: await this.repo.saveQardProvider({ workspaceId, provider, enabled: input.enabled, autoConnect: input.autoConnect, credentialsSealed: sealed }),
+      ok: await this.repo.saveQardProvider({
+        workspaceId,
+        provider,
+        enabled: input.enabled,
+        autoConnect: input.autoConnect,
+        credentialsSealed: sealed,
+      }),
     };
   }
 }
@@ -183,10 +262,26 @@ function rejected(error: unknown, field: string[]): { userErrors: UserErrorModel
   const e = error instanceof UpstreamHttpError ? error.toGatewayError() : error;
   if (e instanceof GatewayError) {
     if (e.code === ErrorCode.CONFLICT) {
-      return { userErrors: [userError(field, 'A sync of this data is already running; retry when it finishes', 'CONFLICT')] };
+      return {
+        userErrors: [
+          userError(
+            field,
+            'A sync of this data is already running; retry when it finishes',
+            'CONFLICT',
+          ),
+        ],
+      };
     }
     if (e.code === ErrorCode.BAD_USER_INPUT || e.code === ErrorCode.NOT_FOUND) {
-      return { userErrors: [userError(field, `${String(e.extensions['upstream'] ?? 'The upstream')} refused the request`, 'UPSTREAM_REJECTED')] };
+      return {
+        userErrors: [
+          userError(
+            field,
+            `${String(e.extensions['upstream'] ?? 'The upstream')} refused the request`,
+            'UPSTREAM_REJECTED',
+          ),
+        ],
+      };
     }
   }
   throw e;

@@ -101,7 +101,9 @@ export async function mergeNewestFirst<T extends { sortTime: number }>(
   // ran out load their next page, all in parallel; repeated because pages may be empty.
   const refill = async (initial: boolean): Promise<void> => {
     for (;;) {
-      const pending = cursors.filter((c) => !c.done && !c.failed && (initial || c.taken >= c.records.length));
+      const pending = cursors.filter(
+        (c) => !c.done && !c.failed && (initial || c.taken >= c.records.length),
+      );
       if (pending.length === 0) return;
       if (!initial) {
         for (const c of pending) {
@@ -135,9 +137,13 @@ export async function mergeNewestFirst<T extends { sortTime: number }>(
   }
   return {
     items,
-    hasNextPage: cursors.some((c) => !c.done && !c.failed && (c.taken < c.records.length || c.next !== null)),
+    hasNextPage: cursors.some(
+      (c) => !c.done && !c.failed && (c.taken < c.records.length || c.next !== null),
+    ),
     failures,
-    totalCount: cursors.every((c) => c.total !== undefined) ? cursors.reduce((n, c) => n + (c.total ?? 0), 0) : null,
+    totalCount: cursors.every((c) => c.total !== undefined)
+      ? cursors.reduce((n, c) => n + (c.total ?? 0), 0)
+      : null,
   };
 }
 
@@ -145,7 +151,8 @@ function snapshot<T>(cursors: readonly Cursor<T>[]): MergePosition {
   const position: Record<string, StreamState> = {};
   for (const c of cursors) {
     // A failed stream keeps the position it failed to read, so the next page tries it again.
-    if (c.failed || (!c.done && c.taken < c.records.length)) position[c.key] = c.at === null ? [null, c.taken, c.hint] : [c.at, c.taken];
+    if (c.failed || (!c.done && c.taken < c.records.length))
+      position[c.key] = c.at === null ? [null, c.taken, c.hint] : [c.at, c.taken];
     else if (c.done) position[c.key] = 0;
     else position[c.key] = c.next === null ? 0 : [c.next, 0];
   }

@@ -7,7 +7,8 @@
 export type CommerceSourceKind = 'CODAT' | 'QARD' | 'SHOPLINE';
 
 /** Datasets that are Relay lists under `Query.commerce`. */
-export type CommerceDataset = 'customers' | 'orders' | 'products' | 'payments' | 'transactions' | 'disputes' | 'locations';
+export type CommerceDataset =
+  'customers' | 'orders' | 'products' | 'payments' | 'transactions' | 'disputes' | 'locations';
 
 export const COMMERCE_DATASETS: readonly CommerceDataset[] = [
   'customers',

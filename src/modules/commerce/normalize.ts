@@ -11,7 +11,8 @@ export type Json = Record<string, unknown>;
 export const str = (v: unknown): string | null =>
   typeof v === 'string' ? (v.length > 0 ? v : null) : typeof v === 'number' ? String(v) : null;
 
-export const obj = (v: unknown): Json | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
+export const obj = (v: unknown): Json | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
 
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -54,13 +55,27 @@ export function time(v: unknown): ParsedTime | null {
 }
 
 /** An upstream enum value → ours, through a table precomputed per enum; UNKNOWN otherwise. */
-export function enumMapper<T extends string>(table: Record<string, T>, unknown: T): (v: unknown) => T {
-  const lower = new Map(Object.entries(table).map(([k, val]) => [k.toLowerCase().replace(/[\s_-]/g, ''), val]));
-  return (v) => (typeof v === 'string' ? (lower.get(v.toLowerCase().replace(/[\s_-]/g, '')) ?? unknown) : unknown);
+export function enumMapper<T extends string>(
+  table: Record<string, T>,
+  unknown: T,
+): (v: unknown) => T {
+  const lower = new Map(
+    Object.entries(table).map(([k, val]) => [k.toLowerCase().replace(/[\s_-]/g, ''), val]),
+  );
+  return (v) =>
+    typeof v === 'string'
+      ? (lower.get(v.toLowerCase().replace(/[\s_-]/g, '')) ?? unknown)
+      : unknown;
 }
 
 const addressKind = enumMapper<AddressKind>(
-  { billing: 'BILLING', delivery: 'DELIVERY', shipping: 'DELIVERY', order: 'ORDER', inventory: 'INVENTORY' },
+  {
+    billing: 'BILLING',
+    delivery: 'DELIVERY',
+    shipping: 'DELIVERY',
+    order: 'ORDER',
+    inventory: 'INVENTORY',
+  },
   'UNKNOWN',
 );
 

@@ -34,7 +34,10 @@ export function recordLoader<D extends CommerceDataset>(
           const records = await source.fetchByIds(link, dataset, ids);
           for (const [id, record] of records) found.set(recordKey(linkId, id), record);
         } catch (error) {
-          ctx.log.warn({ code: (error as { code?: unknown }).code, dataset, source: link.source }, 'commerce lookup by id failed');
+          ctx.log.warn(
+            { code: (error as { code?: unknown }).code, dataset, source: link.source },
+            'commerce lookup by id failed',
+          );
         }
       }),
     );

@@ -9,7 +9,12 @@ import { tryParseGlobalId, toGlobalId } from '../base/global-id.js';
 import { idempotentMutation, userError } from '../base/mutations.js';
 import type { CommerceConnectionModel } from './connection.js';
 import { recordKey, recordLoader } from './record-loaders.js';
-import type { CommerceDataset, CommerceRecord, OrderLineItemModel, ProductVariantModel } from './model.js';
+import type {
+  CommerceDataset,
+  CommerceRecord,
+  OrderLineItemModel,
+  ProductVariantModel,
+} from './model.js';
 import type { CommerceLink, SyncableDataset } from './sources/source.js';
 
 /** GraphQL type name of each list dataset's records. */
@@ -36,10 +41,13 @@ const DATA_TYPE_OF: Record<SyncableDataset, CommerceDataType> = {
 const DATASET_OF = new Map(Object.entries(DATA_TYPE_OF).map(([d, t]) => [t, d as SyncableDataset]));
 
 /** Local ids join their parts with ':'; each part is URL-encoded so ids with ':' stay unambiguous. */
-export const joinLocalId = (...parts: Array<string | number>): string => parts.map((p) => encodeURIComponent(String(p))).join(':');
-export const splitLocalId = (localId: string): string[] => localId.split(':').map(decodeURIComponent);
+export const joinLocalId = (...parts: Array<string | number>): string =>
+  parts.map((p) => encodeURIComponent(String(p))).join(':');
+export const splitLocalId = (localId: string): string[] =>
+  localId.split(':').map(decodeURIComponent);
 
-const recordId = (r: CommerceRecord | import('./model.js').CompanyInfoModel) => toGlobalId(r.kind, joinLocalId(r.linkId, r.sourceId));
+const recordId = (r: CommerceRecord | import('./model.js').CompanyInfoModel) =>
+  toGlobalId(r.kind, joinLocalId(r.linkId, r.sourceId));
 
 function services(ctx: GraphQLContext) {
   return ctx.services.commerce;
@@ -55,7 +63,12 @@ function linkOf(ctx: GraphQLContext, linkId: string): Promise<CommerceLink> {
     });
 }
 
-function load<D extends CommerceDataset>(ctx: GraphQLContext, dataset: D, linkId: string, id: string) {
+function load<D extends CommerceDataset>(
+  ctx: GraphQLContext,
+  dataset: D,
+  linkId: string,
+  id: string,
+) {
   const { reader, registry } = services(ctx);
   return recordLoader(ctx, reader, registry, dataset).load(recordKey(linkId, id));
 }
@@ -92,7 +105,9 @@ function linkInput(ctx: GraphQLContext, id: string): Promise<CommerceLink | unde
   return services(ctx).reader.link(ctx, parsed.localId);
 }
 
-const notFound = () => [userError(['input', 'linkId'], 'No such commerce link in this workspace', 'NOT_FOUND')];
+const notFound = () => [
+  userError(['input', 'linkId'], 'No such commerce link in this workspace', 'NOT_FOUND'),
+];
 
 const commerceRecord: CommerceRecordResolvers = {
   __resolveType: (r) => (r as unknown as { kind: 'Customer' }).kind,
@@ -128,7 +143,10 @@ export const commerceResolvers: Resolvers = {
         .links.currentStatus(l)
         .catch((error: unknown) => {
           // The recorded status is still an answer; the refresh failing is only logged.
-          ctx.log.warn({ code: (error as { code?: unknown }).code, source: l.source }, 'commerce link status refresh failed');
+          ctx.log.warn(
+            { code: (error as { code?: unknown }).code, source: l.source },
+            'commerce link status refresh failed',
+          );
           return l.status;
         }),
     syncStatus: (l, _args, ctx) => {
@@ -146,11 +164,14 @@ export const commerceResolvers: Resolvers = {
   Customer: recordFields,
   Order: {
     ...recordFields,
-    customer: (o, _args, ctx) => (o.customer ? load(ctx, 'customers', o.linkId, o.customer.id) : null),
-    location: (o, _args, ctx) => (o.location ? load(ctx, 'locations', o.linkId, o.location.id) : null),
+    customer: (o, _args, ctx) =>
+      o.customer ? load(ctx, 'customers', o.linkId, o.customer.id) : null,
+    location: (o, _args, ctx) =>
+      o.location ? load(ctx, 'locations', o.linkId, o.location.id) : null,
   },
   OrderLineItem: {
-    id: (l: OrderLineItemModel) => toGlobalId('OrderLineItem', joinLocalId(l.linkId, l.orderId, l.position)),
+    id: (l: OrderLineItemModel) =>
+      toGlobalId('OrderLineItem', joinLocalId(l.linkId, l.orderId, l.position)),
     product: (l, _args, ctx) => (l.product ? load(ctx, 'products', l.linkId, l.product.id) : null),
     variant: async (l, _args, ctx) => {
       if (!l.product || !l.variant) return null;
@@ -161,7 +182,8 @@ export const commerceResolvers: Resolvers = {
   },
   Product: recordFields,
   ProductVariant: {
-    id: (v: ProductVariantModel) => toGlobalId('ProductVariant', joinLocalId(v.linkId, v.productId, v.sourceId)),
+    id: (v: ProductVariantModel) =>
+      toGlobalId('ProductVariant', joinLocalId(v.linkId, v.productId, v.sourceId)),
     product: (v, _args, ctx) => load(ctx, 'products', v.linkId, v.productId),
   },
   Payment: recordFields,
@@ -191,7 +213,9 @@ export const commerceResolvers: Resolvers = {
         failed: (userErrors) => ({ link: null, userErrors }),
         run: async () => {
           const outcome = await services(ctx).links.link(ctx.workspace.id, input);
-          return 'ok' in outcome ? { link: outcome.ok, userErrors: [] } : { link: null, userErrors: outcome.userErrors };
+          return 'ok' in outcome
+            ? { link: outcome.ok, userErrors: [] }
+            : { link: null, userErrors: outcome.userErrors };
         },
       }),
     syncCommerceData: (_root, { input }, ctx) =>
@@ -208,7 +232,9 @@ export const commerceResolvers: Resolvers = {
             ? input.dataTypes.map((t) => DATASET_OF.get(t)!)
             : (Object.keys(DATA_TYPE_OF) as SyncableDataset[]);
           const outcome = await services(ctx).links.sync(link, datasets);
-          return 'ok' in outcome ? { link, queued: outcome.ok, userErrors: [] } : { link, queued: [], userErrors: outcome.userErrors };
+          return 'ok' in outcome
+            ? { link, queued: outcome.ok, userErrors: [] }
+            : { link, queued: [], userErrors: outcome.userErrors };
         },
       }),
     updateCommerceSyncSettings: (_root, { input }, ctx) =>
@@ -231,7 +257,9 @@ export const commerceResolvers: Resolvers = {
               monthsToSync: s.monthsToSync ?? null,
             })),
           );
-          return 'ok' in outcome ? { link, settings: outcome.ok, userErrors: [] } : { link, settings: [], userErrors: outcome.userErrors };
+          return 'ok' in outcome
+            ? { link, settings: outcome.ok, userErrors: [] }
+            : { link, settings: [], userErrors: outcome.userErrors };
         },
       }),
     configureQardProvider: (_root, { input }, ctx) => {
@@ -250,7 +278,9 @@ export const commerceResolvers: Resolvers = {
             autoConnect: input.autoConnect,
             enabled: input.enabled,
           });
-          return 'ok' in outcome ? { configuration: outcome.ok, userErrors: [] } : { configuration: null, userErrors: outcome.userErrors };
+          return 'ok' in outcome
+            ? { configuration: outcome.ok, userErrors: [] }
+            : { configuration: null, userErrors: outcome.userErrors };
         },
       });
     },

@@ -31,7 +31,11 @@ export class CodatClient {
   constructor(private readonly http: UpstreamHttpClient) {}
 
   /** With `platformType`, Codat also creates the data connection and returns it with its linkUrl. */
-  async createCompany(body: { name: string; description?: string; platformType?: string }): Promise<CodatCompany> {
+  async createCompany(body: {
+    name: string;
+    description?: string;
+    platformType?: string;
+  }): Promise<CodatCompany> {
     const res = await this.http.request<CodatCompany>({
       method: 'POST',
       path: '/companies',
@@ -74,7 +78,11 @@ export class CodatClient {
     return res.body ?? {};
   }
 
-  async queueDataType(companyId: string, dataType: string, connectionId?: string): Promise<CodatPullOperation> {
+  async queueDataType(
+    companyId: string,
+    dataType: string,
+    connectionId?: string,
+  ): Promise<CodatPullOperation> {
     const res = await this.http.request<CodatPullOperation>({
       method: 'POST',
       path: `/companies/${enc(companyId)}/data/queue/${enc(dataType)}`,

@@ -22,7 +22,10 @@ export const QARD_MAX_PER_PAGE = 100;
 export class QardClient {
   constructor(private readonly http: UpstreamHttpClient) {}
 
-  async setProviderCredentials(provider: string, credentials: Record<string, string>): Promise<void> {
+  async setProviderCredentials(
+    provider: string,
+    credentials: Record<string, string>,
+  ): Promise<void> {
     await this.http.request({
       method: 'PUT',
       path: `/api/v6/providers/${enc(provider)}/credentials`,

@@ -45,7 +45,9 @@ export interface QardProvider {
 export type QardRecord = { id?: string } & Record<string, unknown>;
 
 /** Qard's path segment of each commerce list. */
-export type QardCommerceList = 'commerce-locations' | 'commerce-customers' | 'commerce-products' | 'commerce-orders';
+export type QardCommerceList =
+  'commerce-locations' | 'commerce-customers' | 'commerce-products' | 'commerce-orders';
 
 /** Qard's data type names in `requested_data_types` and `sync`. */
-export type QardDataType = 'COMMERCE_LOCATION' | 'COMMERCE_CUSTOMER' | 'COMMERCE_PRODUCT' | 'COMMERCE_ORDER';
+export type QardDataType =
+  'COMMERCE_LOCATION' | 'COMMERCE_CUSTOMER' | 'COMMERCE_PRODUCT' | 'COMMERCE_ORDER';

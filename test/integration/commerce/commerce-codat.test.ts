@@ -32,7 +32,10 @@ describe('commerce over one Codat link', () => {
 
   it('lists 50 newest orders with customers and products in at most 3 Codat requests', async () => {
     const before = t.sandbox.server.requestCount('codat');
-    const res = await t.graphql<{ commerce: { orders: { edges: Array<{ node: OrderNode }> } } }>(ORDERS, { first: 50 });
+    const res = await t.graphql<{ commerce: { orders: { edges: Array<{ node: OrderNode }> } } }>(
+      ORDERS,
+      { first: 50 },
+    );
     const used = t.sandbox.server.requestCount('codat') - before;
     expect(res.body.errors).toBeUndefined();
     const nodes = res.body.data!.commerce.orders.edges.map((e) => e.node);
@@ -40,15 +43,22 @@ describe('commerce over one Codat link', () => {
     expect(used).toBeLessThanOrEqual(3);
     // The data is really there: customers and products were resolved from the batches.
     expect(nodes.filter((n) => n.customer?.name).length).toBeGreaterThan(25);
-    expect(nodes.flatMap((n) => n.lineItems).filter((l) => l.product?.name).length).toBeGreaterThan(25);
+    expect(nodes.flatMap((n) => n.lineItems).filter((l) => l.product?.name).length).toBeGreaterThan(
+      25,
+    );
     // Newest first.
     const times = nodes.map((n) => Date.parse(n.createdAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
   });
 
   it('keeps amounts exact: every order total equals the sandbox record as decimal text', async () => {
-    const res = await t.graphql<{ commerce: { orders: { edges: Array<{ node: OrderNode }> } } }>(ORDERS, { first: 100 });
-    const reference = new Map(t.sandbox.codat.data(companyId).lists['commerce-orders'].map((o) => [o.id, o]));
+    const res = await t.graphql<{ commerce: { orders: { edges: Array<{ node: OrderNode }> } } }>(
+      ORDERS,
+      { first: 100 },
+    );
+    const reference = new Map(
+      t.sandbox.codat.data(companyId).lists['commerce-orders'].map((o) => [o.id, o]),
+    );
     for (const { node } of res.body.data!.commerce.orders.edges) {
       const raw = reference.get(node.sourceId)!;
       expect(node.totalAmount?.amount).toBe(String((raw['totalAmount'] as { text: string }).text));
@@ -60,11 +70,21 @@ describe('commerce over one Codat link', () => {
     const seen = new Set<string>();
     let after: string | null = null;
     for (let i = 0; i < 200; i += 1) {
-      const res: { body: { data?: { commerce: { orders: { edges: Array<{ node: OrderNode }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } | null } } =
-        await t.graphql(
-          `query ($after: String) { commerce { orders(first: 250, after: $after) { edges { node { sourceId } } pageInfo { hasNextPage endCursor } } } }`,
-          { after },
-        );
+      const res: {
+        body: {
+          data?: {
+            commerce: {
+              orders: {
+                edges: Array<{ node: OrderNode }>;
+                pageInfo: { hasNextPage: boolean; endCursor: string | null };
+              };
+            };
+          } | null;
+        };
+      } = await t.graphql(
+        `query ($after: String) { commerce { orders(first: 250, after: $after) { edges { node { sourceId } } pageInfo { hasNextPage endCursor } } } }`,
+        { after },
+      );
       const page = res.body.data!.commerce.orders;
       for (const e of page.edges) {
         expect(seen.has(e.node.sourceId)).toBe(false);
@@ -81,13 +101,16 @@ describe('commerce over one Codat link', () => {
       const res = await t.graphql(ORDERS, { first });
       expect(res.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     }
-    const customers = await t.graphql<{ commerce: { customers: { pageInfo: { endCursor: string } } } }>(
-      `{ commerce { customers(first: 2) { pageInfo { endCursor } } } }`,
-    );
+    const customers = await t.graphql<{
+      commerce: { customers: { pageInfo: { endCursor: string } } };
+    }>(`{ commerce { customers(first: 2) { pageInfo { endCursor } } } }`);
     const foreign = customers.body.data!.commerce.customers.pageInfo.endCursor;
     const fromOther = await t.graphql(ORDERS, { first: 2, after: foreign });
     expect(fromOther.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-    const own = await t.graphql<{ commerce: { orders: { pageInfo: { endCursor: string } } } }>(ORDERS, { first: 2 });
+    const own = await t.graphql<{ commerce: { orders: { pageInfo: { endCursor: string } } } }>(
+      ORDERS,
+      { first: 2 },
+    );
     const cursor = own.body.data!.commerce.orders.pageInfo.endCursor;
     const tampered = `${cursor.slice(0, 5)}${cursor[5] === 'A' ? 'B' : 'A'}${cursor.slice(6)}`;
     const res = await t.graphql(ORDERS, { first: 2, after: tampered });
@@ -102,15 +125,21 @@ describe('commerce over one Codat link', () => {
     expect(error?.path).toEqual(['commerce', 'disputes']);
     expect(error?.extensions?.['code']).toBe('DATA_NOT_READY');
     expect(error?.extensions?.['source']).toBe('CODAT');
-    expect((error?.extensions?.['syncStatus'] as { state: string }).state).toMatch(/QUEUED|FETCHING/);
+    expect((error?.extensions?.['syncStatus'] as { state: string }).state).toMatch(
+      /QUEUED|FETCHING/,
+    );
     t.sandbox.codat.completeSync(companyId);
-    const after = await t.graphql<{ commerce: { disputes: { nodes: unknown[] } } }>(`{ commerce { disputes(first: 5) { nodes { id } } } }`);
+    const after = await t.graphql<{ commerce: { disputes: { nodes: unknown[] } } }>(
+      `{ commerce { disputes(first: 5) { nodes { id } } } }`,
+    );
     expect(after.body.errors).toBeUndefined();
     expect(after.body.data!.commerce.disputes.nodes).toHaveLength(5);
   });
 
   it('serves every dataset normalized, with enums mapped and times zoned', async () => {
-    const res = await t.graphql<Record<string, Record<string, { nodes: Array<Record<string, unknown>> }>>>(`{
+    const res = await t.graphql<
+      Record<string, Record<string, { nodes: Array<Record<string, unknown>> }>>
+    >(`{
       commerce {
         customers(first: 3) { nodes { id source sourceId name email addresses { kind city } createdAt timeZoneAssumed link { id source } } }
         products(first: 3) { nodes { id name status variants { id sku prices { amount currencyCode } product { id } } } }
@@ -123,22 +152,45 @@ describe('commerce over one Codat link', () => {
     }`);
     expect(res.body.errors).toBeUndefined();
     const c = res.body.data!['commerce']!;
-    for (const key of ['customers', 'products', 'payments', 'transactions', 'disputes', 'locations']) {
+    for (const key of [
+      'customers',
+      'products',
+      'payments',
+      'transactions',
+      'disputes',
+      'locations',
+    ]) {
       expect(c[key]!.nodes.length).toBeGreaterThan(0);
     }
     expect(c['customers']!.nodes[0]!['source']).toBe('CODAT');
-    expect((c['customers']!.nodes[0]!['id'] as string).startsWith('gid://commerce-graph/Customer/')).toBe(true);
-    const linked = c['transactions']!.nodes.filter((n) => n['sourceRecordId'] && (n['sourceType'] === 'ORDER' || n['sourceType'] === 'PAYMENT'));
+    expect(
+      (c['customers']!.nodes[0]!['id'] as string).startsWith('gid://commerce-graph/Customer/'),
+    ).toBe(true);
+    const linked = c['transactions']!.nodes.filter(
+      (n) => n['sourceRecordId'] && (n['sourceType'] === 'ORDER' || n['sourceType'] === 'PAYMENT'),
+    );
     for (const n of linked) expect(n['sourceRecord']).not.toBeNull();
-    expect((res.body.data!['commerce'] as unknown as { companyInfo: Array<{ name: string }> }).companyInfo[0]!.name).toBeTruthy();
+    expect(
+      (res.body.data!['commerce'] as unknown as { companyInfo: Array<{ name: string }> })
+        .companyInfo[0]!.name,
+    ).toBeTruthy();
   });
 
   it('resolves record ids through Query.node, and not from another workspace', async () => {
-    const res = await t.graphql<{ commerce: { orders: { nodes: Array<{ id: string; sourceId: string }> } } }>(`{ commerce { orders(first: 1) { nodes { id sourceId } } } }`);
+    const res = await t.graphql<{
+      commerce: { orders: { nodes: Array<{ id: string; sourceId: string }> } };
+    }>(`{ commerce { orders(first: 1) { nodes { id sourceId } } } }`);
     const { id, sourceId } = res.body.data!.commerce.orders.nodes[0]!;
-    const node = await t.graphql<{ node: { sourceId: string } | null }>(`query ($id: ID!) { node(id: $id) { ... on Order { sourceId } } }`, { id });
+    const node = await t.graphql<{ node: { sourceId: string } | null }>(
+      `query ($id: ID!) { node(id: $id) { ... on Order { sourceId } } }`,
+      { id },
+    );
     expect(node.body.data!.node?.sourceId).toBe(sourceId);
-    const other = await t.graphql<{ node: unknown }>(`query ($id: ID!) { node(id: $id) { id } }`, { id }, { apiKey: t.keys.b });
+    const other = await t.graphql<{ node: unknown }>(
+      `query ($id: ID!) { node(id: $id) { id } }`,
+      { id },
+      { apiKey: t.keys.b },
+    );
     expect(other.body.data!.node).toBeNull();
   });
 });

@@ -35,16 +35,34 @@ describe('commerce merged across a Codat and a Qard link', () => {
   afterAll(() => t?.close());
 
   it('configures the Qard provider for admins only and never shows or logs the credentials', async () => {
-    const input = { provider: 'shopify', credentials: { clientId: 'app-key-1', clientSecret: secret }, autoConnect: true, enabled: true };
+    const input = {
+      provider: 'shopify',
+      credentials: { clientId: 'app-key-1', clientSecret: secret },
+      autoConnect: true,
+      enabled: true,
+    };
     const member = await t.graphql(CONFIGURE, { input }, { apiKey: t.keys.aMember });
     expect(member.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
-    const invalid = await t.graphql<{ configureQardProvider: { userErrors: Array<{ field: string[] }> } }>(CONFIGURE, {
+    const invalid = await t.graphql<{
+      configureQardProvider: { userErrors: Array<{ field: string[] }> };
+    }>(CONFIGURE, {
       input: { ...input, credentials: { clientId: '', clientSecret: secret } },
     });
-    expect(invalid.body.data!.configureQardProvider.userErrors[0]!.field).toEqual(['input', 'credentials', 'clientId']);
-    const res = await t.graphql<{ configureQardProvider: { configuration: Record<string, unknown> } }>(CONFIGURE, { input });
+    expect(invalid.body.data!.configureQardProvider.userErrors[0]!.field).toEqual([
+      'input',
+      'credentials',
+      'clientId',
+    ]);
+    const res = await t.graphql<{
+      configureQardProvider: { configuration: Record<string, unknown> };
+    }>(CONFIGURE, { input });
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data!.configureQardProvider.configuration).toMatchObject({ provider: 'shopify', enabled: true, autoConnect: true, credentialsSet: true });
+    expect(res.body.data!.configureQardProvider.configuration).toMatchObject({
+      provider: 'shopify',
+      enabled: true,
+      autoConnect: true,
+      credentialsSet: true,
+    });
     expect(JSON.stringify(res.body)).not.toContain(secret);
     expect(t.logs.join('\n')).not.toContain(secret);
   });
@@ -79,17 +97,19 @@ describe('commerce merged across a Codat and a Qard link', () => {
 
   it('merges both sources newest first and pages through every order exactly once', async () => {
     const expected =
-      t.sandbox.codat.data(codatCompany).lists['commerce-orders'].length + t.sandbox.qard.data(qardUser)['commerce-orders'].length;
+      t.sandbox.codat.data(codatCompany).lists['commerce-orders'].length +
+      t.sandbox.qard.data(qardUser)['commerce-orders'].length;
     const seen = new Set<string>();
     const sources = new Set<string>();
     let previous = Infinity;
     let after: string | null = null;
     const sizes = [250, 7, 133, 1, 250, 64];
     for (let i = 0; ; i += 1) {
-      const res: { body: { data?: { commerce: { orders: Page } } | null; errors?: unknown[] } } = await t.graphql(ORDERS, {
-        first: sizes[i % sizes.length],
-        after,
-      });
+      const res: { body: { data?: { commerce: { orders: Page } } | null; errors?: unknown[] } } =
+        await t.graphql(ORDERS, {
+          first: sizes[i % sizes.length],
+          after,
+        });
       expect(res.body.errors).toBeUndefined();
       const page = res.body.data!.commerce.orders;
       for (const { node } of page.edges) {
@@ -109,10 +129,20 @@ describe('commerce merged across a Codat and a Qard link', () => {
   });
 
   it('filters by source and by link', async () => {
-    const bySource = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 30, filter: { sources: ['QARD'] } });
-    expect(new Set(bySource.body.data!.commerce.orders.edges.map((e) => e.node.source))).toEqual(new Set(['QARD']));
-    const byLink = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 30, filter: { linkIds: [qardLinkId] } });
-    expect(new Set(byLink.body.data!.commerce.orders.edges.map((e) => e.node.source))).toEqual(new Set(['QARD']));
+    const bySource = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, {
+      first: 30,
+      filter: { sources: ['QARD'] },
+    });
+    expect(new Set(bySource.body.data!.commerce.orders.edges.map((e) => e.node.source))).toEqual(
+      new Set(['QARD']),
+    );
+    const byLink = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, {
+      first: 30,
+      filter: { linkIds: [qardLinkId] },
+    });
+    expect(new Set(byLink.body.data!.commerce.orders.edges.map((e) => e.node.source))).toEqual(
+      new Set(['QARD']),
+    );
     // A cursor is bound to its filter.
     const cursor = bySource.body.data!.commerce.orders.pageInfo.endCursor;
     const misuse = await t.graphql(ORDERS, { first: 5, after: cursor });
@@ -135,7 +165,15 @@ describe('commerce merged across a Codat and a Qard link', () => {
   });
 
   it('lists the links with platform, status and per-dataset sync status', async () => {
-    const res = await t.graphql<{ commerce: { sources: Array<{ source: string; platform: string; syncStatus: Array<{ dataType: string; state: string; dataAsOf: string | null }> }> } }>(
+    const res = await t.graphql<{
+      commerce: {
+        sources: Array<{
+          source: string;
+          platform: string;
+          syncStatus: Array<{ dataType: string; state: string; dataAsOf: string | null }>;
+        }>;
+      };
+    }>(
       `{ commerce { sources { id source platform name status syncStatus { dataType state dataAsOf } } } }`,
     );
     expect(res.body.errors).toBeUndefined();

@@ -2,8 +2,18 @@ import { expect } from 'vitest';
 import type { TestGateway } from '../../helpers/gateway.js';
 
 /** Links a store through the public mutation, as a client would; returns the link's global id. */
-export async function linkSource(t: TestGateway, source: 'CODAT' | 'QARD', name: string, platform = 'shopify'): Promise<{ id: string; authorizationUrl: string }> {
-  const res = await t.graphql<{ linkCommerceSource: { link: { id: string; authorizationUrl: string } | null; userErrors: unknown[] } }>(
+export async function linkSource(
+  t: TestGateway,
+  source: 'CODAT' | 'QARD',
+  name: string,
+  platform = 'shopify',
+): Promise<{ id: string; authorizationUrl: string }> {
+  const res = await t.graphql<{
+    linkCommerceSource: {
+      link: { id: string; authorizationUrl: string } | null;
+      userErrors: unknown[];
+    };
+  }>(
     `mutation ($input: LinkCommerceSourceInput!) {
       linkCommerceSource(input: $input) { link { id authorizationUrl } userErrors { field message code } }
     }`,

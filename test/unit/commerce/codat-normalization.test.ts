@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { codatDispute, codatOrder, codatPayment, codatProduct } from '../../../src/modules/commerce/sources/codat/codat-mappers.js';
+import {
+  codatDispute,
+  codatOrder,
+  codatPayment,
+  codatProduct,
+} from '../../../src/modules/commerce/sources/codat/codat-mappers.js';
 import { CodatSource } from '../../../src/modules/commerce/sources/codat/codat-source.js';
 import type { CommerceLink } from '../../../src/modules/commerce/sources/source.js';
 import type { CodatClient, CodatListQuery } from '../../../src/upstreams/codat/codat-client.js';
@@ -20,7 +25,9 @@ const link: CommerceLink = {
 
 describe('Codat normalization', () => {
   it('keeps amounts exact from the wire to the model', () => {
-    const body = parseExactJson('{"id":"o1","currency":"EUR","totalAmount":9007199254740993.01,"totalTaxAmount":0.1,"totalDiscount":12}') as CodatRecord;
+    const body = parseExactJson(
+      '{"id":"o1","currency":"EUR","totalAmount":9007199254740993.01,"totalTaxAmount":0.1,"totalDiscount":12}',
+    ) as CodatRecord;
     const order = codatOrder('link-1', body);
     expect(order.totalAmount).toEqual({ amount: '9007199254740993.01', currencyCode: 'EUR' });
     expect(order.totalTaxAmount?.amount).toBe('0.1');
@@ -28,7 +35,11 @@ describe('Codat normalization', () => {
   });
 
   it('reads a time without a zone as UTC and flags it', () => {
-    const order = codatOrder('link-1', { id: 'o1', createdDate: '2024-01-02T03:04:05', modifiedDate: '2024-01-03T00:00:00Z' });
+    const order = codatOrder('link-1', {
+      id: 'o1',
+      createdDate: '2024-01-02T03:04:05',
+      modifiedDate: '2024-01-03T00:00:00Z',
+    });
     expect(order.createdAt).toBe('2024-01-02T03:04:05.000Z');
     expect(order.timeZoneAssumed).toBe(true);
     expect(order.sortTime).toBe(Date.UTC(2024, 0, 2, 3, 4, 5));
@@ -41,21 +52,37 @@ describe('Codat normalization', () => {
     expect(codatPayment('l', { id: 'p', status: 'Refunding' }).status).toBe('UNKNOWN');
     expect(codatPayment('l', { id: 'p', status: 'Paid' }).status).toBe('PAID');
     expect(codatDispute('l', { id: 'd', status: 'ArbitrationPending' }).status).toBe('UNKNOWN');
-    expect(codatDispute('l', { id: 'd', status: 'InquiryEvidenceRequired' }).status).toBe('INQUIRY_EVIDENCE_REQUIRED');
+    expect(codatDispute('l', { id: 'd', status: 'InquiryEvidenceRequired' }).status).toBe(
+      'INQUIRY_EVIDENCE_REQUIRED',
+    );
     expect(codatProduct('l', { id: 'x', status: 'Archived' }).status).toBe('UNKNOWN');
   });
 
   it('tolerates missing optional fields', () => {
     const order = codatOrder('l', { id: 'o' });
-    expect(order).toMatchObject({ currencyCode: 'XXX', totalAmount: null, customer: null, lineItems: [], createdAt: null, sortTime: 0 });
-    expect(codatProduct('l', { id: 'x', variants: [{ name: 'no id' }, null] }).variants).toEqual([]);
+    expect(order).toMatchObject({
+      currencyCode: 'XXX',
+      totalAmount: null,
+      customer: null,
+      lineItems: [],
+      createdAt: null,
+      sortTime: 0,
+    });
+    expect(codatProduct('l', { id: 'x', variants: [{ name: 'no id' }, null] }).variants).toEqual(
+      [],
+    );
   });
 });
 
 describe('Codat source paging', () => {
   function stubClient(total: number, seen: CodatListQuery[]): CodatClient {
     return {
-      async listCommerce(_company: string, _connection: string, _dataset: string, q: CodatListQuery) {
+      async listCommerce(
+        _company: string,
+        _connection: string,
+        _dataset: string,
+        q: CodatListQuery,
+      ) {
         seen.push(q);
         const from = (q.page - 1) * q.pageSize;
         const count = Math.max(0, Math.min(q.pageSize, total - from));
@@ -68,12 +95,20 @@ describe('Codat source paging', () => {
   it('reads 5000-row pages (Codat maximum) exactly and caps larger requests', async () => {
     const seen: CodatListQuery[] = [];
     const source = new CodatSource(stubClient(7500, seen));
-    const first = await source.listPage(link, 'orders', { position: null, sizeHint: 20_000, filter: {} });
+    const first = await source.listPage(link, 'orders', {
+      position: null,
+      sizeHint: 20_000,
+      filter: {},
+    });
     expect(seen[0]).toMatchObject({ page: 1, pageSize: 5000, orderBy: '-createdDate' });
     expect(first.records).toHaveLength(5000);
     expect(first.records[4999]!.totalAmount?.amount).toBe('4999.10');
     expect(first.totalCount).toBe(7500);
-    const second = await source.listPage(link, 'orders', { position: first.next, sizeHint: 1, filter: {} });
+    const second = await source.listPage(link, 'orders', {
+      position: first.next,
+      sizeHint: 1,
+      filter: {},
+    });
     expect(seen[1]).toMatchObject({ page: 2, pageSize: 5000 });
     expect(second.records).toHaveLength(2500);
     expect(second.next).toBeNull();
@@ -85,15 +120,24 @@ describe('Codat source paging', () => {
     await source.listPage(link, 'orders', {
       position: null,
       sizeHint: 5,
-      filter: { createdAfter: new Date('2024-01-01T00:00:00Z'), modifiedAfter: new Date('2024-02-01T00:00:00Z') },
+      filter: {
+        createdAfter: new Date('2024-01-01T00:00:00Z'),
+        modifiedAfter: new Date('2024-02-01T00:00:00Z'),
+      },
     });
-    expect(seen[0]!.query).toBe('createdDate>=2024-01-01T00:00:00.000Z&&modifiedDate>=2024-02-01T00:00:00.000Z');
+    expect(seen[0]!.query).toBe(
+      'createdDate>=2024-01-01T00:00:00.000Z&&modifiedDate>=2024-02-01T00:00:00.000Z',
+    );
   });
 
   it('looks ids up in batches of at most 100 through the query filter', async () => {
     const seen: CodatListQuery[] = [];
     const source = new CodatSource(stubClient(0, seen));
-    await source.fetchByIds(link, 'customers', Array.from({ length: 150 }, (_, i) => `id-${i}`));
+    await source.fetchByIds(
+      link,
+      'customers',
+      Array.from({ length: 150 }, (_, i) => `id-${i}`),
+    );
     expect(seen).toHaveLength(2);
     expect(seen[0]!.query!.split('||')).toHaveLength(100);
     expect(seen[0]!.query!.startsWith('id=id-0||id=id-1')).toBe(true);

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeNewestFirst, type MergePosition, type MergeStream } from '../../../src/modules/commerce/merge.js';
+import {
+  mergeNewestFirst,
+  type MergePosition,
+  type MergeStream,
+} from '../../../src/modules/commerce/merge.js';
 import type { SourcePosition } from '../../../src/modules/commerce/sources/source.js';
 
 interface FakeRecord {
@@ -12,13 +16,21 @@ interface FakeRecord {
  * A fake upstream list with its own page size, paged by `{page, size}` like Codat and Qard: the
  * upstream is what is faked, the merge under test is the real one.
  */
-function fakeStream(key: string, records: FakeRecord[], pageSize: number, log: string[]): MergeStream<FakeRecord> {
+function fakeStream(
+  key: string,
+  records: FakeRecord[],
+  pageSize: number,
+  log: string[],
+): MergeStream<FakeRecord> {
   return {
     key,
     // Like the real adapters, the first page is sized from the hint (capped by the upstream's own
     // maximum, here `pageSize`), and later positions carry that size.
     async fetch(position: SourcePosition, sizeHint: number) {
-      const { page, size } = (position ?? { page: 1, size: Math.max(1, Math.min(sizeHint, pageSize)) }) as { page: number; size: number };
+      const { page, size } = (position ?? {
+        page: 1,
+        size: Math.max(1, Math.min(sizeHint, pageSize)),
+      }) as { page: number; size: number };
       log.push(`${key}:${page}`);
       const slice = records.slice((page - 1) * size, page * size);
       return {
@@ -54,12 +66,14 @@ describe('newest-first merge across sources', () => {
   it('pages through every record exactly once, in reference order, for any page sizes', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { minLength: 1, maxLength: 4 }).chain((keys) =>
-          fc.tuple(
-            fc.tuple(...[...new Set(keys)].map(streamArb)),
-            fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 30 }),
+        fc
+          .array(fc.constantFrom('a', 'b', 'c', 'd'), { minLength: 1, maxLength: 4 })
+          .chain((keys) =>
+            fc.tuple(
+              fc.tuple(...[...new Set(keys)].map(streamArb)),
+              fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 30 }),
+            ),
           ),
-        ),
         async ([specs, firsts]) => {
           const log: string[] = [];
           const streams = specs.map((s) => fakeStream(s.key, s.records, s.pageSize, log));
@@ -72,7 +86,9 @@ describe('newest-first merge across sources', () => {
             const page = await mergeNewestFirst(streams, position, first);
             expect(page.failures).toEqual([]);
             expect(page.items.length).toBeLessThanOrEqual(first);
-            expect(page.totalCount).toBe(position === undefined ? expected.length : page.totalCount);
+            expect(page.totalCount).toBe(
+              position === undefined ? expected.length : page.totalCount,
+            );
             seen.push(...page.items.map((x) => x.record.id));
             hasNext = page.hasNextPage;
             if (hasNext) expect(page.items.length).toBe(first);
@@ -102,7 +118,10 @@ describe('newest-first merge across sources', () => {
           if (page.items.length === 0) return;
           const k = pick % page.items.length;
           const rest = await mergeNewestFirst(streams, page.items[k]!.after, expected.length + 1);
-          expect([...page.items.slice(0, k + 1).map((x) => x.record.id), ...rest.items.map((x) => x.record.id)]).toEqual(expected);
+          expect([
+            ...page.items.slice(0, k + 1).map((x) => x.record.id),
+            ...rest.items.map((x) => x.record.id),
+          ]).toEqual(expected);
           expect(rest.hasNextPage).toBe(false);
         },
       ),
@@ -112,7 +131,12 @@ describe('newest-first merge across sources', () => {
 
   it('returns the healthy streams and keeps a failed stream where it was', async () => {
     const log: string[] = [];
-    const good = fakeStream('good', [3, 2, 1].map((t, i) => ({ id: `g${i}`, sortTime: t })), 2, log);
+    const good = fakeStream(
+      'good',
+      [3, 2, 1].map((t, i) => ({ id: `g${i}`, sortTime: t })),
+      2,
+      log,
+    );
     let broken = true;
     const flaky: MergeStream<FakeRecord> = {
       key: 'flaky',

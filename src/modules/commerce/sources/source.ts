@@ -28,7 +28,11 @@ export interface CommerceSource {
   readonly datasets: ReadonlySet<CommerceDataset>;
 
   /** One page of a dataset, newest first, in the adapter's own paging. */
-  listPage<D extends CommerceDataset>(link: CommerceLink, dataset: D, request: PageRequest): Promise<SourcePage<DatasetRecords[D]>>;
+  listPage<D extends CommerceDataset>(
+    link: CommerceLink,
+    dataset: D,
+    request: PageRequest,
+  ): Promise<SourcePage<DatasetRecords[D]>>;
 
   /**
    * Records by upstream id, in one batched upstream call where the upstream allows it (DataLoader
@@ -47,7 +51,10 @@ export interface CommerceSource {
   syncStatus(link: CommerceLink): Promise<DatasetSyncStatus[]>;
 
   /** Asks the upstream to refresh these datasets now; absent when the source cannot be asked. */
-  requestSync?(link: CommerceLink, datasets: readonly SyncableDataset[]): Promise<DatasetSyncStatus[]>;
+  requestSync?(
+    link: CommerceLink,
+    datasets: readonly SyncableDataset[],
+  ): Promise<DatasetSyncStatus[]>;
 
   /**
    * The workspace's links of this source, for sources whose links are not made through
@@ -58,7 +65,8 @@ export interface CommerceSource {
 }
 
 /** Adapter-defined paging state (JSON); null means "from the newest record". */
-export type SourcePosition = string | number | { readonly [key: string]: string | number | boolean | null } | null;
+export type SourcePosition =
+  string | number | { readonly [key: string]: string | number | boolean | null } | null;
 
 export interface RecordFilter {
   /** Inclusive bounds on the record's creation time. */
@@ -103,9 +111,11 @@ export interface CommerceLink {
   createdAt: Date;
 }
 
-export type CommerceLinkStatus = 'PENDING_AUTHORIZATION' | 'LINKED' | 'UNLINKED' | 'AUTH_ERROR' | 'UNKNOWN';
+export type CommerceLinkStatus =
+  'PENDING_AUTHORIZATION' | 'LINKED' | 'UNLINKED' | 'AUTH_ERROR' | 'UNKNOWN';
 
-export type SyncState = 'QUEUED' | 'FETCHING' | 'PROCESSING' | 'COMPLETE' | 'ERROR' | 'NOT_SYNCED' | 'UNKNOWN';
+export type SyncState =
+  'QUEUED' | 'FETCHING' | 'PROCESSING' | 'COMPLETE' | 'ERROR' | 'NOT_SYNCED' | 'UNKNOWN';
 
 /** Every dataset a source syncs: the lists and the company profile. */
 export type SyncableDataset = CommerceDataset | 'companyInfo';

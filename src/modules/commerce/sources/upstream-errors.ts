@@ -25,7 +25,11 @@ export function dataNotReady(
         linkId: toGlobalId('CommerceLink', link.id),
         dataset,
         syncStatus: status
-          ? { state: status.state, upstreamStatus: status.upstreamStatus, dataAsOf: status.dataAsOf }
+          ? {
+              state: status.state,
+              upstreamStatus: status.upstreamStatus,
+              dataAsOf: status.dataAsOf,
+            }
           : { state: 'NOT_SYNCED', upstreamStatus: null, dataAsOf: null },
       },
       cause,
@@ -40,10 +44,17 @@ export function sourceFailure(link: CommerceLink, error: unknown): GatewayError 
       ? error
       : error instanceof UpstreamHttpError
         ? error.toGatewayError()
-        : new GatewayError(ErrorCode.UPSTREAM_ERROR, `${link.source} failed`, { upstream: link.source.toLowerCase(), cause: error });
+        : new GatewayError(ErrorCode.UPSTREAM_ERROR, `${link.source} failed`, {
+            upstream: link.source.toLowerCase(),
+            cause: error,
+          });
   if (gatewayError.extensions['linkId'] !== undefined) return gatewayError;
   return new GatewayError(gatewayError.code, gatewayError.message, {
     ...gatewayError.details,
-    extra: { ...gatewayError.details.extra, source: link.source, linkId: toGlobalId('CommerceLink', link.id) },
+    extra: {
+      ...gatewayError.details.extra,
+      source: link.source,
+      linkId: toGlobalId('CommerceLink', link.id),
+    },
   });
 }

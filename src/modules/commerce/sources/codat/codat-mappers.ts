@@ -17,14 +17,31 @@ import type {
   TransactionSourceType,
   TransactionType,
 } from '../../model.js';
-import { address, arr, bool, decimal, enumMapper, money, obj, stamps, str, time } from '../../normalize.js';
+import {
+  address,
+  arr,
+  bool,
+  decimal,
+  enumMapper,
+  money,
+  obj,
+  stamps,
+  str,
+  time,
+} from '../../normalize.js';
 
 /** Codat commerce records → normalized models. One pass per record, no awaits. */
 
 const SOURCE = 'CODAT' as const;
 
 const paymentStatus = enumMapper<PaymentStatus>(
-  { Pending: 'PENDING', Authorized: 'AUTHORIZED', Paid: 'PAID', Failed: 'FAILED', Cancelled: 'CANCELLED' },
+  {
+    Pending: 'PENDING',
+    Authorized: 'AUTHORIZED',
+    Paid: 'PAID',
+    Failed: 'FAILED',
+    Cancelled: 'CANCELLED',
+  },
   'UNKNOWN',
 );
 const transactionType = enumMapper<TransactionType>(
@@ -58,14 +75,20 @@ const disputeStatus = enumMapper<DisputeStatus>(
   },
   'UNKNOWN',
 );
-const productStatus = enumMapper<ProductStatus>({ Published: 'PUBLISHED', Unpublished: 'UNPUBLISHED' }, 'UNKNOWN');
+const productStatus = enumMapper<ProductStatus>(
+  { Published: 'PUBLISHED', Unpublished: 'UNPUBLISHED' },
+  'UNKNOWN',
+);
 
 function base(linkId: string, r: CodatRecord) {
   return {
     linkId,
     source: SOURCE,
     sourceId: str(r.id) ?? '',
-    ...stamps(r['createdDate'] ?? r['sourceCreatedDate'], r['modifiedDate'] ?? r['sourceModifiedDate']),
+    ...stamps(
+      r['createdDate'] ?? r['sourceCreatedDate'],
+      r['modifiedDate'] ?? r['sourceModifiedDate'],
+    ),
     raw: r,
   };
 }
@@ -125,7 +148,8 @@ export function codatOrder(linkId: string, r: CodatRecord): OrderModel {
     totalTaxAmount: money(r['totalTaxAmount'], currency),
     totalDiscount: money(r['totalDiscount'], currency),
     totalRefund: money(r['totalRefund'], currency),
-    totalShipping: shipping.length === 1 ? money(obj(shipping[0])?.['totalAmount'], currency) : null,
+    totalShipping:
+      shipping.length === 1 ? money(obj(shipping[0])?.['totalAmount'], currency) : null,
     customer: ref(r['customerRef']),
     location: ref(r['locationRef']),
     lineItems,
@@ -207,7 +231,12 @@ export function codatDispute(linkId: string, r: CodatRecord): DisputeModel {
 }
 
 export function codatLocation(linkId: string, r: CodatRecord): LocationModel {
-  return { kind: 'Location', ...base(linkId, r), name: str(r['name']), address: address(r['address']) };
+  return {
+    kind: 'Location',
+    ...base(linkId, r),
+    name: str(r['name']),
+    address: address(r['address']),
+  };
 }
 
 export function codatCompanyInfo(linkId: string, r: CodatRecord): CompanyInfoModel {

@@ -1,5 +1,9 @@
 import { CODAT_MAX_PAGE_SIZE, type CodatClient } from '../../../../upstreams/codat/codat-client.js';
-import type { CodatCommerceList, CodatDataStatus, CodatRecord } from '../../../../upstreams/codat/codat-types.js';
+import type {
+  CodatCommerceList,
+  CodatDataStatus,
+  CodatRecord,
+} from '../../../../upstreams/codat/codat-types.js';
 import { UpstreamHttpError } from '../../../../upstreams/http-client.js';
 import type { CommerceDataset, DatasetRecords } from '../../model.js';
 import type {
@@ -26,7 +30,12 @@ import {
   codatTransaction,
 } from './codat-mappers.js';
 
-const LISTS: { [D in CommerceDataset]: { path: CodatCommerceList; map: (linkId: string, r: CodatRecord) => DatasetRecords[D] } } = {
+const LISTS: {
+  [D in CommerceDataset]: {
+    path: CodatCommerceList;
+    map: (linkId: string, r: CodatRecord) => DatasetRecords[D];
+  };
+} = {
   customers: { path: 'commerce-customers', map: codatCustomer },
   orders: { path: 'commerce-orders', map: codatOrder },
   products: { path: 'commerce-products', map: codatProduct },
@@ -38,10 +47,15 @@ const LISTS: { [D in CommerceDataset]: { path: CodatCommerceList; map: (linkId: 
 
 /** Codat names data types after their paths; company info is `commerce-companyInfo`. */
 const DATA_TYPE_OF: Record<CommerceDataset | 'companyInfo', string> = {
-  ...(Object.fromEntries(Object.entries(LISTS).map(([d, l]) => [d, l.path])) as Record<CommerceDataset, string>),
+  ...(Object.fromEntries(Object.entries(LISTS).map(([d, l]) => [d, l.path])) as Record<
+    CommerceDataset,
+    string
+  >),
   companyInfo: 'commerce-companyInfo',
 };
-const DATASET_OF = new Map(Object.entries(DATA_TYPE_OF).map(([d, t]) => [t, d as CommerceDataset | 'companyInfo']));
+const DATASET_OF = new Map(
+  Object.entries(DATA_TYPE_OF).map(([d, t]) => [t, d as CommerceDataset | 'companyInfo']),
+);
 
 /** Batched id lookups go through Codat's `query`; this many ids keep the URL well under 8 KB. */
 const IDS_PER_QUERY = 100;
@@ -79,11 +93,17 @@ interface CodatPosition {
 /** Codat commerce data of a company's data connection, paged `page`/`pageSize`, newest first. */
 export class CodatSource implements CommerceSource {
   readonly kind = 'CODAT' as const;
-  readonly datasets: ReadonlySet<CommerceDataset> = new Set(Object.keys(LISTS) as CommerceDataset[]);
+  readonly datasets: ReadonlySet<CommerceDataset> = new Set(
+    Object.keys(LISTS) as CommerceDataset[],
+  );
 
   constructor(private readonly codat: CodatClient) {}
 
-  async listPage<D extends CommerceDataset>(link: CommerceLink, dataset: D, request: PageRequest): Promise<SourcePage<DatasetRecords[D]>> {
+  async listPage<D extends CommerceDataset>(
+    link: CommerceLink,
+    dataset: D,
+    request: PageRequest,
+  ): Promise<SourcePage<DatasetRecords[D]>> {
     const { companyId, connectionId } = refs(link);
     const position = (request.position as CodatPosition | null) ?? {
       p: 1,
@@ -101,16 +121,26 @@ export class CodatSource implements CommerceSource {
     const map = list.map as (linkId: string, r: CodatRecord) => DatasetRecords[D];
     const records = page.results.map((r) => map(link.id, r));
     const total = typeof page.totalResults === 'number' ? page.totalResults : undefined;
-    const more = total !== undefined ? position.p * position.s < total : page._links?.next !== undefined;
-    return { records, next: more ? { p: position.p + 1, s: position.s } : null, ...(total !== undefined ? { totalCount: total } : {}) };
+    const more =
+      total !== undefined ? position.p * position.s < total : page._links?.next !== undefined;
+    return {
+      records,
+      next: more ? { p: position.p + 1, s: position.s } : null,
+      ...(total !== undefined ? { totalCount: total } : {}),
+    };
   }
 
-  async fetchByIds<D extends CommerceDataset>(link: CommerceLink, dataset: D, ids: readonly string[]): Promise<Map<string, DatasetRecords[D]>> {
+  async fetchByIds<D extends CommerceDataset>(
+    link: CommerceLink,
+    dataset: D,
+    ids: readonly string[],
+  ): Promise<Map<string, DatasetRecords[D]>> {
     const { companyId, connectionId } = refs(link);
     const list = LISTS[dataset];
     const map = list.map as (linkId: string, r: CodatRecord) => DatasetRecords[D];
     const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) chunks.push(ids.slice(i, i + IDS_PER_QUERY));
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY)
+      chunks.push(ids.slice(i, i + IDS_PER_QUERY));
     const pages = await Promise.all(
       chunks.map((chunk) =>
         this.guard(link, dataset, () =>
@@ -123,13 +153,16 @@ export class CodatSource implements CommerceSource {
       ),
     );
     const found = new Map<string, DatasetRecords[D]>();
-    for (const page of pages) for (const r of page.results) found.set(String(r.id), map(link.id, r));
+    for (const page of pages)
+      for (const r of page.results) found.set(String(r.id), map(link.id, r));
     return found;
   }
 
   async companyInfo(link: CommerceLink) {
     const { companyId, connectionId } = refs(link);
-    const info = await this.guard(link, 'companyInfo', () => this.codat.companyInfo(companyId, connectionId));
+    const info = await this.guard(link, 'companyInfo', () =>
+      this.codat.companyInfo(companyId, connectionId),
+    );
     return codatCompanyInfo(link.id, info);
   }
 
@@ -143,10 +176,15 @@ export class CodatSource implements CommerceSource {
     }
   }
 
-  async requestSync(link: CommerceLink, datasets: readonly SyncableDataset[]): Promise<DatasetSyncStatus[]> {
+  async requestSync(
+    link: CommerceLink,
+    datasets: readonly SyncableDataset[],
+  ): Promise<DatasetSyncStatus[]> {
     const { companyId, connectionId } = refs(link);
     try {
-      const operations = await Promise.all(datasets.map((d) => this.codat.queueDataType(companyId, DATA_TYPE_OF[d], connectionId)));
+      const operations = await Promise.all(
+        datasets.map((d) => this.codat.queueDataType(companyId, DATA_TYPE_OF[d], connectionId)),
+      );
       return operations.map((op, i) => ({
         dataset: datasets[i]!,
         state: SYNC_STATE[op.status ?? ''] ?? (op.status ? 'UNKNOWN' : 'QUEUED'),
@@ -159,13 +197,22 @@ export class CodatSource implements CommerceSource {
   }
 
   /** Codat answers 409 while a dataset is not synced: DATA_NOT_READY with its sync status. */
-  private async guard<T>(link: CommerceLink, dataset: CommerceDataset | 'companyInfo', call: () => Promise<T>): Promise<T> {
+  private async guard<T>(
+    link: CommerceLink,
+    dataset: CommerceDataset | 'companyInfo',
+    call: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await call();
     } catch (error) {
       if (error instanceof UpstreamHttpError && error.status === 409) {
         const statuses = await this.syncStatus(link).catch(() => []);
-        throw dataNotReady(link, dataset, statuses.find((s) => s.dataset === dataset), error);
+        throw dataNotReady(
+          link,
+          dataset,
+          statuses.find((s) => s.dataset === dataset),
+          error,
+        );
       }
       throw sourceFailure(link, error);
     }
@@ -175,7 +222,8 @@ export class CodatSource implements CommerceSource {
 function refs(link: CommerceLink): { companyId: string; connectionId: string } {
   const companyId = link.externalRefs['companyId'];
   const connectionId = link.externalRefs['connectionId'];
-  if (!companyId || !connectionId) throw new Error(`Codat link ${link.id} lacks its company or connection id`);
+  if (!companyId || !connectionId)
+    throw new Error(`Codat link ${link.id} lacks its company or connection id`);
   return { companyId, connectionId };
 }
 

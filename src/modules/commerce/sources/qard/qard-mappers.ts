@@ -17,9 +17,18 @@ import { address, arr, bool, decimal, enumMapper, obj, stamps, str } from '../..
 
 const SOURCE = 'QARD' as const;
 
-const orderStatus = enumMapper<OrderStatus>({ PENDING: 'PENDING', PAID: 'PAID', CANCELLED: 'CANCELLED', REFUNDED: 'REFUNDED' }, 'UNKNOWN');
-const fulfillment = enumMapper<FulfillmentStatus>({ FULFILLED: 'FULFILLED', PARTIAL: 'PARTIAL', UNFULFILLED: 'UNFULFILLED' }, 'UNKNOWN');
-const productStatus = enumMapper<ProductStatus>({ PUBLISHED: 'PUBLISHED', UNPUBLISHED: 'UNPUBLISHED' }, 'UNKNOWN');
+const orderStatus = enumMapper<OrderStatus>(
+  { PENDING: 'PENDING', PAID: 'PAID', CANCELLED: 'CANCELLED', REFUNDED: 'REFUNDED' },
+  'UNKNOWN',
+);
+const fulfillment = enumMapper<FulfillmentStatus>(
+  { FULFILLED: 'FULFILLED', PARTIAL: 'PARTIAL', UNFULFILLED: 'UNFULFILLED' },
+  'UNKNOWN',
+);
+const productStatus = enumMapper<ProductStatus>(
+  { PUBLISHED: 'PUBLISHED', UNPUBLISHED: 'UNPUBLISHED' },
+  'UNKNOWN',
+);
 
 function qardMoney(v: unknown): MoneyModel | null {
   const m = obj(v);
@@ -82,7 +91,8 @@ export function qardOrder(linkId: string, r: QardRecord): OrderModel {
     ...base(linkId, r),
     orderNumber: str(r['order_number']),
     status: orderStatus(r['status']),
-    fulfillmentStatus: r['fulfillment_status'] == null ? null : fulfillment(r['fulfillment_status']),
+    fulfillmentStatus:
+      r['fulfillment_status'] == null ? null : fulfillment(r['fulfillment_status']),
     country: str(obj(r['shipping_address'])?.['country'] ?? obj(r['billing_address'])?.['country']),
     currencyCode: total?.currencyCode ?? 'XXX',
     closedAt: null,
@@ -134,5 +144,10 @@ export function qardProduct(linkId: string, r: QardRecord): ProductModel {
 }
 
 export function qardLocation(linkId: string, r: QardRecord): LocationModel {
-  return { kind: 'Location', ...base(linkId, r), name: str(r['name']), address: address(r['address'], 'INVENTORY') };
+  return {
+    kind: 'Location',
+    ...base(linkId, r),
+    name: str(r['name']),
+    address: address(r['address'], 'INVENTORY'),
+  };
 }

@@ -1,7 +1,12 @@
 import { GatewayError } from '../../../../errors.js';
 import { UpstreamHttpError } from '../../../../upstreams/http-client.js';
 import { QARD_MAX_PER_PAGE, type QardClient } from '../../../../upstreams/qard/qard-client.js';
-import type { QardCommerceList, QardDataType, QardRecord, QardSync } from '../../../../upstreams/qard/qard-types.js';
+import type {
+  QardCommerceList,
+  QardDataType,
+  QardRecord,
+  QardSync,
+} from '../../../../upstreams/qard/qard-types.js';
 import type { CommerceDataset, DatasetRecords } from '../../model.js';
 import { time } from '../../normalize.js';
 import type {
@@ -20,13 +25,21 @@ import { qardCustomer, qardLocation, qardOrder, qardProduct } from './qard-mappe
 
 type QardDataset = 'customers' | 'orders' | 'products' | 'locations';
 
-const LISTS: { [D in QardDataset]: { path: QardCommerceList; type: QardDataType; map: (linkId: string, r: QardRecord) => DatasetRecords[D] } } = {
+const LISTS: {
+  [D in QardDataset]: {
+    path: QardCommerceList;
+    type: QardDataType;
+    map: (linkId: string, r: QardRecord) => DatasetRecords[D];
+  };
+} = {
   customers: { path: 'commerce-customers', type: 'COMMERCE_CUSTOMER', map: qardCustomer },
   orders: { path: 'commerce-orders', type: 'COMMERCE_ORDER', map: qardOrder },
   products: { path: 'commerce-products', type: 'COMMERCE_PRODUCT', map: qardProduct },
   locations: { path: 'commerce-locations', type: 'COMMERCE_LOCATION', map: qardLocation },
 };
-const DATASET_OF_TYPE = new Map(Object.entries(LISTS).map(([d, l]) => [l.type as string, d as QardDataset]));
+const DATASET_OF_TYPE = new Map(
+  Object.entries(LISTS).map(([d, l]) => [l.type as string, d as QardDataset]),
+);
 
 const SYNC_STATE: Record<string, SyncState> = {
   QUEUED: 'QUEUED',
@@ -51,16 +64,28 @@ interface QardPosition {
  */
 export class QardSource implements CommerceSource {
   readonly kind = 'QARD' as const;
-  readonly datasets: ReadonlySet<CommerceDataset> = new Set(Object.keys(LISTS) as CommerceDataset[]);
+  readonly datasets: ReadonlySet<CommerceDataset> = new Set(
+    Object.keys(LISTS) as CommerceDataset[],
+  );
 
   constructor(private readonly qard: QardClient) {}
 
-  async listPage<D extends CommerceDataset>(link: CommerceLink, dataset: D, request: PageRequest): Promise<SourcePage<DatasetRecords[D]>> {
+  async listPage<D extends CommerceDataset>(
+    link: CommerceLink,
+    dataset: D,
+    request: PageRequest,
+  ): Promise<SourcePage<DatasetRecords[D]>> {
     const list = listOf(dataset);
-    const position = (request.position as QardPosition | null) ?? { p: 1, s: Math.min(Math.max(1, request.sizeHint), QARD_MAX_PER_PAGE) };
+    const position = (request.position as QardPosition | null) ?? {
+      p: 1,
+      s: Math.min(Math.max(1, request.sizeHint), QARD_MAX_PER_PAGE),
+    };
     let page;
     try {
-      page = await this.qard.listCommerce(userOf(link), list.path, { page: position.p, perPage: position.s });
+      page = await this.qard.listCommerce(userOf(link), list.path, {
+        page: position.p,
+        perPage: position.s,
+      });
     } catch (error) {
       throw sourceFailure(link, error);
     }
@@ -83,7 +108,11 @@ export class QardSource implements CommerceSource {
     };
   }
 
-  async fetchByIds<D extends CommerceDataset>(link: CommerceLink, dataset: D, ids: readonly string[]): Promise<Map<string, DatasetRecords[D]>> {
+  async fetchByIds<D extends CommerceDataset>(
+    link: CommerceLink,
+    dataset: D,
+    ids: readonly string[],
+  ): Promise<Map<string, DatasetRecords[D]>> {
     const list = listOf(dataset);
     const map = list.map as unknown as (linkId: string, r: QardRecord) => DatasetRecords[D];
     const userId = userOf(link);
@@ -115,12 +144,20 @@ export class QardSource implements CommerceSource {
     return (Object.keys(LISTS) as QardDataset[]).map((dataset) => statusOf(dataset, syncs));
   }
 
-  async requestSync(link: CommerceLink, datasets: readonly SyncableDataset[]): Promise<DatasetSyncStatus[]> {
+  async requestSync(
+    link: CommerceLink,
+    datasets: readonly SyncableDataset[],
+  ): Promise<DatasetSyncStatus[]> {
     const types = datasets.flatMap((d) => (d in LISTS ? [LISTS[d as QardDataset].type] : []));
     try {
       const sync = await this.qard.sync(userOf(link), types);
       const state = SYNC_STATE[sync.status ?? ''] ?? 'UNKNOWN';
-      return types.map((t) => ({ dataset: DATASET_OF_TYPE.get(t)!, state, upstreamStatus: sync.status ?? null, dataAsOf: null }));
+      return types.map((t) => ({
+        dataset: DATASET_OF_TYPE.get(t)!,
+        state,
+        upstreamStatus: sync.status ?? null,
+        dataAsOf: null,
+      }));
     } catch (error) {
       if (error instanceof UpstreamHttpError || error instanceof GatewayError) throw error;
       throw sourceFailure(link, error);
@@ -143,7 +180,9 @@ function userOf(link: CommerceLink): string {
 /** Latest sync of a type and the last one that succeeded (Qard lists syncs newest first). */
 function statusOf(dataset: QardDataset, syncs: readonly QardSync[]): DatasetSyncStatus {
   const type = LISTS[dataset].type;
-  const ofType = syncs.filter((s) => (s.data_types ?? (s.data_type ? [s.data_type] : [])).includes(type));
+  const ofType = syncs.filter((s) =>
+    (s.data_types ?? (s.data_type ? [s.data_type] : [])).includes(type),
+  );
   const latest = ofType[0];
   const success = ofType.find((s) => s.status === 'SUCCESS');
   const finished = success ? (success.finished_at ?? success.ended_at ?? success.updated_at) : null;
@@ -159,7 +198,9 @@ function isEmptyFilter(f: RecordFilter): boolean {
   return !f.createdAfter && !f.createdBefore && !f.modifiedAfter;
 }
 
-function recordTest(f: RecordFilter): (r: { createdAt: string | null; modifiedAt: string | null }) => boolean {
+function recordTest(
+  f: RecordFilter,
+): (r: { createdAt: string | null; modifiedAt: string | null }) => boolean {
   if (isEmptyFilter(f)) return () => true;
   const after = f.createdAfter?.getTime();
   const before = f.createdBefore?.getTime();
