@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { components } from '../../generated/upstreams/dispatch.js';
+
+type Schemas = components['schemas'];
 
 /**
  * Wire shapes of the Dispatch Integrations API (schema/upstreams/dispatch.yaml). Responses are
@@ -7,8 +10,8 @@ import { z } from 'zod';
  */
 
 /** Entity types as Dispatch spells them in paths and bodies. */
-export type DispatchEntityType = 'Order' | 'Shipment' | 'Customer' | 'Product';
-export type DispatchActionType = 'send_email' | 'send_push' | 'webhook' | 'update_status';
+export type DispatchEntityType = Schemas['EntityType'];
+export type DispatchActionType = Schemas['ActionType'];
 
 export const configuredIntegrationSchema = z.object({
   guid: z.string().min(1),
@@ -56,31 +59,25 @@ export const toggledWorkflowSchema = z.object({
 });
 export type DispatchToggledWorkflow = z.infer<typeof toggledWorkflowSchema>;
 
-export interface ConfigureIntegrationRequest {
-  providerId: string;
-  providerType: 'ecommerce';
-  credentials: { apiKey: string; apiSecret: string; storeUrl: string };
-  settings: { autoImportOrders: boolean; syncProducts: boolean; pushTracking: boolean };
-}
+export type ConfigureIntegrationRequest = Schemas['ConfigureIntegrationRequest'];
+export type PushSubscriptionRequest = Schemas['PushSubscription'];
+export type ConfigureWorkflowRequest = Schemas['ConfigureWorkflowRequest'];
 
-export interface PushSubscriptionRequest {
-  endpoint: string;
-  keys: { p256dh: string; auth: string };
-}
-
-export interface ConfigureWorkflowRequest {
-  name: string;
-  entityType: DispatchEntityType;
-  triggerId: string;
-  action: {
-    type: DispatchActionType;
-    recipient?: string;
-    template?: string;
-    url?: string;
-    status?: string;
-  };
-  conditions?: Record<string, unknown>;
-}
+/**
+ * Compile-time proof that every validated response shape is what the OpenAPI document
+ * promises: if either side changes, the type check fails here.
+ */
+type Conforms<Validated extends Contract, Contract> = Validated;
+/** The validators also accept `null` for optional fields, which JSON senders often write. */
+type NullableOptional<T, K extends keyof T> = Omit<T, K> & { [P in K]?: T[P] | null };
+export type ResponseShapesConform = [
+  Conforms<DispatchConfiguredIntegration, NullableOptional<Schemas['ConfiguredIntegration'], 'connectedAt'>>,
+  Conforms<DispatchIntegrationStatus, Schemas['IntegrationStatus']>,
+  Conforms<DispatchTrigger, NullableOptional<Schemas['Trigger'], 'description'>>,
+  Conforms<DispatchWorkflow, NullableOptional<Schemas['Workflow'], 'trigger' | 'action'>>,
+  Conforms<DispatchSavedWorkflow, Schemas['SavedWorkflow']>,
+  Conforms<DispatchToggledWorkflow, Schemas['ToggledWorkflow']>,
+];
 
 /** The three failures the Dispatch documentation promises, each an expected outcome. */
 export const DOCUMENTED_ERROR_CODES = ['NOT_FOUND', 'CONFIGURATION_ERROR', 'CONFLICT'] as const;
