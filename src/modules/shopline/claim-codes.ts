@@ -12,7 +12,8 @@ export type ClaimOutcome =
   | { kind: 'expired' }
   | { kind: 'used' };
 
-const digest = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
+const digest = (code: string) =>
+  createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
 
 /**
  * One-time codes that carry SHOPLINE's proof of merchant ownership from the landing page to a
@@ -26,20 +27,37 @@ export class ShoplineClaimCodes {
     const raw = randomBytes(13).toString('hex').toUpperCase().slice(0, 25);
     const code = `SL-${raw.match(/.{1,5}/g)!.join('-')}`;
     const expiresAt = new Date(now + CLAIM_CODE_TTL_MS);
-    await this.db.insert(shoplineClaimCodes).values({ codeDigest: digest(code), merchantId, expiresAt });
+    await this.db
+      .insert(shoplineClaimCodes)
+      .values({ codeDigest: digest(code), merchantId, expiresAt });
     return { code, expiresAt };
   }
 
   /** Uses the code atomically: of two concurrent claims with one code, exactly one wins. */
-  async use(db: Database, code: string, workspaceId: string, now = new Date()): Promise<ClaimOutcome> {
+  async use(
+    db: Database,
+    code: string,
+    workspaceId: string,
+    now = new Date(),
+  ): Promise<ClaimOutcome> {
     const codeDigest = digest(code);
     const [won] = await db
       .update(shoplineClaimCodes)
       .set({ usedAt: now, usedByWorkspaceId: workspaceId })
-      .where(and(eq(shoplineClaimCodes.codeDigest, codeDigest), isNull(shoplineClaimCodes.usedAt), gt(shoplineClaimCodes.expiresAt, now)))
+      .where(
+        and(
+          eq(shoplineClaimCodes.codeDigest, codeDigest),
+          isNull(shoplineClaimCodes.usedAt),
+          gt(shoplineClaimCodes.expiresAt, now),
+        ),
+      )
       .returning({ merchantId: shoplineClaimCodes.merchantId });
     if (won) return { kind: 'claimed', merchantId: won.merchantId };
-    const [row] = await db.select().from(shoplineClaimCodes).where(eq(shoplineClaimCodes.codeDigest, codeDigest)).limit(1);
+    const [row] = await db
+      .select()
+      .from(shoplineClaimCodes)
+      .where(eq(shoplineClaimCodes.codeDigest, codeDigest))
+      .limit(1);
     if (!row) return { kind: 'unknown' };
     return row.usedAt ? { kind: 'used' } : { kind: 'expired' };
   }

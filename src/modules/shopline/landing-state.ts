@@ -12,7 +12,9 @@ export class LandingStateSigner {
   private readonly key: Buffer;
 
   constructor(secret: Buffer) {
-    this.key = createHmac('sha256', secret).update('commerce-graph/shopline-landing-state/v1').digest();
+    this.key = createHmac('sha256', secret)
+      .update('commerce-graph/shopline-landing-state/v1')
+      .digest();
   }
 
   issue(now = Date.now()): string {
@@ -28,7 +30,8 @@ export class LandingStateSigner {
     const body = `${parts[0]}.${parts[1]}`;
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(parts[2] ?? '');
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'state was not issued by this gateway';
+    if (expected.length !== given.length || !timingSafeEqual(expected, given))
+      return 'state was not issued by this gateway';
     if (Number(parts[0]) < now) return 'the authorisation took too long; start again';
     return undefined;
   }

@@ -7,7 +7,10 @@ const DEFAULT_PAGE = 20;
 const MAX_PAGE = 250;
 const SCOPE = 'shoplineMerchants';
 
-function pageSize(value: number | null | undefined, argument: 'first' | 'last'): number | undefined {
+function pageSize(
+  value: number | null | undefined,
+  argument: 'first' | 'last',
+): number | undefined {
   if (value === null || value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE) {
     throw badUserInput(`"${argument}" must be between 0 and ${MAX_PAGE}`, argument);
@@ -22,16 +25,23 @@ function pageSize(value: number | null | undefined, argument: 'first' | 'last'):
 export async function pageMerchants(ctx: GraphQLContext, args: QueryShoplineMerchantsArgs) {
   const first = pageSize(args.first, 'first');
   const last = pageSize(args.last, 'last');
-  if (first !== undefined && last !== undefined) throw badUserInput('Use either "first" or "last", not both', 'last');
+  if (first !== undefined && last !== undefined)
+    throw badUserInput('Use either "first" or "last", not both', 'last');
   const { cursors } = ctx.services;
   const after = args.after ? cursors.decode<string>(SCOPE, args.after, 'after') : undefined;
   const before = args.before ? cursors.decode<string>(SCOPE, args.before, 'before') : undefined;
 
   const all = await ctx.services.shopline.merchants.listForWorkspace(ctx.workspace.id);
-  const window = all.filter((m) => (after === undefined || m.merchantId > after) && (before === undefined || m.merchantId < before));
+  const window = all.filter(
+    (m) =>
+      (after === undefined || m.merchantId > after) &&
+      (before === undefined || m.merchantId < before),
+  );
   const backward = last !== undefined;
   const size = (backward ? last : first) ?? DEFAULT_PAGE;
-  const rows: ShoplineMerchantRecord[] = backward ? window.slice(Math.max(0, window.length - size)) : window.slice(0, size);
+  const rows: ShoplineMerchantRecord[] = backward
+    ? window.slice(Math.max(0, window.length - size))
+    : window.slice(0, size);
   const edges = rows.map((node) => ({ cursor: cursors.encode(SCOPE, node.merchantId), node }));
   return {
     edges,

@@ -25,8 +25,13 @@ const tokenAad = (tokenId: string) => `shopline-token:${tokenId}`;
 const date = (v: string | null) => (v ? new Date(v) : null);
 
 /** Whether the gateway may call the Open API with a token now. */
-export function tokenUsable(t: Pick<ShoplineTokenRecord, 'status' | 'expiresAt' | 'rejectedAt'>, now = new Date()): boolean {
-  return t.status === 'ACTIVE' && t.rejectedAt === null && (t.expiresAt === null || t.expiresAt > now);
+export function tokenUsable(
+  t: Pick<ShoplineTokenRecord, 'status' | 'expiresAt' | 'rejectedAt'>,
+  now = new Date(),
+): boolean {
+  return (
+    t.status === 'ACTIVE' && t.rejectedAt === null && (t.expiresAt === null || t.expiresAt > now)
+  );
 }
 
 /** SHOPLINE merchants, their tokens (sealed at rest) and which workspace each merchant belongs to. */
@@ -64,12 +69,22 @@ export class ShoplineMerchantRepository {
         revokedAt: date(t.revokedAt),
         updatedAt: new Date(),
       };
-      await db.insert(shoplineTokens).values(row).onConflictDoUpdate({ target: shoplineTokens.tokenId, set: row });
+      await db
+        .insert(shoplineTokens)
+        .values(row)
+        .onConflictDoUpdate({ target: shoplineTokens.tokenId, set: row });
     }
   }
 
-  async get(merchantId: string, db: Database = this.db): Promise<ShoplineMerchantRecord | undefined> {
-    const [row] = await db.select().from(shoplineMerchants).where(eq(shoplineMerchants.merchantId, merchantId)).limit(1);
+  async get(
+    merchantId: string,
+    db: Database = this.db,
+  ): Promise<ShoplineMerchantRecord | undefined> {
+    const [row] = await db
+      .select()
+      .from(shoplineMerchants)
+      .where(eq(shoplineMerchants.merchantId, merchantId))
+      .limit(1);
     return row;
   }
 
@@ -94,17 +109,29 @@ export class ShoplineMerchantRepository {
    * A usable token of the merchant with `scope`, unsealed for one Open API call. Never returned
    * through the API nor logged.
    */
-  async usableToken(merchantId: string, scope: string): Promise<{ tokenId: string; token: string } | undefined> {
+  async usableToken(
+    merchantId: string,
+    scope: string,
+  ): Promise<{ tokenId: string; token: string } | undefined> {
     const merchant = await this.get(merchantId);
     if (!merchant || merchant.installState === 'UNINSTALLED') return undefined;
     const rows = await this.db
       .select()
       .from(shoplineTokens)
-      .where(and(eq(shoplineTokens.merchantId, merchantId), eq(shoplineTokens.status, 'ACTIVE'), isNull(shoplineTokens.rejectedAt)))
+      .where(
+        and(
+          eq(shoplineTokens.merchantId, merchantId),
+          eq(shoplineTokens.status, 'ACTIVE'),
+          isNull(shoplineTokens.rejectedAt),
+        ),
+      )
       .orderBy(sql`${shoplineTokens.createdAt} DESC NULLS LAST`);
     const row = rows.find((r) => tokenUsable(r) && r.scopes.includes(scope) && r.tokenSealed);
     if (!row?.tokenSealed) return undefined;
-    return { tokenId: row.tokenId, token: this.secretBox.open(row.tokenSealed, tokenAad(row.tokenId)) };
+    return {
+      tokenId: row.tokenId,
+      token: this.secretBox.open(row.tokenSealed, tokenAad(row.tokenId)),
+    };
   }
 
   /** SHOPLINE answered 401 with this token: never use it again. */
@@ -120,7 +147,17 @@ export class ShoplineMerchantRepository {
     const now = new Date();
     await db
       .insert(shoplineMerchants)
-      .values({ merchantId, workspaceId, installState: 'PENDING', lastEventTs: '0', linkedAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: shoplineMerchants.merchantId, set: { workspaceId, linkedAt: now, updatedAt: now } });
+      .values({
+        merchantId,
+        workspaceId,
+        installState: 'PENDING',
+        lastEventTs: '0',
+        linkedAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: shoplineMerchants.merchantId,
+        set: { workspaceId, linkedAt: now, updatedAt: now },
+      });
   }
 }

@@ -58,9 +58,13 @@ function scopesOf(v: unknown): string[] {
 }
 
 /** Reduces every known event of one merchant to its state. */
-export function reduceMerchant(merchantId: string, events: readonly ShoplineEvent[]): MerchantState {
+export function reduceMerchant(
+  merchantId: string,
+  events: readonly ShoplineEvent[],
+): MerchantState {
   const unique = new Map<string, ShoplineEvent>();
-  for (const e of events) if (e.merchantId === merchantId && !unique.has(e.traceId)) unique.set(e.traceId, e);
+  for (const e of events)
+    if (e.merchantId === merchantId && !unique.has(e.traceId)) unique.set(e.traceId, e);
   const ordered = [...unique.values()].sort(compareEvents);
 
   const state: MerchantState = {
@@ -89,7 +93,8 @@ export function reduceMerchant(merchantId: string, events: readonly ShoplineEven
         state.applicationId ??= str(r.application_id);
         state.uninstalledAt = str(r.deleted_at) ?? str(r.updated_at);
         // Every token issued before the uninstall stops being usable, revoke webhook or not.
-        for (const t of tokens.values()) if (t.status === 'ACTIVE') t.status = 'MERCHANT_UNINSTALLED';
+        for (const t of tokens.values())
+          if (t.status === 'ACTIVE') t.status = 'MERCHANT_UNINSTALLED';
         break;
       case 'access_token/create': {
         const id = str(r._id);

@@ -1,11 +1,19 @@
-import type { Resolvers, ShoplineInstallState, ShoplineTokenStatus } from '../../generated/graphql.js';
+import type {
+  Resolvers,
+  ShoplineInstallState,
+  ShoplineTokenStatus,
+} from '../../generated/graphql.js';
 import { requireRole, type GraphQLContext } from '../../server/context.js';
 import { toGlobalId } from '../base/global-id.js';
 import { idempotentMutation, userError } from '../base/mutations.js';
 import type { ShoplineMerchantRecord, ShoplineTokenRecord } from './merchant-repository.js';
 import { tokenUsable } from './merchant-repository.js';
 import { pageMerchants } from './merchant-pagination.js';
-import { merchantUpdatedTopic, type ShoplineMerchantUpdatedEvent, type ShoplineUpdateReason } from './shopline-service.js';
+import {
+  merchantUpdatedTopic,
+  type ShoplineMerchantUpdatedEvent,
+  type ShoplineUpdateReason,
+} from './shopline-service.js';
 
 export interface ShoplineMerchantUpdateModel {
   reason: ShoplineUpdateReason;
@@ -32,7 +40,9 @@ function tokenStatus(t: ShoplineTokenRecord): ShoplineTokenStatus {
 }
 
 async function* merchantUpdates(ctx: GraphQLContext): AsyncGenerator<ShoplineMerchantUpdateModel> {
-  const events = ctx.services.eventBus.subscribe<ShoplineMerchantUpdatedEvent>(merchantUpdatedTopic(ctx.workspace.id));
+  const events = ctx.services.eventBus.subscribe<ShoplineMerchantUpdatedEvent>(
+    merchantUpdatedTopic(ctx.workspace.id),
+  );
   try {
     for await (const event of events) {
       const merchant = await ctx.services.shopline.merchants.get(event.merchantId);
@@ -52,11 +62,22 @@ export const shoplineResolvers: Resolvers = {
   Mutation: {
     claimShoplineMerchant: async (_root, { input }, ctx) => {
       requireRole(ctx, 'admin');
-      type Payload = { merchant: ShoplineMerchantRecord | null; userErrors: ReturnType<typeof userError>[] };
-      const failed = (userErrors: Payload['userErrors']): Payload => ({ merchant: null, userErrors });
+      type Payload = {
+        merchant: ShoplineMerchantRecord | null;
+        userErrors: ReturnType<typeof userError>[];
+      };
+      const failed = (userErrors: Payload['userErrors']): Payload => ({
+        merchant: null,
+        userErrors,
+      });
       const code = input.code.trim();
       if (!/^SL-[0-9A-F-]{20,40}$/i.test(code)) {
-        return failed([userError(['input', 'code'], 'Enter the claim code exactly as the SHOPLINE landing page shows it (SL-…)')]);
+        return failed([
+          userError(
+            ['input', 'code'],
+            'Enter the claim code exactly as the SHOPLINE landing page shows it (SL-…)',
+          ),
+        ]);
       }
       return idempotentMutation<Payload>({
         ctx,
@@ -68,13 +89,30 @@ export const shoplineResolvers: Resolvers = {
           const outcome = await ctx.services.shopline.claim(code, ctx.workspace.id);
           switch (outcome.kind) {
             case 'claimed':
-              return { merchant: (await ctx.services.shopline.merchants.get(outcome.merchantId)) ?? null, userErrors: [] };
+              return {
+                merchant: (await ctx.services.shopline.merchants.get(outcome.merchantId)) ?? null,
+                userErrors: [],
+              };
             case 'unknown':
-              return failed([userError(['input', 'code'], 'This claim code does not exist', 'NOT_FOUND')]);
+              return failed([
+                userError(['input', 'code'], 'This claim code does not exist', 'NOT_FOUND'),
+              ]);
             case 'expired':
-              return failed([userError(['input', 'code'], 'This claim code has expired; open the app from the SHOPLINE admin for a new one', 'CLAIM_CODE_EXPIRED')]);
+              return failed([
+                userError(
+                  ['input', 'code'],
+                  'This claim code has expired; open the app from the SHOPLINE admin for a new one',
+                  'CLAIM_CODE_EXPIRED',
+                ),
+              ]);
             case 'used':
-              return failed([userError(['input', 'code'], 'This claim code was already used', 'CLAIM_CODE_ALREADY_USED')]);
+              return failed([
+                userError(
+                  ['input', 'code'],
+                  'This claim code was already used',
+                  'CLAIM_CODE_ALREADY_USED',
+                ),
+              ]);
           }
         },
       });
@@ -88,7 +126,10 @@ export const shoplineResolvers: Resolvers = {
   },
   ShoplineMerchant: {
     id: (m) => toGlobalId('ShoplineMerchant', m.merchantId),
-    installState: (m) => (INSTALL_STATES.includes(m.installState) ? m.installState : 'UNKNOWN') as ShoplineInstallState,
+    installState: (m) =>
+      (INSTALL_STATES.includes(m.installState)
+        ? m.installState
+        : 'UNKNOWN') as ShoplineInstallState,
     tokens: (m, _args, ctx) => tokensLoader(ctx).load(m.merchantId),
     usableScopes: async (m, _args, ctx) => {
       if (m.installState === 'UNINSTALLED') return [];

@@ -13,8 +13,10 @@ const WEBHOOK_BODY_LIMIT = 1024 * 1024;
  */
 export function registerShoplineRoutes(app: FastifyInstance, services: AppServices): void {
   // The signature covers the body, so the route receives the exact text and parses it itself.
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT },
+    (_req, body, done) => done(null, body),
   );
 
   app.post('/webhooks/shopline', async (request, reply) => {
@@ -44,7 +46,8 @@ export function registerShoplineRoutes(app: FastifyInstance, services: AppServic
     const event = eventFromPayload(JSON.parse(raw));
     if (!event) {
       return reply.code(400).send({
-        error: 'The payload must have string trace_id, ts (nanoseconds), topic and merchant_id, and an object resource',
+        error:
+          'The payload must have string trace_id, ts (nanoseconds), topic and merchant_id, and an object resource',
       });
     }
     const outcome = await shopline.handleEvent(event, raw);
@@ -63,12 +66,23 @@ async function landing(services: AppServices, request: FastifyRequest, reply: Fa
   // The URL carries SHOPLINE's authorization code: keep it out of caches and Referer headers.
   void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
   const { oauth, landingState, claims } = services.shopline;
-  if (!oauth) return page(reply, 503, 'Not configured', '<p>SHOPLINE_CLIENT_ID and SHOPLINE_CLIENT_SECRET are not set on this gateway.</p>');
+  if (!oauth)
+    return page(
+      reply,
+      503,
+      'Not configured',
+      '<p>SHOPLINE_CLIENT_ID and SHOPLINE_CLIENT_SECRET are not set on this gateway.</p>',
+    );
   const q = request.query as Record<string, string | undefined>;
   const redirectUri = `${request.protocol}://${request.host}/shopline/landing`;
 
   if (q['error']) {
-    return page(reply, 400, 'Not authorised', `<p>SHOPLINE did not authorise the app (${escapeHtml(q['error'])}). Open the app from your SHOPLINE admin to try again.</p>`);
+    return page(
+      reply,
+      400,
+      'Not authorised',
+      `<p>SHOPLINE did not authorise the app (${escapeHtml(q['error'])}). Open the app from your SHOPLINE admin to try again.</p>`,
+    );
   }
   if (!q['code']) {
     const target = oauth.authorizeUrl({
@@ -80,7 +94,13 @@ async function landing(services: AppServices, request: FastifyRequest, reply: Fa
     return reply.redirect(target, 302);
   }
   const stateProblem = landingState.check(q['state']);
-  if (stateProblem) return page(reply, 400, 'Link expired or invalid', `<p>${escapeHtml(stateProblem)}. Open the app from your SHOPLINE admin to try again.</p>`);
+  if (stateProblem)
+    return page(
+      reply,
+      400,
+      'Link expired or invalid',
+      `<p>${escapeHtml(stateProblem)}. Open the app from your SHOPLINE admin to try again.</p>`,
+    );
 
   let merchantId: string;
   try {
@@ -88,10 +108,23 @@ async function landing(services: AppServices, request: FastifyRequest, reply: Fa
     merchantId = await oauth.merchantOf(token);
   } catch (error) {
     if (error instanceof UpstreamHttpError && error.status >= 400 && error.status < 500) {
-      return page(reply, 400, 'Authorisation refused', '<p>SHOPLINE refused the authorisation code (used or expired). Open the app from your SHOPLINE admin to try again.</p>');
+      return page(
+        reply,
+        400,
+        'Authorisation refused',
+        '<p>SHOPLINE refused the authorisation code (used or expired). Open the app from your SHOPLINE admin to try again.</p>',
+      );
     }
-    request.log.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'SHOPLINE landing: token exchange failed');
-    return page(reply, 502, 'SHOPLINE unavailable', '<p>SHOPLINE could not be reached. Try again in a minute.</p>');
+    request.log.warn(
+      { err: error instanceof Error ? error.name : 'unknown' },
+      'SHOPLINE landing: token exchange failed',
+    );
+    return page(
+      reply,
+      502,
+      'SHOPLINE unavailable',
+      '<p>SHOPLINE could not be reached. Try again in a minute.</p>',
+    );
   }
   const { code, expiresAt } = await claims.issue(merchantId);
   request.log.info('SHOPLINE landing: claim code issued');
@@ -110,8 +143,13 @@ function page(reply: FastifyReply, status: number, title: string, body: string) 
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`);
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+    );
 }
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );

@@ -28,7 +28,8 @@ export interface ShoplineMerchantUpdatedEvent {
   reason: ShoplineUpdateReason;
 }
 
-export const merchantUpdatedTopic = (workspaceId: string) => `shopline:merchant-updated:${workspaceId}`;
+export const merchantUpdatedTopic = (workspaceId: string) =>
+  `shopline:merchant-updated:${workspaceId}`;
 
 const REASON_BY_TOPIC: Record<string, ShoplineUpdateReason> = {
   'application/install': 'INSTALLED',
@@ -98,7 +99,10 @@ export class ShoplineService {
     const { clientId, clientSecret, oauthBaseUrl } = config.shopline;
     this.oauth =
       clientId && clientSecret
-        ? new ShoplineOAuthClient(http('shopline', oauthBaseUrl), oauthBaseUrl, { clientId, clientSecret })
+        ? new ShoplineOAuthClient(http('shopline', oauthBaseUrl), oauthBaseUrl, {
+            clientId,
+            clientSecret,
+          })
         : undefined;
   }
 
@@ -116,10 +120,16 @@ export class ShoplineService {
     try {
       const { workspaceId } = await this.inbox.apply(event.merchantId);
       if (workspaceId) {
-        await this.publish(workspaceId, { merchantId: event.merchantId, reason: REASON_BY_TOPIC[event.topic] ?? 'UPDATED' });
+        await this.publish(workspaceId, {
+          merchantId: event.merchantId,
+          reason: REASON_BY_TOPIC[event.topic] ?? 'UPDATED',
+        });
       }
     } catch (error) {
-      this.logger.error({ err: error, topic: event.topic }, 'SHOPLINE event stored but not applied yet');
+      this.logger.error(
+        { err: error, topic: event.topic },
+        'SHOPLINE event stored but not applied yet',
+      );
     }
     return outcome;
   }
@@ -128,10 +138,12 @@ export class ShoplineService {
   async claim(code: string, workspaceId: string): Promise<ClaimOutcome> {
     const outcome = await this.db.transaction(async (tx) => {
       const result = await this.claims.use(tx as unknown as Database, code, workspaceId);
-      if (result.kind === 'claimed') await this.merchants.link(tx as unknown as Database, result.merchantId, workspaceId);
+      if (result.kind === 'claimed')
+        await this.merchants.link(tx as unknown as Database, result.merchantId, workspaceId);
       return result;
     });
-    if (outcome.kind === 'claimed') await this.publish(workspaceId, { merchantId: outcome.merchantId, reason: 'LINKED' });
+    if (outcome.kind === 'claimed')
+      await this.publish(workspaceId, { merchantId: outcome.merchantId, reason: 'LINKED' });
     return outcome;
   }
 
@@ -139,7 +151,8 @@ export class ShoplineService {
   async rejectToken(merchantId: string, tokenId: string): Promise<void> {
     await this.merchants.markRejected(tokenId);
     const merchant = await this.merchants.get(merchantId);
-    if (merchant?.workspaceId) await this.publish(merchant.workspaceId, { merchantId, reason: 'TOKEN_REJECTED' });
+    if (merchant?.workspaceId)
+      await this.publish(merchant.workspaceId, { merchantId, reason: 'TOKEN_REJECTED' });
   }
 
   async publish(workspaceId: string, event: ShoplineMerchantUpdatedEvent): Promise<void> {

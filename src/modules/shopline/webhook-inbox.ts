@@ -83,7 +83,8 @@ export class ShoplineWebhookInbox {
       .from(shoplineWebhookEvents)
       .where(isNull(shoplineWebhookEvents.appliedAt));
     for (const { merchantId } of rows) await this.apply(merchantId);
-    if (rows.length > 0) this.logger.info({ merchants: rows.length }, 'SHOPLINE inbox: applied events left unapplied');
+    if (rows.length > 0)
+      this.logger.info({ merchants: rows.length }, 'SHOPLINE inbox: applied events left unapplied');
     return rows.map((r) => r.merchantId);
   }
 
@@ -91,13 +92,29 @@ export class ShoplineWebhookInbox {
     const rows = await this.db
       .select({ traceId: shoplineWebhookEvents.traceId })
       .from(shoplineWebhookEvents)
-      .where(and(eq(shoplineWebhookEvents.merchantId, merchantId), isNull(shoplineWebhookEvents.appliedAt)));
+      .where(
+        and(
+          eq(shoplineWebhookEvents.merchantId, merchantId),
+          isNull(shoplineWebhookEvents.appliedAt),
+        ),
+      );
     return rows.length;
   }
 
   private decode(traceId: string, sealed: string): ShoplineEvent {
-    const payload = JSON.parse(this.secretBox.open(sealed, payloadAad(traceId))) as Record<string, unknown>;
-    return eventFromPayload(payload) ?? { traceId, ts: '0', topic: 'unknown', merchantId: '', resource: {} };
+    const payload = JSON.parse(this.secretBox.open(sealed, payloadAad(traceId))) as Record<
+      string,
+      unknown
+    >;
+    return (
+      eventFromPayload(payload) ?? {
+        traceId,
+        ts: '0',
+        topic: 'unknown',
+        merchantId: '',
+        resource: {},
+      }
+    );
   }
 }
 
@@ -107,11 +124,18 @@ export function eventFromPayload(p: unknown): ShoplineEvent | undefined {
   const o = p as Record<string, unknown>;
   const resource = o['resource'];
   if (
-    typeof o['trace_id'] !== 'string' || o['trace_id'] === '' || o['trace_id'].length > 200 ||
-    typeof o['ts'] !== 'string' || !/^\d{1,30}$/.test(o['ts']) ||
-    typeof o['topic'] !== 'string' || o['topic'] === '' ||
-    typeof o['merchant_id'] !== 'string' || o['merchant_id'] === '' ||
-    resource === null || typeof resource !== 'object' || Array.isArray(resource)
+    typeof o['trace_id'] !== 'string' ||
+    o['trace_id'] === '' ||
+    o['trace_id'].length > 200 ||
+    typeof o['ts'] !== 'string' ||
+    !/^\d{1,30}$/.test(o['ts']) ||
+    typeof o['topic'] !== 'string' ||
+    o['topic'] === '' ||
+    typeof o['merchant_id'] !== 'string' ||
+    o['merchant_id'] === '' ||
+    resource === null ||
+    typeof resource !== 'object' ||
+    Array.isArray(resource)
   ) {
     return undefined;
   }

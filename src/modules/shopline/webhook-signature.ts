@@ -10,9 +10,7 @@ import { isLosslessNumber, parse, stringify } from 'lossless-json';
  * 10000000000000000000 and break the signature).
  */
 
-export type WebhookRejection =
-  | { status: 400; message: string }
-  | { status: 401; message: string };
+export type WebhookRejection = { status: 400; message: string } | { status: 401; message: string };
 
 /** A JSON value whose numbers are kept as their original text. */
 export type LosslessJson = unknown;

@@ -38,7 +38,7 @@ export async function runShoplineInstall(argv: string[]): Promise<number> {
     duplicates: duplicates === undefined ? 0 : Number(duplicates || 1),
     seed,
   });
-  for (const r of results) console.log(JSON.stringify(r));
+  for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
   const failed = results.filter((r) => r.status !== 200);
   if (failed.length > 0) console.error(`${failed.length} deliveries were not accepted`);
   return failed.length === 0 ? 0 : 1;

@@ -118,7 +118,12 @@ export function seedLifecycleEvents(o: SeedEventOptions): ShoplineWebhookPayload
  * A fresh install as a merchant would do it today: `application/install` then
  * `access_token/create` with the given scopes, timed now (nanoseconds).
  */
-export function installEvents(merchantId: string, token: string, scopes: string[], nowMs = Date.now()): ShoplineWebhookPayload[] {
+export function installEvents(
+  merchantId: string,
+  token: string,
+  scopes: string[],
+  nowMs = Date.now(),
+): ShoplineWebhookPayload[] {
   const ns = BigInt(nowMs) * 1_000_000n;
   const iso = new Date(nowMs).toISOString();
   const tokenId = derive(merchantId, `token:${token}`, 24);

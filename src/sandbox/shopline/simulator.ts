@@ -1,5 +1,11 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mulberry32, route, type SandboxReply, type SandboxRequest, type Simulator } from '../framework.js';
+import {
+  mulberry32,
+  route,
+  type SandboxReply,
+  type SandboxRequest,
+  type Simulator,
+} from '../framework.js';
 
 /**
  * SHOPLINE (developer-center line): the Open API (`/v1/orders|products|customers`, `/v1/token/info`)
@@ -52,7 +58,9 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
   const datasets = new Map<string, MerchantData>();
 
   const issueToken = (merchantId: string, scopes: string[]) => {
-    const body = Buffer.from(JSON.stringify({ m: merchantId, s: scopes, n: randomBytes(9).toString('base64url') })).toString('base64url');
+    const body = Buffer.from(
+      JSON.stringify({ m: merchantId, s: scopes, n: randomBytes(9).toString('base64url') }),
+    ).toString('base64url');
     return `slt_sandbox_${body}.${signToken(body)}`;
   };
 
@@ -63,7 +71,10 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
     const expected = Buffer.from(signToken(body));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
-    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { m: string; s: string[] };
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as {
+      m: string;
+      s: string[];
+    };
     return { merchantId: claims.m, scopes: new Set(claims.s), revoked: revoked.has(token) };
   };
 
@@ -81,38 +92,56 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
     const token = /^Bearer (.+)$/i.exec(header)?.[1];
     const grant = token ? grantOf(token) : undefined;
     if (!grant || grant.revoked) {
-      return { status: 401, body: { error: 'invalid_token', error_description: 'The access token is invalid or revoked' } };
+      return {
+        status: 401,
+        body: {
+          error: 'invalid_token',
+          error_description: 'The access token is invalid or revoked',
+        },
+      };
     }
     if (scope && !grant.scopes.has(scope)) {
-      return { status: 403, body: { error: 'insufficient_scope', error_description: `The token lacks the ${scope} scope` } };
+      return {
+        status: 403,
+        body: {
+          error: 'insufficient_scope',
+          error_description: `The token lacks the ${scope} scope`,
+        },
+      };
     }
     return grant;
   };
 
-  const list = (resource: 'orders' | 'products' | 'customers') => (req: SandboxRequest): SandboxReply => {
-    const grant = authorize(req, resource);
-    if ('status' in grant) return grant;
-    const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
-    const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Number(req.query.get('per_page') ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE));
-    let items: Array<Record<string, unknown>> = data(grant.merchantId)[resource];
-    if (resource === 'orders') items = (items as MerchantData['orders']).filter((o) => !o.archived);
-    const updatedAfter = req.query.get('updated_after');
-    if (updatedAfter) items = items.filter((i) => String(i['updated_at']) > updatedAfter);
-    if (req.query.get('sort_by') === 'asc') items = [...items].reverse();
-    const slice = items.slice((page - 1) * perPage, page * perPage).map(publicRecord);
-    return {
-      status: 200,
-      body: {
-        items: slice,
-        pagination: {
-          current_page: page,
-          per_page: perPage,
-          total_count: items.length,
-          total_pages: Math.ceil(items.length / perPage),
+  const list =
+    (resource: 'orders' | 'products' | 'customers') =>
+    (req: SandboxRequest): SandboxReply => {
+      const grant = authorize(req, resource);
+      if ('status' in grant) return grant;
+      const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
+      const perPage = Math.min(
+        MAX_PER_PAGE,
+        Math.max(1, Number(req.query.get('per_page') ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE),
+      );
+      let items: Array<Record<string, unknown>> = data(grant.merchantId)[resource];
+      if (resource === 'orders')
+        items = (items as MerchantData['orders']).filter((o) => !o.archived);
+      const updatedAfter = req.query.get('updated_after');
+      if (updatedAfter) items = items.filter((i) => String(i['updated_at']) > updatedAfter);
+      if (req.query.get('sort_by') === 'asc') items = [...items].reverse();
+      const slice = items.slice((page - 1) * perPage, page * perPage).map(publicRecord);
+      return {
+        status: 200,
+        body: {
+          items: slice,
+          pagination: {
+            current_page: page,
+            per_page: perPage,
+            total_count: items.length,
+            total_pages: Math.ceil(items.length / perPage),
+          },
         },
-      },
+      };
     };
-  };
 
   const tokenInfo = (req: SandboxRequest): SandboxReply => {
     const grant = authorize(req);
@@ -137,7 +166,8 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
       if ('status' in grant) return grant;
       const order = data(grant.merchantId).orders.find((o) => o.id === req.params['id']);
       if (!order) return { status: 404, body: { error: 'Not found', code: 'order_not_found' } };
-      if (order.archived) return { status: 410, body: { error: 'Order is archived', code: 'order_archived' } };
+      if (order.archived)
+        return { status: 410, body: { error: 'Order is archived', code: 'order_archived' } };
       return { status: 200, body: publicRecord(order) };
     }),
     ...(['products', 'customers'] as const).map((resource) =>
@@ -145,7 +175,9 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
         const grant = authorize(req, resource);
         if ('status' in grant) return grant;
         const record = data(grant.merchantId)[resource].find((r) => r.id === req.params['id']);
-        return record ? { status: 200, body: record } : { status: 404, body: { error: 'Not found' } };
+        return record
+          ? { status: 200, body: record }
+          : { status: 404, body: { error: 'Not found' } };
       }),
     ),
     route('GET', '/v1/token/info', tokenInfo),
@@ -153,13 +185,24 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
     route('GET', '/oauth/authorize', (req) => {
       const clientId = req.query.get('client_id');
       const redirectUri = req.query.get('redirect_uri');
-      if (clientId !== SANDBOX_SHOPLINE_CLIENT_ID || !redirectUri || req.query.get('response_type') !== 'code') {
-        return { status: 400, html: '<h1>Invalid authorization request</h1><p>Unknown client_id, or redirect_uri/response_type missing.</p>' };
+      if (
+        clientId !== SANDBOX_SHOPLINE_CLIENT_ID ||
+        !redirectUri ||
+        req.query.get('response_type') !== 'code'
+      ) {
+        return {
+          status: 400,
+          html: '<h1>Invalid authorization request</h1><p>Unknown client_id, or redirect_uri/response_type missing.</p>',
+        };
       }
       const merchantId = req.query.get('merchant_id');
       if (!merchantId) return { status: 200, html: loginForm(req.query) };
       const code = randomBytes(16).toString('hex');
-      codes.set(code, { merchantId, redirectUri, scopes: (req.query.get('scope') ?? '').split(' ').filter(Boolean) });
+      codes.set(code, {
+        merchantId,
+        redirectUri,
+        scopes: (req.query.get('scope') ?? '').split(' ').filter(Boolean),
+      });
       const target = new URL(redirectUri);
       target.searchParams.set('code', code);
       const state = req.query.get('state');
@@ -168,18 +211,31 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
     }),
     route('POST', '/oauth/token', (req) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      if (body['client_id'] !== SANDBOX_SHOPLINE_CLIENT_ID || body['client_secret'] !== SANDBOX_SHOPLINE_CLIENT_SECRET) {
+      if (
+        body['client_id'] !== SANDBOX_SHOPLINE_CLIENT_ID ||
+        body['client_secret'] !== SANDBOX_SHOPLINE_CLIENT_SECRET
+      ) {
         return { status: 401, body: { error: 'invalid_client' } };
       }
       const grant = typeof body['code'] === 'string' ? codes.get(body['code']) : undefined;
-      if (!grant || grant.redirectUri !== body['redirect_uri'] || body['grant_type'] !== 'authorization_code') {
+      if (
+        !grant ||
+        grant.redirectUri !== body['redirect_uri'] ||
+        body['grant_type'] !== 'authorization_code'
+      ) {
         return { status: 400, body: { error: 'invalid_grant' } };
       }
       codes.delete(body['code'] as string);
       const token = issueToken(grant.merchantId, grant.scopes);
       return {
         status: 200,
-        body: { access_token: token, token_type: 'Bearer', expires_in: 7200, scope: grant.scopes.join(' '), created_at: Math.floor(Date.now() / 1000) },
+        body: {
+          access_token: token,
+          token_type: 'Bearer',
+          expires_in: 7200,
+          scope: grant.scopes.join(' '),
+          created_at: Math.floor(Date.now() / 1000),
+        },
       };
     }),
   ];
@@ -196,7 +252,8 @@ export function createShoplineSimulator(seed: number): ShoplineSimulator {
 }
 
 const TOKEN_KEY = 'commerce-graph/sandbox/shopline-token/v1';
-const signToken = (body: string) => createHmac('sha256', TOKEN_KEY).update(body).digest('base64url');
+const signToken = (body: string) =>
+  createHmac('sha256', TOKEN_KEY).update(body).digest('base64url');
 
 /** The archived flag is the simulator's bookkeeping, not part of SHOPLINE's record. */
 function publicRecord(record: Record<string, unknown>): Record<string, unknown> {
@@ -215,7 +272,10 @@ function loginForm(query: URLSearchParams): string {
 }
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 function money(cents: number, currency: string) {
   const dollars = cents / 100;
@@ -239,7 +299,8 @@ function generate(seed: number, merchantId: string): MerchantData {
   const random = mulberry32((seed ^ mix) >>> 0);
   const currency = CURRENCIES[mix % CURRENCIES.length] ?? 'USD';
   const base = Date.UTC(2024, 0, 1);
-  const at = (i: number, total: number) => new Date(base + Math.floor((i / total) * 300 * 86_400_000)).toISOString();
+  const at = (i: number, total: number) =>
+    new Date(base + Math.floor((i / total) * 300 * 86_400_000)).toISOString();
 
   const products = Array.from({ length: 30 }, (_, i) => {
     const cents = 500 + Math.floor(random() * 20_000);
@@ -297,7 +358,10 @@ function generate(seed: number, merchantId: string): MerchantData {
     const subtotal = lines.reduce((s, l) => s + l.total.cents, 0);
     const discount = random() < 0.2 ? Math.floor(subtotal * 0.1) : 0;
     customer.order_count += 1;
-    customer.orders_total_sum = money(customer.orders_total_sum.cents + subtotal - discount, currency);
+    customer.orders_total_sum = money(
+      customer.orders_total_sum.cents + subtotal - discount,
+      currency,
+    );
     return {
       id: hexId(random),
       order_number: String(20240000 + i + 1),

@@ -30,9 +30,17 @@ export interface DeliveryResult {
 export const INSTALL_SCOPES = ['orders', 'products', 'customers'];
 
 /** The events a scenario delivers, with tokens the simulator accepts. */
-export function scenarioEvents(simulator: ShoplineSimulator, merchantId: string, scenario: DeliveryScenario): ShoplineWebhookPayload[] {
+export function scenarioEvents(
+  simulator: ShoplineSimulator,
+  merchantId: string,
+  scenario: DeliveryScenario,
+): ShoplineWebhookPayload[] {
   if (scenario === 'install') {
-    return installEvents(merchantId, simulator.issueToken(merchantId, INSTALL_SCOPES), INSTALL_SCOPES);
+    return installEvents(
+      merchantId,
+      simulator.issueToken(merchantId, INSTALL_SCOPES),
+      INSTALL_SCOPES,
+    );
   }
   const revokedToken = simulator.issueToken(merchantId, ['orders', 'products']);
   simulator.revokeToken(revokedToken);
@@ -44,11 +52,19 @@ export function scenarioEvents(simulator: ShoplineSimulator, merchantId: string,
 }
 
 /** Signs one payload as SHOPLINE does and POSTs it to the gateway's webhook route. */
-export async function deliverWebhook(gatewayUrl: string, appSecret: string, payload: unknown, timestamp = String(Math.floor(Date.now() / 1000))): Promise<number> {
+export async function deliverWebhook(
+  gatewayUrl: string,
+  appSecret: string,
+  payload: unknown,
+  timestamp = String(Math.floor(Date.now() / 1000)),
+): Promise<number> {
   const sign = signPayload(appSecret, timestamp, payload);
   const res = await fetch(`${gatewayUrl.replace(/\/+$/, '')}/webhooks/shopline?sign=${sign}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-shopline-developer-event-timestamp': timestamp },
+    headers: {
+      'content-type': 'application/json',
+      'x-shopline-developer-event-timestamp': timestamp,
+    },
     body: JSON.stringify(payload),
   });
   await res.arrayBuffer();

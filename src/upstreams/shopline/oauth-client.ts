@@ -18,7 +18,12 @@ export class ShoplineOAuthClient {
   ) {}
 
   /** Where to send the merchant's browser to log in to SHOPLINE and approve the app. */
-  authorizeUrl(args: { redirectUri: string; state: string; scopes: string[]; merchantId?: string }): string {
+  authorizeUrl(args: {
+    redirectUri: string;
+    state: string;
+    scopes: string[];
+    merchantId?: string;
+  }): string {
     const url = new URL(`${this.baseUrl}/oauth/authorize`);
     url.searchParams.set('client_id', this.credentials.clientId);
     url.searchParams.set('response_type', 'code');
@@ -45,7 +50,8 @@ export class ShoplineOAuthClient {
       },
     });
     const token = res.body?.access_token;
-    if (typeof token !== 'string' || token === '') throw new Error('SHOPLINE token exchange returned no access_token');
+    if (typeof token !== 'string' || token === '')
+      throw new Error('SHOPLINE token exchange returned no access_token');
     return token;
   }
 
@@ -59,7 +65,8 @@ export class ShoplineOAuthClient {
     });
     const owner = res.body?.resource_owner_id;
     const id = typeof owner === 'string' ? owner : owner?.id;
-    if (typeof id !== 'string' || id === '') throw new Error('SHOPLINE token info named no merchant');
+    if (typeof id !== 'string' || id === '')
+      throw new Error('SHOPLINE token info named no merchant');
     return id;
   }
 }

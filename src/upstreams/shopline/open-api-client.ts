@@ -1,6 +1,6 @@
 import { isSafeNumber, parse } from 'lossless-json';
 import type { UpstreamHttpClient } from '../http-client.js';
-import type { ShoplineCustomer, ShoplineOrder, ShoplinePage, ShoplineProduct } from './types.js';
+import type { ShoplinePage, ShoplineRecordOf } from './types.js';
 
 /** SHOPLINE advises at most 50 records per page. */
 export const SHOPLINE_MAX_PER_PAGE = 50;
@@ -11,7 +11,8 @@ export type ShoplineResource = 'orders' | 'products' | 'customers';
  * Money is integer `cents`: a count beyond 2^53 must not lose digits on the way to a decimal
  * string, so unsafe numbers stay text (the mappers read both).
  */
-const parseExact = (text: string): unknown => parse(text, null, (value) => (isSafeNumber(value) ? Number(value) : value));
+const parseExact = (text: string): unknown =>
+  parse(text, null, (value) => (isSafeNumber(value) ? Number(value) : value));
 
 export interface ShoplineListParams {
   page: number;
@@ -27,21 +28,13 @@ export interface ShoplineListParams {
 export class ShoplineOpenApiClient {
   constructor(private readonly http: UpstreamHttpClient) {}
 
-  listOrders(token: string, params: ShoplineListParams): Promise<ShoplinePage<ShoplineOrder>> {
-    return this.list<ShoplineOrder>('orders', token, params);
-  }
-
-  listProducts(token: string, params: ShoplineListParams): Promise<ShoplinePage<ShoplineProduct>> {
-    return this.list<ShoplineProduct>('products', token, params);
-  }
-
-  listCustomers(token: string, params: ShoplineListParams): Promise<ShoplinePage<ShoplineCustomer>> {
-    return this.list<ShoplineCustomer>('customers', token, params);
-  }
-
   /** One record; 404 when missing, 410 when SHOPLINE archived it (orders). */
-  async get<T>(resource: ShoplineResource, token: string, id: string): Promise<T> {
-    const res = await this.http.request<T>({
+  async get<R extends ShoplineResource>(
+    resource: R,
+    token: string,
+    id: string,
+  ): Promise<ShoplineRecordOf[R]> {
+    const res = await this.http.request<ShoplineRecordOf[R]>({
       method: 'GET',
       path: `/v1/${resource}/${encodeURIComponent(id)}`,
       operation: `GET /v1/${resource}/{id}`,
@@ -51,8 +44,12 @@ export class ShoplineOpenApiClient {
     return res.body;
   }
 
-  async list<T>(resource: ShoplineResource, token: string, params: ShoplineListParams): Promise<ShoplinePage<T>> {
-    const res = await this.http.request<ShoplinePage<T>>({
+  async list<R extends ShoplineResource>(
+    resource: R,
+    token: string,
+    params: ShoplineListParams,
+  ): Promise<ShoplinePage<ShoplineRecordOf[R]>> {
+    const res = await this.http.request<ShoplinePage<ShoplineRecordOf[R]>>({
       method: 'GET',
       path: `/v1/${resource}`,
       operation: `GET /v1/${resource}`,

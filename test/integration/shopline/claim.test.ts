@@ -16,21 +16,38 @@ afterAll(async () => t?.close());
 
 type ClaimResult = {
   claimShoplineMerchant: {
-    merchant: { merchantId: string; installState: string; usableScopes: string[]; tokens: Array<{ scopes: string[]; status: string }> } | null;
+    merchant: {
+      merchantId: string;
+      installState: string;
+      usableScopes: string[];
+      tokens: Array<{ scopes: string[]; status: string }>;
+    } | null;
     userErrors: Array<{ field: string[]; message: string; code: string }>;
   };
 };
-type MerchantsResult = { shoplineMerchants: { totalCount: number; nodes: Array<{ id: string; merchantId: string; installState: string }> } };
+type MerchantsResult = {
+  shoplineMerchants: {
+    totalCount: number;
+    nodes: Array<{ id: string; merchantId: string; installState: string }>;
+  };
+};
 
 describe('claiming a SHOPLINE merchant', () => {
   it('links the merchant SHOPLINE vouched for, once, and only for an admin', async () => {
     const merchantId = 'm-claim';
-    const delivered = await deliverScenario({ gatewayUrl: t.url, merchantId, appSecret: t.config.shopline.appSecret!, simulator: t.sandbox.shopline });
+    const delivered = await deliverScenario({
+      gatewayUrl: t.url,
+      merchantId,
+      appSecret: t.config.shopline.appSecret!,
+      simulator: t.sandbox.shopline,
+    });
     expect(delivered.map((d) => d.status)).toEqual([200, 200]);
 
     // Before the claim, no workspace sees the merchant: the webhooks alone prove nothing about who owns it.
     const before = await t.graphql<MerchantsResult>(MERCHANT_QUERY);
-    expect(before.body.data!.shoplineMerchants.nodes.map((m) => m.merchantId)).not.toContain(merchantId);
+    expect(before.body.data!.shoplineMerchants.nodes.map((m) => m.merchantId)).not.toContain(
+      merchantId,
+    );
 
     const code = await landingClaimCode(t, merchantId);
 
@@ -58,9 +75,16 @@ describe('claiming a SHOPLINE merchant', () => {
     const b = await t.graphql<MerchantsResult>(MERCHANT_QUERY, {}, { apiKey: t.keys.b });
     expect(b.body.data!.shoplineMerchants.nodes.map((m) => m.merchantId)).not.toContain(merchantId);
 
-    const nodeFromB = await t.graphql<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, { id: mine.id }, { apiKey: t.keys.b });
+    const nodeFromB = await t.graphql<{ node: unknown }>(
+      `query($id: ID!) { node(id: $id) { id } }`,
+      { id: mine.id },
+      { apiKey: t.keys.b },
+    );
     expect(nodeFromB.body.data!.node).toBeNull();
-    const nodeFromA = await t.graphql<{ node: { merchantId: string } }>(`query($id: ID!) { node(id: $id) { ... on ShoplineMerchant { merchantId } } }`, { id: mine.id });
+    const nodeFromA = await t.graphql<{ node: { merchantId: string } }>(
+      `query($id: ID!) { node(id: $id) { ... on ShoplineMerchant { merchantId } } }`,
+      { id: mine.id },
+    );
     expect(nodeFromA.body.data!.node.merchantId).toBe(merchantId);
 
     const everything = JSON.stringify([claimed.body, a.body]) + t.logs.join('\n');
@@ -78,26 +102,38 @@ describe('claiming a SHOPLINE merchant', () => {
     const expired = await t.graphql<ClaimResult>(CLAIM, { code });
     expect(expired.body.data!.claimShoplineMerchant.userErrors[0]?.code).toBe('CLAIM_CODE_EXPIRED');
 
-    const unknown = await t.graphql<ClaimResult>(CLAIM, { code: 'SL-00000-00000-00000-00000-00000' });
+    const unknown = await t.graphql<ClaimResult>(CLAIM, {
+      code: 'SL-00000-00000-00000-00000-00000',
+    });
     expect(unknown.body.data!.claimShoplineMerchant.userErrors[0]?.code).toBe('NOT_FOUND');
 
     const calls = t.sandbox.server.requestCount('shopline');
     const malformed = await t.graphql<ClaimResult>(CLAIM, { code: '5f0bda5e4e5fca0010c81fef' });
-    expect(malformed.body.data!.claimShoplineMerchant.userErrors[0]).toMatchObject({ field: ['input', 'code'], code: 'INVALID' });
+    expect(malformed.body.data!.claimShoplineMerchant.userErrors[0]).toMatchObject({
+      field: ['input', 'code'],
+      code: 'INVALID',
+    });
     expect(t.sandbox.server.requestCount('shopline')).toBe(calls);
 
     const mine = await t.graphql<MerchantsResult>(MERCHANT_QUERY);
-    expect(mine.body.data!.shoplineMerchants.nodes.map((m) => m.merchantId)).not.toContain('m-expired');
+    expect(mine.body.data!.shoplineMerchants.nodes.map((m) => m.merchantId)).not.toContain(
+      'm-expired',
+    );
   });
 
   it('only finishes an OAuth round trip this gateway started, with a code SHOPLINE issued', async () => {
-    const forgedState = await fetch(`${t.url}/shopline/landing?code=abc&state=1.2.3`, { redirect: 'manual' });
+    const forgedState = await fetch(`${t.url}/shopline/landing?code=abc&state=1.2.3`, {
+      redirect: 'manual',
+    });
     expect(forgedState.status).toBe(400);
     expect(await forgedState.text()).toMatch(/not issued by this gateway/);
 
     const start = await fetch(`${t.url}/shopline/landing`, { redirect: 'manual' });
     const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    const forgedCode = await fetch(`${t.url}/shopline/landing?code=made-up&state=${encodeURIComponent(state)}`, { redirect: 'manual' });
+    const forgedCode = await fetch(
+      `${t.url}/shopline/landing?code=made-up&state=${encodeURIComponent(state)}`,
+      { redirect: 'manual' },
+    );
     expect(forgedCode.status).toBe(400);
     expect(await forgedCode.text()).toMatch(/refused the authorisation code/);
     expect(forgedCode.headers.get('cache-control')).toBe('no-store');
@@ -105,33 +141,63 @@ describe('claiming a SHOPLINE merchant', () => {
 
   it('pushes install and token changes of a merchant to its own workspace subscribers only', async () => {
     const merchantId = 'm-subscribed';
-    await deliverScenario({ gatewayUrl: t.url, merchantId, appSecret: t.config.shopline.appSecret!, simulator: t.sandbox.shopline });
+    await deliverScenario({
+      gatewayUrl: t.url,
+      merchantId,
+      appSecret: t.config.shopline.appSecret!,
+      simulator: t.sandbox.shopline,
+    });
     await t.graphql(CLAIM, { code: await landingClaimCode(t, merchantId) });
 
-    const client = createClient({ url: t.graphqlUrl.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { 'x-api-key': t.keys.a }, retryAttempts: 0 });
-    const clientB = createClient({ url: t.graphqlUrl.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { 'x-api-key': t.keys.b }, retryAttempts: 0 });
-    const query = 'subscription { shoplineMerchantUpdated { reason merchant { merchantId installState } } }';
-    const received: Array<{ reason: string; merchant: { merchantId: string; installState: string } }> = [];
+    const client = createClient({
+      url: t.graphqlUrl.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { 'x-api-key': t.keys.a },
+      retryAttempts: 0,
+    });
+    const clientB = createClient({
+      url: t.graphqlUrl.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { 'x-api-key': t.keys.b },
+      retryAttempts: 0,
+    });
+    const query =
+      'subscription { shoplineMerchantUpdated { reason merchant { merchantId installState } } }';
+    const received: Array<{
+      reason: string;
+      merchant: { merchantId: string; installState: string };
+    }> = [];
     const receivedB: unknown[] = [];
     const subscribed = new Promise<void>((resolve) => {
       client.on('connected', () => resolve());
     });
     const done = new Promise<void>((resolve, reject) => {
-      client.subscribe<{ shoplineMerchantUpdated: (typeof received)[number] }>({ query }, {
-        next: (value) => {
-          received.push(value.data!.shoplineMerchantUpdated);
-          if (received.length === 2) resolve();
+      client.subscribe<{ shoplineMerchantUpdated: (typeof received)[number] }>(
+        { query },
+        {
+          next: (value) => {
+            received.push(value.data!.shoplineMerchantUpdated);
+            if (received.length === 2) resolve();
+          },
+          error: reject,
+          complete: () => undefined,
         },
-        error: reject,
-        complete: () => undefined,
-      });
+      );
     });
-    clientB.subscribe({ query }, { next: (v) => void receivedB.push(v), error: () => undefined, complete: () => undefined });
+    clientB.subscribe(
+      { query },
+      { next: (v) => void receivedB.push(v), error: () => undefined, complete: () => undefined },
+    );
     await subscribed;
     // Let the subscription reach the event bus before delivering.
     await new Promise((r) => setTimeout(r, 200));
 
-    await deliverScenario({ gatewayUrl: t.url, merchantId, appSecret: t.config.shopline.appSecret!, simulator: t.sandbox.shopline });
+    await deliverScenario({
+      gatewayUrl: t.url,
+      merchantId,
+      appSecret: t.config.shopline.appSecret!,
+      simulator: t.sandbox.shopline,
+    });
     await done;
     expect(received).toEqual([
       { reason: 'INSTALLED', merchant: { merchantId, installState: 'INSTALLED' } },

@@ -41,7 +41,12 @@ const MERCHANT = 'm-commerce';
 let t: TestGateway;
 beforeAll(async () => {
   t = await startTestGateway();
-  await deliverScenario({ gatewayUrl: t.url, merchantId: MERCHANT, appSecret: t.config.shopline.appSecret!, simulator: t.sandbox.shopline });
+  await deliverScenario({
+    gatewayUrl: t.url,
+    merchantId: MERCHANT,
+    appSecret: t.config.shopline.appSecret!,
+    simulator: t.sandbox.shopline,
+  });
   await t.graphql(CLAIM, { code: await landingClaimCode(t, MERCHANT) });
 });
 afterAll(async () => t?.close());
@@ -66,13 +71,20 @@ describe('SHOPLINE in the unified commerce graph', () => {
     expect(page.totalCount).toBe(expected.length);
     expect(page.sourceErrors).toEqual([]);
 
-    const newest = expected[0]! as unknown as { id: string; order_number: string; total: { cents: number; currency_iso: string } };
+    const newest = expected[0]! as unknown as {
+      id: string;
+      order_number: string;
+      total: { cents: number; currency_iso: string };
+    };
     const node = page.edges[0]!.node;
     expect(node).toMatchObject({
       source: 'SHOPLINE',
       sourceId: newest.id,
       orderNumber: newest.order_number,
-      totalAmount: { amount: (newest.total.cents / 100).toFixed(2), currencyCode: newest.total.currency_iso },
+      totalAmount: {
+        amount: (newest.total.cents / 100).toFixed(2),
+        currencyCode: newest.total.currency_iso,
+      },
     });
     expect(node.lineItems.length).toBeGreaterThan(0);
 
@@ -87,12 +99,23 @@ describe('SHOPLINE in the unified commerce graph', () => {
     }
     expect(seen).toEqual(expected.map((o) => o.id));
 
-    const byId = await t.graphql<{ node: { sourceId: string; source: string } }>(`query($id: ID!) { node(id: $id) { ... on Order { sourceId source } } }`, { id: node.id });
+    const byId = await t.graphql<{ node: { sourceId: string; source: string } }>(
+      `query($id: ID!) { node(id: $id) { ... on Order { sourceId source } } }`,
+      { id: node.id },
+    );
     expect(byId.body.data!.node).toEqual({ sourceId: newest.id, source: 'SHOPLINE' });
   });
 
   it('reports the link as live while its token works', async () => {
-    const res = await t.graphql<{ commerce: { sources: Array<{ source: string; status: string; syncStatus: Array<{ dataType: string; state: string }> }> } }>(SOURCES);
+    const res = await t.graphql<{
+      commerce: {
+        sources: Array<{
+          source: string;
+          status: string;
+          syncStatus: Array<{ dataType: string; state: string }>;
+        }>;
+      };
+    }>(SOURCES);
     const shopline = res.body.data!.commerce.sources.find((s) => s.source === 'SHOPLINE')!;
     expect(shopline.status).toBe('LINKED');
     expect(shopline.syncStatus.every((s) => s.state === 'COMPLETE')).toBe(true);
@@ -102,13 +125,17 @@ describe('SHOPLINE in the unified commerce graph', () => {
     await linkSource(t, 'CODAT', 'Codat next to SHOPLINE', 'shopify');
     const company = authorizeCodat(t);
     const expected =
-      t.sandbox.codat.data(company).lists['commerce-orders'].length + t.sandbox.shopline.data(MERCHANT).orders.filter((o) => !o.archived).length;
+      t.sandbox.codat.data(company).lists['commerce-orders'].length +
+      t.sandbox.shopline.data(MERCHANT).orders.filter((o) => !o.archived).length;
     const seen = new Set<string>();
     const sources = new Set<string>();
     let previous = Infinity;
     let after: string | null = null;
     for (let i = 0; i < 100; i += 1) {
-      const res: { body: { data?: OrdersPage | null; errors?: unknown[] } } = await t.graphql(ORDERS, { first: [50, 7, 250][i % 3], after });
+      const res: { body: { data?: OrdersPage | null; errors?: unknown[] } } = await t.graphql(
+        ORDERS,
+        { first: [50, 7, 250][i % 3], after },
+      );
       expect(res.body.errors).toBeUndefined();
       const page = res.body.data!.commerce.orders;
       for (const { node } of page.edges) {
@@ -131,7 +158,11 @@ describe('SHOPLINE in the unified commerce graph', () => {
 
     const refused = await t.graphql<OrdersPage>(ORDERS, { first: 5 });
     const error = refused.body.errors!.find((e) => e.extensions?.['source'] === 'SHOPLINE')!;
-    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'shopline', tokenStatus: 'TOKEN_REJECTED' });
+    expect(error.extensions).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      upstream: 'shopline',
+      tokenStatus: 'TOKEN_REJECTED',
+    });
     expect(error.message).toMatch(/401/);
     // The other source's orders still come back; SHOPLINE's part is a null entry with the error.
     expect(error.path?.slice(0, 3)).toEqual(['commerce', 'orders', 'sourceErrors']);
@@ -140,19 +171,37 @@ describe('SHOPLINE in the unified commerce graph', () => {
     expect(new Set(page.edges.map((e) => e.node.source))).toEqual(new Set(['CODAT']));
     expect(JSON.stringify(refused.body)).not.toContain(token!.token);
 
-    const sources = await t.graphql<{ commerce: { sources: Array<{ source: string; status: string; syncStatus: Array<{ state: string; upstreamStatus: string }> }> } }>(SOURCES);
+    const sources = await t.graphql<{
+      commerce: {
+        sources: Array<{
+          source: string;
+          status: string;
+          syncStatus: Array<{ state: string; upstreamStatus: string }>;
+        }>;
+      };
+    }>(SOURCES);
     const shopline = sources.body.data!.commerce.sources.find((s) => s.source === 'SHOPLINE')!;
     expect(shopline.status).toBe('AUTH_ERROR');
-    expect(shopline.syncStatus.map((s) => [s.state, s.upstreamStatus])).toContainEqual(['ERROR', 'TOKEN_REJECTED']);
+    expect(shopline.syncStatus.map((s) => [s.state, s.upstreamStatus])).toContainEqual([
+      'ERROR',
+      'TOKEN_REJECTED',
+    ]);
 
-    const merchants = await t.graphql<{ shoplineMerchants: { nodes: Array<{ usableScopes: string[]; tokens: Array<{ status: string }> }> } }>(
-      '{ shoplineMerchants { nodes { usableScopes tokens { status } } } }',
-    );
-    expect(merchants.body.data!.shoplineMerchants.nodes[0]).toEqual({ usableScopes: [], tokens: [{ status: 'REJECTED' }] });
+    const merchants = await t.graphql<{
+      shoplineMerchants: {
+        nodes: Array<{ usableScopes: string[]; tokens: Array<{ status: string }> }>;
+      };
+    }>('{ shoplineMerchants { nodes { usableScopes tokens { status } } } }');
+    expect(merchants.body.data!.shoplineMerchants.nodes[0]).toEqual({
+      usableScopes: [],
+      tokens: [{ status: 'REJECTED' }],
+    });
 
     const calls = t.sandbox.server.requestCount('shopline');
     const again = await t.graphql<OrdersPage>(ORDERS, { first: 5 });
-    expect(again.body.errors!.some((e) => e.extensions?.['tokenStatus'] === 'TOKEN_REJECTED')).toBe(true);
+    expect(again.body.errors!.some((e) => e.extensions?.['tokenStatus'] === 'TOKEN_REJECTED')).toBe(
+      true,
+    );
     expect(t.sandbox.server.requestCount('shopline')).toBe(calls);
     expect(t.logs.join('\n')).not.toContain(token!.token);
   });

@@ -24,9 +24,19 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('SHOPLINE inbox crash recovery', () => {
   it('applies on restart an event stored just before the process died', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/crash-after-insert.ts'), dataDir, secretsKey], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'fixtures/crash-after-insert.ts'),
+        dataDir,
+        secretsKey,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = once(child, 'exit');
     const ready = once(createInterface({ input: child.stdout! }), 'line') as Promise<[string]>;
     const [line] = await Promise.race([
@@ -45,14 +55,29 @@ describe('SHOPLINE inbox crash recovery', () => {
 
     // The crash happened between the two steps: stored, not applied.
     const store = await openStore({ dataDir: join(dataDir, 'pglite') });
-    const stored = await store.db.select().from(shoplineWebhookEvents).where(eq(shoplineWebhookEvents.merchantId, 'm-crash'));
+    const stored = await store.db
+      .select()
+      .from(shoplineWebhookEvents)
+      .where(eq(shoplineWebhookEvents.merchantId, 'm-crash'));
     expect(stored.map((e) => [e.topic, e.appliedAt])).toEqual([['application/install', null]]);
-    expect(await store.db.select().from(shoplineMerchants).where(eq(shoplineMerchants.merchantId, 'm-crash'))).toEqual([]);
+    expect(
+      await store.db
+        .select()
+        .from(shoplineMerchants)
+        .where(eq(shoplineMerchants.merchantId, 'm-crash')),
+    ).toEqual([]);
     await store.close();
 
     const sandbox = await startSandbox();
     const config = withSandboxUpstreams(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', SANDBOX: 'true', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SECRETS_KEY: secretsKey }),
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SANDBOX: 'true',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: dataDir,
+        SECRETS_KEY: secretsKey,
+      }),
       sandbox,
     );
     const gateway = await startGateway(config, { logger: createLogger('silent') });

@@ -12,7 +12,12 @@ export const MERCHANT_QUERY = /* GraphQL */ `
         installState
         applicationId
         usableScopes
-        tokens { tokenId scopes status revokedAt }
+        tokens {
+          tokenId
+          scopes
+          status
+          revokedAt
+        }
       }
     }
   }
@@ -21,7 +26,10 @@ export const MERCHANT_QUERY = /* GraphQL */ `
 export async function storedEvents(t: TestGateway, merchantId?: string): Promise<number> {
   const db = t.gateway.services.store.db;
   const [row] = merchantId
-    ? await db.select({ n: count() }).from(shoplineWebhookEvents).where(eq(shoplineWebhookEvents.merchantId, merchantId))
+    ? await db
+        .select({ n: count() })
+        .from(shoplineWebhookEvents)
+        .where(eq(shoplineWebhookEvents.merchantId, merchantId))
     : await db.select({ n: count() }).from(shoplineWebhookEvents);
   return Number(row?.n ?? 0);
 }
@@ -37,15 +45,28 @@ export async function landingClaimCode(t: TestGateway, merchantId: string): Prom
   const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
   const html = await callback.text();
   const code = /id="claim-code"[^>]*>([^<]+)</.exec(html)?.[1];
-  if (callback.status !== 200 || !code) throw new Error(`landing callback answered ${callback.status}: ${html}`);
+  if (callback.status !== 200 || !code)
+    throw new Error(`landing callback answered ${callback.status}: ${html}`);
   return code;
 }
 
 export const CLAIM = /* GraphQL */ `
   mutation Claim($code: String!, $key: String) {
     claimShoplineMerchant(input: { code: $code, idempotencyKey: $key }) {
-      merchant { merchantId installState usableScopes tokens { scopes status } }
-      userErrors { field message code }
+      merchant {
+        merchantId
+        installState
+        usableScopes
+        tokens {
+          scopes
+          status
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;

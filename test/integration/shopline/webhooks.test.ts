@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPayload } from '../../../src/modules/shopline/webhook-signature.js';
-import { deliverScenario, deliverWebhook } from '../../../src/sandbox/shopline/webhook-deliverer.js';
+import {
+  deliverScenario,
+  deliverWebhook,
+} from '../../../src/sandbox/shopline/webhook-deliverer.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { CLAIM, landingClaimCode, MERCHANT_QUERY, storedEvents } from './helpers.js';
 
@@ -29,7 +32,10 @@ async function post(body: string, query: string, headers: Record<string, string>
     headers: { 'content-type': 'application/json', ...headers },
     body,
   });
-  return { status: res.status, body: (await res.json()) as { error?: string; duplicate?: boolean } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { error?: string; duplicate?: boolean },
+  };
 }
 
 beforeAll(async () => {
@@ -42,9 +48,13 @@ describe('POST /webhooks/shopline', () => {
   it('accepts a signed event, stores it once, and acknowledges a duplicate without storing it again', async () => {
     const payload = event();
     expect(await deliverWebhook(t.url, secret, payload)).toBe(200);
-    const again = await post(JSON.stringify(payload), `?sign=${signPayload(secret, now(), payload)}`, {
-      'x-shopline-developer-event-timestamp': now(),
-    });
+    const again = await post(
+      JSON.stringify(payload),
+      `?sign=${signPayload(secret, now(), payload)}`,
+      {
+        'x-shopline-developer-event-timestamp': now(),
+      },
+    );
     expect(again).toEqual({ status: 200, body: { received: true, duplicate: true } });
     expect(await storedEvents(t, 'm-route')).toBe(1);
   });
@@ -72,11 +82,19 @@ describe('POST /webhooks/shopline', () => {
     expect(missingSign.status).toBe(401);
     expect(missingSign.body.error).toMatch(/Missing "sign"/);
 
-    const badSign = await post(body, `?sign=${signPayload('not-the-secret', ts, payload)}`, tsHeader);
+    const badSign = await post(
+      body,
+      `?sign=${signPayload('not-the-secret', ts, payload)}`,
+      tsHeader,
+    );
     expect(badSign.status).toBe(401);
     expect(badSign.body.error).toMatch(/Bad signature/);
 
-    const tampered = await post(JSON.stringify({ ...payload, merchant_id: 'someone-else' }), `?sign=${sign}`, tsHeader);
+    const tampered = await post(
+      JSON.stringify({ ...payload, merchant_id: 'someone-else' }),
+      `?sign=${sign}`,
+      tsHeader,
+    );
     expect(tampered.status).toBe(401);
 
     const missingTs = await post(body, `?sign=${sign}`);
@@ -84,7 +102,9 @@ describe('POST /webhooks/shopline', () => {
     expect(missingTs.body.error).toMatch(/X-Shopline-Developer-Event-Timestamp/);
 
     const staleTs = String(Number(ts) - 301);
-    const stale = await post(body, `?sign=${signPayload(secret, staleTs, payload)}`, { 'x-shopline-developer-event-timestamp': staleTs });
+    const stale = await post(body, `?sign=${signPayload(secret, staleTs, payload)}`, {
+      'x-shopline-developer-event-timestamp': staleTs,
+    });
     expect(stale.status).toBe(401);
     expect(stale.body.error).toMatch(/Stale timestamp/);
 
@@ -93,16 +113,23 @@ describe('POST /webhooks/shopline', () => {
     expect(malformed.body.error).toMatch(/Malformed JSON/);
 
     const { trace_id: _t, ...noTrace } = payload;
-    const missingField = await post(JSON.stringify(noTrace), `?sign=${signPayload(secret, ts, noTrace)}`, tsHeader);
+    const missingField = await post(
+      JSON.stringify(noTrace),
+      `?sign=${signPayload(secret, ts, noTrace)}`,
+      tsHeader,
+    );
     expect(missingField.status).toBe(400);
     expect(missingField.body.error).toMatch(/trace_id/);
 
     const huge = { ...payload, resource: { blob: 'x'.repeat(5 * 1024 * 1024) } };
-    const tooLarge = await fetch(`${t.url}/webhooks/shopline?sign=${signPayload(secret, ts, huge)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...tsHeader },
-      body: JSON.stringify(huge),
-    });
+    const tooLarge = await fetch(
+      `${t.url}/webhooks/shopline?sign=${signPayload(secret, ts, huge)}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...tsHeader },
+        body: JSON.stringify(huge),
+      },
+    );
     expect(tooLarge.status).toBe(413);
 
     expect(await storedEvents(t)).toBe(before);
@@ -111,19 +138,33 @@ describe('POST /webhooks/shopline', () => {
   it('reaches the same state from shuffled, duplicated deliveries of the seed lifecycle', async () => {
     const merchantId = 'm-lifecycle';
     const results = await deliverScenario({
-      gatewayUrl: t.url, merchantId, appSecret: secret, simulator: t.sandbox.shopline,
-      scenario: 'lifecycle', shuffle: true, duplicates: 2, seed: 11,
+      gatewayUrl: t.url,
+      merchantId,
+      appSecret: secret,
+      simulator: t.sandbox.shopline,
+      scenario: 'lifecycle',
+      shuffle: true,
+      duplicates: 2,
+      seed: 11,
     });
     expect(results).toHaveLength(12);
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(await storedEvents(t, merchantId)).toBe(4);
 
     await t.graphql(CLAIM, { code: await landingClaimCode(t, merchantId) });
-    const res = await t.graphql<{ shoplineMerchants: { nodes: Array<Record<string, unknown>> } }>(MERCHANT_QUERY);
-    const merchant = res.body.data!.shoplineMerchants.nodes.find((m) => m['merchantId'] === merchantId)!;
+    const res = await t.graphql<{ shoplineMerchants: { nodes: Array<Record<string, unknown>> } }>(
+      MERCHANT_QUERY,
+    );
+    const merchant = res.body.data!.shoplineMerchants.nodes.find(
+      (m) => m['merchantId'] === merchantId,
+    )!;
     expect(merchant['installState']).toBe('UNINSTALLED');
     expect(merchant['usableScopes']).toEqual([]);
-    const tokens = merchant['tokens'] as Array<{ scopes: string[]; status: string; revokedAt: string | null }>;
+    const tokens = merchant['tokens'] as Array<{
+      scopes: string[];
+      status: string;
+      revokedAt: string | null;
+    }>;
     expect(tokens.map((x) => [x.scopes.join(' '), x.status]).sort()).toEqual([
       ['orders products', 'REVOKED'],
       ['orders', 'MERCHANT_UNINSTALLED'],

@@ -1,10 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { reduceMerchant, type ShoplineEvent } from '../../../src/modules/shopline/merchant-state.js';
+import {
+  reduceMerchant,
+  type ShoplineEvent,
+} from '../../../src/modules/shopline/merchant-state.js';
 import { seedLifecycleEvents } from '../../../src/sandbox/shopline/seed-events.js';
 
 const MERCHANT = '5f0bda5e4e5fca0010c81fef';
-const seed: ShoplineEvent[] = seedLifecycleEvents({ merchantId: MERCHANT, createdToken: 'tok-created', revokedToken: 'tok-revoked' }).map((p) => ({
+const seed: ShoplineEvent[] = seedLifecycleEvents({
+  merchantId: MERCHANT,
+  createdToken: 'tok-created',
+  revokedToken: 'tok-revoked',
+}).map((p) => ({
   traceId: p.trace_id,
   ts: p.ts,
   topic: p.topic,
@@ -16,7 +23,9 @@ const seed: ShoplineEvent[] = seedLifecycleEvents({ merchantId: MERCHANT, create
 const deliveries = fc
   .tuple(fc.constant([0, 1, 2, 3]), fc.array(fc.nat(3), { maxLength: 8 }))
   .map(([all, extra]) => [...all, ...extra])
-  .chain((indices) => fc.shuffledSubarray(indices, { minLength: indices.length, maxLength: indices.length }))
+  .chain((indices) =>
+    fc.shuffledSubarray(indices, { minLength: indices.length, maxLength: indices.length }),
+  )
   .map((order) => order.map((i) => seed[i]!));
 
 describe('SHOPLINE merchant state', () => {
@@ -53,7 +62,12 @@ describe('SHOPLINE merchant state', () => {
 
   it('never lets a create revive a revoked token, even one timed after the revoke', () => {
     const revoke = { ...seed[3]!, resource: { ...seed[3]!.resource, _id: 'same' } };
-    const lateCreate = { ...seed[1]!, traceId: 'late-create', ts: String(BigInt(revoke.ts) + 1n), resource: { ...seed[1]!.resource, _id: 'same' } };
+    const lateCreate = {
+      ...seed[1]!,
+      traceId: 'late-create',
+      ts: String(BigInt(revoke.ts) + 1n),
+      resource: { ...seed[1]!.resource, _id: 'same' },
+    };
     const state = reduceMerchant(MERCHANT, [lateCreate, revoke]);
     expect(state.tokens).toHaveLength(1);
     expect(state.tokens[0]).toMatchObject({ status: 'REVOKED', token: null });
@@ -61,7 +75,12 @@ describe('SHOPLINE merchant state', () => {
 
   it('keeps tokens created after a re-install usable', () => {
     const reinstall = { ...seed[0]!, traceId: 'reinstall', ts: '1679889800000000000' };
-    const create = { ...seed[1]!, traceId: 'create-2', ts: '1679889800000000001', resource: { ...seed[1]!.resource, _id: 'new-token', token: 'tok-new' } };
+    const create = {
+      ...seed[1]!,
+      traceId: 'create-2',
+      ts: '1679889800000000001',
+      resource: { ...seed[1]!.resource, _id: 'new-token', token: 'tok-new' },
+    };
     const state = reduceMerchant(MERCHANT, [...seed, create, reinstall]);
     expect(state.installState).toBe('INSTALLED');
     expect(state.tokens.find((t) => t.tokenId === 'new-token')?.status).toBe('ACTIVE');

@@ -40,17 +40,28 @@ export function shoplineMoney(v: unknown): MoneyModel | null {
   const m = obj(v);
   if (!m) return null;
   const amount = centsToDecimal(m['cents']);
-  return amount === null ? null : { amount, currencyCode: str(m['currency_iso'])?.toUpperCase() ?? 'XXX' };
+  return amount === null
+    ? null
+    : { amount, currencyCode: str(m['currency_iso'])?.toUpperCase() ?? 'XXX' };
 }
 
 /** A translated title: English when present, else the first language SHOPLINE sent. */
 function translated(v: unknown): string | null {
   const t = obj(v);
   if (!t) return null;
-  return str(t['en']) ?? Object.values(t).map(str).find((s) => s !== null) ?? null;
+  return (
+    str(t['en']) ??
+    Object.values(t)
+      .map(str)
+      .find((s) => s !== null) ??
+    null
+  );
 }
 
-const orderStatus = enumMapper<OrderStatus>({ pending: 'PENDING', confirmed: 'PENDING', cancelled: 'CANCELLED', refunded: 'REFUNDED' }, 'UNKNOWN');
+const orderStatus = enumMapper<OrderStatus>(
+  { pending: 'PENDING', confirmed: 'PENDING', cancelled: 'CANCELLED', refunded: 'REFUNDED' },
+  'UNKNOWN',
+);
 const PAID_PAYMENT = new Set(['completed', 'paid']);
 const fulfillment = enumMapper<FulfillmentStatus>(
   {
@@ -63,10 +74,19 @@ const fulfillment = enumMapper<FulfillmentStatus>(
   },
   'UNKNOWN',
 );
-const productStatus = enumMapper<ProductStatus>({ active: 'PUBLISHED', draft: 'UNPUBLISHED', hidden: 'UNPUBLISHED' }, 'UNKNOWN');
+const productStatus = enumMapper<ProductStatus>(
+  { active: 'PUBLISHED', draft: 'UNPUBLISHED', hidden: 'UNPUBLISHED' },
+  'UNKNOWN',
+);
 
 function base(linkId: string, r: Json) {
-  return { linkId, source: SOURCE, sourceId: str(r['id']) ?? '', ...stamps(r['created_at'], r['updated_at']), raw: r };
+  return {
+    linkId,
+    source: SOURCE,
+    sourceId: str(r['id']) ?? '',
+    ...stamps(r['created_at'], r['updated_at']),
+    raw: r,
+  };
 }
 
 /**
@@ -87,7 +107,8 @@ export function shoplineOrder(linkId: string, r: Json): OrderModel {
   const total = shoplineMoney(r['total']);
   const lineItems: OrderLineItemModel[] = arr(r['subtotal_items']).map((raw, position) => {
     const item = obj(raw) ?? {};
-    const quantity = typeof item['quantity'] === 'number' ? String(item['quantity']) : str(item['quantity']);
+    const quantity =
+      typeof item['quantity'] === 'number' ? String(item['quantity']) : str(item['quantity']);
     return {
       linkId,
       source: SOURCE,
@@ -99,8 +120,12 @@ export function shoplineOrder(linkId: string, r: Json): OrderModel {
       unitPrice: shoplineMoney(item['price_sale']) ?? shoplineMoney(item['price']),
       totalAmount: shoplineMoney(item['total']),
       totalTaxAmount: null,
-      product: str(item['item_id']) ? { id: str(item['item_id'])!, name: translated(item['title_translations']) } : null,
-      variant: str(item['item_variation_id']) ? { id: str(item['item_variation_id'])!, name: null } : null,
+      product: str(item['item_id'])
+        ? { id: str(item['item_id'])!, name: translated(item['title_translations']) }
+        : null,
+      variant: str(item['item_variation_id'])
+        ? { id: str(item['item_variation_id'])!, name: null }
+        : null,
     };
   });
   const customerId = str(r['customer_id']);
@@ -132,7 +157,11 @@ export function shoplineProduct(linkId: string, r: Json): ProductModel {
   const variants: ProductVariantModel[] = arr(r['variations']).map((raw) => {
     const v = obj(raw) ?? {};
     const fields = obj(v['fields_translations']);
-    const names = fields ? (arr(fields['en'] ?? Object.values(fields)[0]).map(str).filter(Boolean) as string[]) : [];
+    const names = fields
+      ? (arr(fields['en'] ?? Object.values(fields)[0])
+          .map(str)
+          .filter(Boolean) as string[])
+      : [];
     const price = shoplineMoney(v['price_sale']) ?? shoplineMoney(v['price']);
     return {
       linkId,
@@ -162,7 +191,9 @@ export function shoplineProduct(linkId: string, r: Json): ProductModel {
 }
 
 export function shoplineCustomer(linkId: string, r: Json): CustomerModel {
-  const phones = arr(r['phones']).map(str).filter((p): p is string => p !== null);
+  const phones = arr(r['phones'])
+    .map(str)
+    .filter((p): p is string => p !== null);
   return {
     ...base(linkId, r),
     kind: 'Customer',

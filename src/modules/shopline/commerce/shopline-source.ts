@@ -1,6 +1,9 @@
 import { ErrorCode, GatewayError } from '../../../errors.js';
 import { UpstreamHttpError } from '../../../upstreams/http-client.js';
-import { SHOPLINE_MAX_PER_PAGE, type ShoplineResource } from '../../../upstreams/shopline/open-api-client.js';
+import {
+  SHOPLINE_MAX_PER_PAGE,
+  type ShoplineResource,
+} from '../../../upstreams/shopline/open-api-client.js';
 import { toGlobalId } from '../../base/global-id.js';
 import type { CommerceDataset, DatasetRecords } from '../../commerce/model.js';
 import type { Json } from '../../commerce/normalize.js';
@@ -14,7 +17,11 @@ import type {
   SourcePage,
 } from '../../commerce/sources/source.js';
 import { sourceFailure } from '../../commerce/sources/upstream-errors.js';
-import { tokenUsable, type ShoplineMerchantRecord, type ShoplineTokenRecord } from '../merchant-repository.js';
+import {
+  tokenUsable,
+  type ShoplineMerchantRecord,
+  type ShoplineTokenRecord,
+} from '../merchant-repository.js';
 import type { ShoplineService } from '../shopline-service.js';
 import { shoplineCustomer, shoplineOrder, shoplineProduct } from './shopline-mappers.js';
 
@@ -43,7 +50,11 @@ const LINK_PREFIX = 'shopline-';
  */
 export class ShoplineCommerceSource implements CommerceSource {
   readonly kind = 'SHOPLINE' as const;
-  readonly datasets: ReadonlySet<CommerceDataset> = new Set<CommerceDataset>(['customers', 'orders', 'products']);
+  readonly datasets: ReadonlySet<CommerceDataset> = new Set<CommerceDataset>([
+    'customers',
+    'orders',
+    'products',
+  ]);
 
   constructor(private readonly shopline: ShoplineService) {}
 
@@ -56,21 +67,33 @@ export class ShoplineCommerceSource implements CommerceSource {
       source: 'SHOPLINE',
       platform: 'shopline',
       name: m.merchantId,
-      status: linkStatus(m, tokens.filter((t) => t.merchantId === m.merchantId)),
+      status: linkStatus(
+        m,
+        tokens.filter((t) => t.merchantId === m.merchantId),
+      ),
       externalRefs: { merchantId: m.merchantId },
       authorizationUrl: null,
       createdAt: m.linkedAt ?? m.updatedAt,
     }));
   }
 
-  async listPage<D extends CommerceDataset>(link: CommerceLink, dataset: D, request: PageRequest): Promise<SourcePage<DatasetRecords[D]>> {
+  async listPage<D extends CommerceDataset>(
+    link: CommerceLink,
+    dataset: D,
+    request: PageRequest,
+  ): Promise<SourcePage<DatasetRecords[D]>> {
     const resource = resourceOf(dataset);
-    const position = (request.position as ShoplinePosition | null) ?? { p: 1, s: Math.min(Math.max(1, request.sizeHint), SHOPLINE_MAX_PER_PAGE) };
+    const position = (request.position as ShoplinePosition | null) ?? {
+      p: 1,
+      s: Math.min(Math.max(1, request.sizeHint), SHOPLINE_MAX_PER_PAGE),
+    };
     const page = await this.withToken(link, resource, (token) =>
-      this.openApi(link).list<Json>(resource, token, {
+      this.openApi(link).list(resource, token, {
         page: position.p,
         perPage: position.s,
-        ...(request.filter.modifiedAfter ? { updatedAfter: request.filter.modifiedAfter.toISOString() } : {}),
+        ...(request.filter.modifiedAfter
+          ? { updatedAfter: request.filter.modifiedAfter.toISOString() }
+          : {}),
       }),
     );
     const map = MAPPERS[resource] as unknown as (linkId: string, r: Json) => DatasetRecords[D];
@@ -79,11 +102,17 @@ export class ShoplineCommerceSource implements CommerceSource {
     return {
       records,
       next: position.p < page.pagination.total_pages ? { p: position.p + 1, s: position.s } : null,
-      ...(!request.filter.createdAfter && !request.filter.createdBefore ? { totalCount: page.pagination.total_count } : {}),
+      ...(!request.filter.createdAfter && !request.filter.createdBefore
+        ? { totalCount: page.pagination.total_count }
+        : {}),
     };
   }
 
-  async fetchByIds<D extends CommerceDataset>(link: CommerceLink, dataset: D, ids: readonly string[]): Promise<Map<string, DatasetRecords[D]>> {
+  async fetchByIds<D extends CommerceDataset>(
+    link: CommerceLink,
+    dataset: D,
+    ids: readonly string[],
+  ): Promise<Map<string, DatasetRecords[D]>> {
     const resource = resourceOf(dataset);
     const map = MAPPERS[resource] as unknown as (linkId: string, r: Json) => DatasetRecords[D];
     const found = new Map<string, DatasetRecords[D]>();
@@ -92,10 +121,14 @@ export class ShoplineCommerceSource implements CommerceSource {
       Promise.all(
         ids.map(async (id) => {
           try {
-            found.set(id, map(link.id, await this.openApi(link).get<Json>(resource, token, id)));
+            found.set(id, map(link.id, await this.openApi(link).get(resource, token, id)));
           } catch (error) {
             // 404: no such record; 410: SHOPLINE archived it. Either way it is not there to show.
-            if (error instanceof UpstreamHttpError && (error.status === 404 || error.status === 410)) return;
+            if (
+              error instanceof UpstreamHttpError &&
+              (error.status === 404 || error.status === 410)
+            )
+              return;
             throw error;
           }
         }),
@@ -125,21 +158,31 @@ export class ShoplineCommerceSource implements CommerceSource {
   private openApi(link: CommerceLink) {
     const client = this.shopline.openApi;
     if (!client) {
-      throw new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'SHOPLINE_API_BASE_URL is not configured', {
-        upstream: 'shopline',
-        extra: { source: link.source, linkId: toGlobalId('CommerceLink', link.id) },
-      });
+      throw new GatewayError(
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        'SHOPLINE_API_BASE_URL is not configured',
+        {
+          upstream: 'shopline',
+          extra: { source: link.source, linkId: toGlobalId('CommerceLink', link.id) },
+        },
+      );
     }
     return client;
   }
 
-  private async withToken<T>(link: CommerceLink, scope: ShoplineResource, call: (token: string) => Promise<T>): Promise<T> {
+  private async withToken<T>(
+    link: CommerceLink,
+    scope: ShoplineResource,
+    call: (token: string) => Promise<T>,
+  ): Promise<T> {
     const merchantId = merchantOf(link);
     const usable = await this.shopline.merchants.usableToken(merchantId, scope);
     if (!usable) {
       const merchant = await this.shopline.merchants.get(merchantId);
       const tokens = await this.shopline.merchants.tokensOf([merchantId]);
-      const problem = merchant ? (tokenProblem(merchant, tokens, scope) ?? 'NO_USABLE_TOKEN') : 'NOT_INSTALLED';
+      const problem = merchant
+        ? (tokenProblem(merchant, tokens, scope) ?? 'NO_USABLE_TOKEN')
+        : 'NOT_INSTALLED';
       throw tokenError(link, scope, problem);
     }
     try {
@@ -166,7 +209,11 @@ function merchantOf(link: CommerceLink): string {
 }
 
 /** Why no token can serve `scope`, or undefined when one can. */
-function tokenProblem(merchant: ShoplineMerchantRecord, tokens: ShoplineTokenRecord[], scope: string): string | undefined {
+function tokenProblem(
+  merchant: ShoplineMerchantRecord,
+  tokens: ShoplineTokenRecord[],
+  scope: string,
+): string | undefined {
   if (merchant.installState === 'UNINSTALLED') return 'UNINSTALLED';
   const withScope = tokens.filter((t) => t.scopes.includes(scope));
   if (withScope.some((t) => tokenUsable(t))) return undefined;
@@ -175,7 +222,10 @@ function tokenProblem(merchant: ShoplineMerchantRecord, tokens: ShoplineTokenRec
   return 'NO_TOKEN_FOR_SCOPE';
 }
 
-function linkStatus(merchant: ShoplineMerchantRecord, tokens: ShoplineTokenRecord[]): CommerceLinkStatus {
+function linkStatus(
+  merchant: ShoplineMerchantRecord,
+  tokens: ShoplineTokenRecord[],
+): CommerceLinkStatus {
   if (merchant.installState === 'UNINSTALLED') return 'UNLINKED';
   if (tokens.some((t) => tokenUsable(t))) return 'LINKED';
   if (tokens.some((t) => t.status === 'ACTIVE' && t.rejectedAt)) return 'AUTH_ERROR';
@@ -183,7 +233,8 @@ function linkStatus(merchant: ShoplineMerchantRecord, tokens: ShoplineTokenRecor
 }
 
 const PROBLEM_TEXT: Record<string, string> = {
-  TOKEN_REJECTED: 'SHOPLINE refused the merchant token (401 Unauthorized); it will not be used again until SHOPLINE issues a new one',
+  TOKEN_REJECTED:
+    'SHOPLINE refused the merchant token (401 Unauthorized); it will not be used again until SHOPLINE issues a new one',
   TOKEN_REVOKED: 'SHOPLINE revoked the merchant token',
   UNINSTALLED: 'the merchant uninstalled the app',
   NOT_INSTALLED: 'no install webhook has arrived for this merchant',
@@ -191,15 +242,30 @@ const PROBLEM_TEXT: Record<string, string> = {
   NO_USABLE_TOKEN: 'no usable token',
 };
 
-function tokenError(link: CommerceLink, scope: string, problem: string, cause?: unknown): GatewayError {
-  return new GatewayError(ErrorCode.UPSTREAM_ERROR, `SHOPLINE ${scope} unavailable for merchant ${link.name}: ${PROBLEM_TEXT[problem] ?? problem}`, {
-    upstream: 'shopline',
-    extra: { source: link.source, linkId: toGlobalId('CommerceLink', link.id), tokenStatus: problem },
-    cause,
-  });
+function tokenError(
+  link: CommerceLink,
+  scope: string,
+  problem: string,
+  cause?: unknown,
+): GatewayError {
+  return new GatewayError(
+    ErrorCode.UPSTREAM_ERROR,
+    `SHOPLINE ${scope} unavailable for merchant ${link.name}: ${PROBLEM_TEXT[problem] ?? problem}`,
+    {
+      upstream: 'shopline',
+      extra: {
+        source: link.source,
+        linkId: toGlobalId('CommerceLink', link.id),
+        tokenStatus: problem,
+      },
+      cause,
+    },
+  );
 }
 
-function recordTest(f: RecordFilter): (r: { createdAt: string | null; modifiedAt: string | null }) => boolean {
+function recordTest(
+  f: RecordFilter,
+): (r: { createdAt: string | null; modifiedAt: string | null }) => boolean {
   const after = f.createdAfter?.getTime();
   const before = f.createdBefore?.getTime();
   const modified = f.modifiedAfter?.getTime();
