@@ -131,8 +131,10 @@ export function eventFromPayload(p: unknown): ShoplineEvent | undefined {
     !/^\d{1,30}$/.test(o['ts']) ||
     typeof o['topic'] !== 'string' ||
     o['topic'] === '' ||
+    o['topic'].length > 100 ||
     typeof o['merchant_id'] !== 'string' ||
     o['merchant_id'] === '' ||
+    o['merchant_id'].length > 200 ||
     resource === null ||
     typeof resource !== 'object' ||
     Array.isArray(resource)

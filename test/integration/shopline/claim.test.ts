@@ -92,6 +92,18 @@ describe('claiming a SHOPLINE merchant', () => {
     expect(t.logs.join('\n')).not.toContain(code);
   });
 
+  it('answers a retried claim with the same idempotency key with the first result', async () => {
+    const code = await landingClaimCode(t, 'm-retried');
+    const first = await t.graphql<ClaimResult>(CLAIM, { code, key: 'claim-retry-1' });
+    expect(first.body.data!.claimShoplineMerchant.userErrors).toEqual([]);
+    const retry = await t.graphql<ClaimResult>(CLAIM, { code, key: 'claim-retry-1' });
+    expect(retry.body.data).toEqual(first.body.data);
+    const withoutKey = await t.graphql<ClaimResult>(CLAIM, { code });
+    expect(withoutKey.body.data!.claimShoplineMerchant.userErrors[0]?.code).toBe(
+      'CLAIM_CODE_ALREADY_USED',
+    );
+  });
+
   it('refuses an expired code, an unknown code and a malformed one', async () => {
     const code = await landingClaimCode(t, 'm-expired');
     const digest = createHash('sha256').update(code.toUpperCase()).digest('hex');
