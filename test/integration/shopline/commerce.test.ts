@@ -106,6 +106,48 @@ describe('SHOPLINE in the unified commerce graph', () => {
     expect(byId.body.data!.node).toEqual({ sourceId: newest.id, source: 'SHOPLINE' });
   });
 
+  it('treats an archived (410) or missing (404) order as absent when looked up by id', async () => {
+    const data = t.sandbox.shopline.data(MERCHANT).orders;
+    const listed = data.find((o) => !o.archived)!;
+    const archived = data.find((o) => o.archived)!;
+    const page = await t.graphql<OrdersPage>(ORDERS, { first: 1 });
+    const someId = page.body.data!.commerce.orders.edges[0]!.node;
+    const idOf = (sourceId: string) =>
+      someId.id.replace(encodeURIComponent(someId.sourceId), encodeURIComponent(sourceId));
+    t.sandbox.server.resetStats();
+    const res = await t.graphql<{
+      a: { sourceId: string } | null;
+      b: { sourceId: string } | null;
+      c: { sourceId: string } | null;
+    }>(
+      `query($a: ID!, $b: ID!, $c: ID!) { a: node(id: $a) { ... on Order { sourceId } } b: node(id: $b) { ... on Order { sourceId } } c: node(id: $c) { ... on Order { sourceId } } }`,
+      { a: idOf(listed.id), b: idOf(archived.id), c: idOf('000000000000000000000000') },
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data).toEqual({ a: { sourceId: listed.id }, b: null, c: null });
+    expect(
+      t.sandbox.server
+        .requests('shopline')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([200, 404, 410]);
+  });
+
+  it('reports SHOPLINE rate limiting as RATE_LIMITED with its retryAfter', async () => {
+    t.sandbox.server.setKnobs('shopline', { rateLimitRate: 1, retryAfterSeconds: 30 });
+    try {
+      const res = await t.graphql<OrdersPage>(ORDERS, { first: 5 });
+      const error = res.body.errors!.find((e) => e.extensions?.['source'] === 'SHOPLINE')!;
+      expect(error.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfter: 30,
+        upstream: 'shopline',
+      });
+    } finally {
+      t.sandbox.server.setKnobs('shopline', { rateLimitRate: 0 });
+    }
+  });
+
   it('reports the link as live while its token works', async () => {
     const res = await t.graphql<{
       commerce: {
