@@ -109,7 +109,7 @@ export async function createServices(
     dispatch: createDispatchServices({ config, logger, metrics, onClose, store, secretBox }),
     connections,
     shopline: new ShoplineService({ config, logger, metrics, db: store.db, secretBox, eventBus, onClose }),
-    commerce: createCommerceServices({ config, logger, metrics, onClose, store, secretBox }),
+    commerce: createCommerceServices({ config, logger, metrics, onClose, store, secretBox, cache }),
     onClose,
     async close() {
       for (const fn of closers.reverse()) {

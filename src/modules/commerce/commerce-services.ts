@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import type { Cache } from '../../store/cache.js';
 import type { Store } from '../../store/database.js';
 import type { SecretBox } from '../../store/secret-box.js';
 import { CodatClient, codatCorrelationId } from '../../upstreams/codat/codat-client.js';
@@ -33,6 +34,7 @@ export function createCommerceServices(deps: {
   onClose(fn: () => Promise<void> | void): void;
   store: Store;
   secretBox: SecretBox;
+  cache: Cache;
 }): CommerceServices {
   const { config } = deps;
   const registry = new CommerceSourceRegistry();
@@ -55,7 +57,7 @@ export function createCommerceServices(deps: {
       : undefined;
   if (codat) registry.register(new CodatSource(codat));
   if (qard) registry.register(new QardSource(qard));
-  const repository = new CommerceLinkRepository(deps.store.db);
+  const repository = new CommerceLinkRepository(deps.store.db, deps.cache);
   if (!config.secretsKey) throw new Error('SECRETS_KEY must be resolved before services start');
   return {
     registry,

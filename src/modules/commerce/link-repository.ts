@@ -1,30 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
+import { cacheKey, type Cache } from '../../store/cache.js';
 import type { Database } from '../../store/database.js';
 import { commerceLinks, commerceQardProviders } from '../../store/tables/index.js';
 import type { CommerceSourceKind } from './model.js';
 import type { CommerceLink, CommerceLinkStatus } from './sources/source.js';
 
-/** The commerce links and Qard provider settings of each workspace. */
+/** Links change only through this repository, which drops the cached list on every change. */
+const LINKS_TTL_SECONDS = 300;
+const linksKey = (workspaceId: string) => cacheKey(workspaceId, 'commerce', 'links');
+
+/**
+ * The commerce links and Qard provider settings of each workspace. Every commerce read needs the
+ * workspace's links, so the list is cached (workspace-keyed; shared through Redis when
+ * configured, so a change on one replica is seen by all).
+ */
 export class CommerceLinkRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly cache: Cache,
+  ) {}
 
   async create(link: Omit<CommerceLink, 'id' | 'createdAt'>): Promise<CommerceLink> {
     const [row] = await this.db
       .insert(commerceLinks)
       .values({ id: randomUUID(), ...link })
       .returning();
+    await this.cache.delete(linksKey(link.workspaceId));
     return toLink(row!);
   }
 
   /** The workspace's links, newest first. */
   async list(workspaceId: string): Promise<CommerceLink[]> {
+    const cached = await this.cache.get<CommerceLink[]>(linksKey(workspaceId));
+    if (cached) return cached;
     const rows = await this.db
       .select()
       .from(commerceLinks)
       .where(eq(commerceLinks.workspaceId, workspaceId))
       .orderBy(desc(commerceLinks.createdAt), desc(commerceLinks.id));
-    return rows.map(toLink);
+    const links = rows.map(toLink);
+    await this.cache.set(linksKey(workspaceId), links, LINKS_TTL_SECONDS);
+    return links;
   }
 
   async find(workspaceId: string, id: string): Promise<CommerceLink | undefined> {
@@ -41,6 +58,7 @@ export class CommerceLinkRepository {
       .update(commerceLinks)
       .set({ status, updatedAt: new Date() })
       .where(and(eq(commerceLinks.workspaceId, workspaceId), eq(commerceLinks.id, id)));
+    await this.cache.delete(linksKey(workspaceId));
   }
 
   async saveQardProvider(row: {
