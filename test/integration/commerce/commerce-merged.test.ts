@@ -149,6 +149,50 @@ describe('commerce merged across a Codat and a Qard link', () => {
     expect(misuse.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
   });
 
+  it('normalizes Qard customers, products, locations and orders, with lookups across records', async () => {
+    const res = await t.graphql<{
+      commerce: Record<string, { nodes: Array<Record<string, unknown>> }>;
+    }>(`{
+      commerce {
+        customers(first: 20, filter: { sources: [QARD] }) { nodes { source name email addresses { kind city } } }
+        products(first: 250, filter: { sources: [QARD] }) { nodes { status variants { sku prices { amount currencyCode } } } }
+        locations(first: 5, filter: { sources: [QARD] }) { nodes { name address { city } } }
+        orders(first: 20, filter: { sources: [QARD] }) {
+          nodes { status fulfillmentStatus totalAmount { amount currencyCode } raw
+                  customer { name } lineItems { quantity product { name } variant { sku } } }
+        }
+      }
+    }`);
+    expect(res.body.errors).toBeUndefined();
+    const c = res.body.data!.commerce;
+    expect(c['customers']!.nodes.every((n) => n['source'] === 'QARD' && typeof n['name'] === 'string')).toBe(true);
+    expect(c['locations']!.nodes.length).toBeGreaterThan(0);
+    const statuses = new Set(c['products']!.nodes.map((n) => n['status']));
+    expect([...statuses].every((s) => ['PUBLISHED', 'UNPUBLISHED', 'UNKNOWN'].includes(s as string))).toBe(true);
+    const orders = c['orders']!.nodes;
+    for (const order of orders) {
+      const raw = order['raw'] as { total_amount: { amount: string }; customer_id: string | null };
+      expect((order['totalAmount'] as { amount: string }).amount).toBe(raw.total_amount.amount);
+      if (raw.customer_id) expect((order['customer'] as { name: string }).name).toBeTruthy();
+      for (const line of order['lineItems'] as Array<{ product: { name: string } | null; variant: { sku: string } | null }>) {
+        expect(line.product?.name).toBeTruthy();
+        expect(line.variant?.sku).toBeTruthy();
+      }
+    }
+  });
+
+  it('applies creation-time filters on both sources', async () => {
+    const bound = '2025-06-01T00:00:00Z';
+    const res = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 250, filter: { createdAfter: bound } });
+    expect(res.body.errors).toBeUndefined();
+    const edges = res.body.data!.commerce.orders.edges;
+    for (const e of edges) expect(Date.parse(e.node.createdAt)).toBeGreaterThanOrEqual(Date.parse(bound));
+    expect(new Set(edges.map((e) => e.node.source))).toEqual(new Set(['CODAT', 'QARD']));
+    const before = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 50, filter: { createdBefore: bound } });
+    for (const e of before.body.data!.commerce.orders.edges) expect(Date.parse(e.node.createdAt)).toBeLessThanOrEqual(Date.parse(bound));
+    expect(before.body.data!.commerce.orders.edges.length).toBe(50);
+  });
+
   it('returns the other source when one is down, with UPSTREAM_UNAVAILABLE on its part', async () => {
     t.sandbox.server.setKnobs('codat', { dropRate: 1 });
     try {
