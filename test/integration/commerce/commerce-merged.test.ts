@@ -165,31 +165,72 @@ describe('commerce merged across a Codat and a Qard link', () => {
     }`);
     expect(res.body.errors).toBeUndefined();
     const c = res.body.data!.commerce;
-    expect(c['customers']!.nodes.every((n) => n['source'] === 'QARD' && typeof n['name'] === 'string')).toBe(true);
+    expect(
+      c['customers']!.nodes.every((n) => n['source'] === 'QARD' && typeof n['name'] === 'string'),
+    ).toBe(true);
     expect(c['locations']!.nodes.length).toBeGreaterThan(0);
     const statuses = new Set(c['products']!.nodes.map((n) => n['status']));
-    expect([...statuses].every((s) => ['PUBLISHED', 'UNPUBLISHED', 'UNKNOWN'].includes(s as string))).toBe(true);
+    expect(
+      [...statuses].every((s) => ['PUBLISHED', 'UNPUBLISHED', 'UNKNOWN'].includes(s as string)),
+    ).toBe(true);
     const orders = c['orders']!.nodes;
     for (const order of orders) {
       const raw = order['raw'] as { total_amount: { amount: string }; customer_id: string | null };
       expect((order['totalAmount'] as { amount: string }).amount).toBe(raw.total_amount.amount);
       if (raw.customer_id) expect((order['customer'] as { name: string }).name).toBeTruthy();
-      for (const line of order['lineItems'] as Array<{ product: { name: string } | null; variant: { sku: string } | null }>) {
+      for (const line of order['lineItems'] as Array<{
+        product: { name: string } | null;
+        variant: { sku: string } | null;
+      }>) {
         expect(line.product?.name).toBeTruthy();
         expect(line.variant?.sku).toBeTruthy();
       }
     }
   });
 
+  it('looks Qard customers and products up with few requests (pages or ids, whichever is fewer)', async () => {
+    const data = t.sandbox.qard.data(qardUser);
+    const bound =
+      1 +
+      Math.ceil(data['commerce-customers'].length / 100) +
+      Math.ceil(data['commerce-products'].length / 100);
+    const before = t.sandbox.server.requestCount('qard');
+    const res = await t.graphql<{
+      commerce: {
+        orders: {
+          nodes: Array<{
+            customer: unknown;
+            lineItems: Array<{ product: { name: string } | null }>;
+          }>;
+        };
+      };
+    }>(
+      `{ commerce { orders(first: 50, filter: { sources: [QARD] }) { nodes { customer { name } lineItems { product { name } } } } } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const used = t.sandbox.server.requestCount('qard') - before;
+    const nodes = res.body.data!.commerce.orders.nodes;
+    expect(nodes.flatMap((n) => n.lineItems).every((l) => l.product?.name)).toBe(true);
+    expect(used).toBeLessThanOrEqual(bound);
+  });
+
   it('applies creation-time filters on both sources', async () => {
     const bound = '2025-06-01T00:00:00Z';
-    const res = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 250, filter: { createdAfter: bound } });
+    const res = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, {
+      first: 250,
+      filter: { createdAfter: bound },
+    });
     expect(res.body.errors).toBeUndefined();
     const edges = res.body.data!.commerce.orders.edges;
-    for (const e of edges) expect(Date.parse(e.node.createdAt)).toBeGreaterThanOrEqual(Date.parse(bound));
+    for (const e of edges)
+      expect(Date.parse(e.node.createdAt)).toBeGreaterThanOrEqual(Date.parse(bound));
     expect(new Set(edges.map((e) => e.node.source))).toEqual(new Set(['CODAT', 'QARD']));
-    const before = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, { first: 50, filter: { createdBefore: bound } });
-    for (const e of before.body.data!.commerce.orders.edges) expect(Date.parse(e.node.createdAt)).toBeLessThanOrEqual(Date.parse(bound));
+    const before = await t.graphql<{ commerce: { orders: Page } }>(ORDERS, {
+      first: 50,
+      filter: { createdBefore: bound },
+    });
+    for (const e of before.body.data!.commerce.orders.edges)
+      expect(Date.parse(e.node.createdAt)).toBeLessThanOrEqual(Date.parse(bound));
     expect(before.body.data!.commerce.orders.edges.length).toBe(50);
   });
 

@@ -59,8 +59,7 @@ interface QardPosition {
 /**
  * Qard commerce data of a user, paged `page`/`per_page` (≤ 100), served newest first by Qard.
  * Qard has no date filters on these lists, so the filter applies to each page as read (pages
- * stay deterministic, so positions still resume exactly). Qard has no batch lookup: ids are
- * fetched one request each, in parallel.
+ * stay deterministic, so positions still resume exactly).
  */
 export class QardSource implements CommerceSource {
   readonly kind = 'QARD' as const;
@@ -108,6 +107,11 @@ export class QardSource implements CommerceSource {
     };
   }
 
+  /**
+   * Qard has no batch lookup. Reading the list's first page (100 records) tells how many pages
+   * the list has; the ids still missing are then read either as the remaining pages or one
+   * `GET …/{id}` each, whichever takes fewer requests, all in parallel.
+   */
   async fetchByIds<D extends CommerceDataset>(
     link: CommerceLink,
     dataset: D,
@@ -116,18 +120,40 @@ export class QardSource implements CommerceSource {
     const list = listOf(dataset);
     const map = list.map as unknown as (linkId: string, r: QardRecord) => DatasetRecords[D];
     const userId = userOf(link);
+    const wanted = new Set(ids);
     const found = new Map<string, DatasetRecords[D]>();
-    await Promise.all(
-      ids.map(async (id) => {
-        try {
-          found.set(id, map(link.id, await this.qard.getCommerce(userId, list.path, id)));
-        } catch (error) {
-          if (error instanceof UpstreamHttpError && error.status === 404) return;
-          throw sourceFailure(link, error);
-        }
-      }),
-    );
-    return found;
+    const take = (records: readonly QardRecord[]) => {
+      for (const r of records) {
+        const id = String(r.id);
+        if (wanted.has(id)) found.set(id, map(link.id, r));
+      }
+    };
+    const page = (n: number) =>
+      this.qard.listCommerce(userId, list.path, { page: n, perPage: QARD_MAX_PER_PAGE });
+    try {
+      const first = await (ids.length === 1 ? undefined : page(1));
+      if (first) take(first.result);
+      const missing = ids.filter((id) => !found.has(id));
+      const pagesLeft = first ? first.last_page - 1 : Infinity;
+      if (missing.length === 0) return found;
+      if (pagesLeft <= missing.length) {
+        const rest = await Promise.all(Array.from({ length: pagesLeft }, (_, i) => page(i + 2)));
+        for (const p of rest) take(p.result);
+        return found;
+      }
+      await Promise.all(
+        missing.map(async (id) => {
+          try {
+            found.set(id, map(link.id, await this.qard.getCommerce(userId, list.path, id)));
+          } catch (error) {
+            if (!(error instanceof UpstreamHttpError && error.status === 404)) throw error;
+          }
+        }),
+      );
+      return found;
+    } catch (error) {
+      throw sourceFailure(link, error);
+    }
   }
 
   async companyInfo(): Promise<null> {
