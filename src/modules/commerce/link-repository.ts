@@ -33,7 +33,11 @@ export class CommerceLinkRepository {
   /** The workspace's links, newest first. */
   async list(workspaceId: string): Promise<CommerceLink[]> {
     const cached = await this.cache.get<CommerceLink[]>(linksKey(workspaceId));
-    if (cached) return cached;
+    // Through Redis the list comes back as JSON: the creation time is text again.
+    if (cached)
+      return cached.map((l) =>
+        l.createdAt instanceof Date ? l : { ...l, createdAt: new Date(l.createdAt) },
+      );
     const rows = await this.db
       .select()
       .from(commerceLinks)
