@@ -178,6 +178,40 @@ describe('commerce over one Codat link', () => {
     ).toBeTruthy();
   });
 
+  it('resolves links, line items, variants and company profiles through Query.nodes', async () => {
+    const res = await t.graphql<{
+      commerce: {
+        sources: Array<{ id: string }>;
+        orders: { nodes: Array<{ lineItems: Array<{ id: string }> }> };
+        products: { nodes: Array<{ variants: Array<{ id: string }> }> };
+        companyInfo: Array<{ id: string }>;
+      };
+    }>(`{ commerce {
+      sources { id }
+      orders(first: 1) { nodes { lineItems { id } } }
+      products(first: 1) { nodes { variants { id } } }
+      companyInfo { id }
+    } }`);
+    const c = res.body.data!.commerce;
+    const ids = [
+      c.sources[0]!.id,
+      c.orders.nodes[0]!.lineItems[0]!.id,
+      c.products.nodes[0]!.variants[0]!.id,
+      c.companyInfo[0]!.id,
+    ];
+    const nodes = await t.graphql<{ nodes: Array<{ __typename: string; id: string } | null> }>(
+      `query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`,
+      { ids },
+    );
+    expect(nodes.body.errors).toBeUndefined();
+    expect(nodes.body.data!.nodes).toEqual([
+      { __typename: 'CommerceLink', id: ids[0] },
+      { __typename: 'OrderLineItem', id: ids[1] },
+      { __typename: 'ProductVariant', id: ids[2] },
+      { __typename: 'CompanyInfo', id: ids[3] },
+    ]);
+  });
+
   it('resolves record ids through Query.node, and not from another workspace', async () => {
     const res = await t.graphql<{
       commerce: { orders: { nodes: Array<{ id: string; sourceId: string }> } };
