@@ -12,6 +12,7 @@ import { recordKey, recordLoader } from './record-loaders.js';
 import type {
   CommerceDataset,
   CommerceRecord,
+  CompanyInfoModel,
   OrderLineItemModel,
   ProductVariantModel,
 } from './model.js';
@@ -43,10 +44,16 @@ const DATASET_OF = new Map(Object.entries(DATA_TYPE_OF).map(([d, t]) => [t, d as
 /** Local ids join their parts with ':'; each part is URL-encoded so ids with ':' stay unambiguous. */
 export const joinLocalId = (...parts: Array<string | number>): string =>
   parts.map((p) => encodeURIComponent(String(p))).join(':');
-export const splitLocalId = (localId: string): string[] =>
-  localId.split(':').map(decodeURIComponent);
+/** The parts of a local id; none when it is malformed (ids come from clients). */
+export function splitLocalId(localId: string): string[] {
+  try {
+    return localId.split(':').map(decodeURIComponent);
+  } catch {
+    return [];
+  }
+}
 
-const recordId = (r: CommerceRecord | import('./model.js').CompanyInfoModel) =>
+const recordId = (r: CommerceRecord | CompanyInfoModel) =>
   toGlobalId(r.kind, joinLocalId(r.linkId, r.sourceId));
 
 function services(ctx: GraphQLContext) {

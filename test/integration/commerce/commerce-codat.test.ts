@@ -222,6 +222,14 @@ describe('commerce over one Codat link', () => {
       { id },
     );
     expect(node.body.data!.node?.sourceId).toBe(sourceId);
+    const malformed = await t.graphql<{ node: unknown }>(
+      `query ($id: ID!) { node(id: $id) { id } }`,
+      {
+        id: 'gid://commerce-graph/Order/%25E0%25A4%25A',
+      },
+    );
+    expect(malformed.body.errors).toBeUndefined();
+    expect(malformed.body.data!.node).toBeNull();
     const other = await t.graphql<{ node: unknown }>(
       `query ($id: ID!) { node(id: $id) { id } }`,
       { id },
