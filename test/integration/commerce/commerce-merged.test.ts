@@ -249,6 +249,32 @@ describe('commerce merged across a Codat and a Qard link', () => {
     }
   });
 
+  it('reports a rate-limited source as RATE_LIMITED with retryAfter on its part', async () => {
+    // A Retry-After longer than the client waits out: the caller gets RATE_LIMITED at once.
+    t.sandbox.server.setKnobs('qard', { rateLimitRate: 1, retryAfterSeconds: 30 });
+    try {
+      const res = await t.graphql<{ commerce: { customers: Page } }>(
+        `{ commerce { customers(first: 5) { edges { node { id source createdAt } cursor } pageInfo { hasNextPage endCursor } sourceErrors { id } } } }`,
+      );
+      const page = res.body.data!.commerce.customers;
+      expect(page.edges.map((e) => e.node.source)).toEqual([
+        'CODAT',
+        'CODAT',
+        'CODAT',
+        'CODAT',
+        'CODAT',
+      ]);
+      const error = res.body.errors!.find((e) => e.extensions?.['source'] === 'QARD')!;
+      expect(error.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfter: 30,
+        upstream: 'qard',
+      });
+    } finally {
+      t.sandbox.server.setKnobs('qard', { rateLimitRate: 0 });
+    }
+  });
+
   it('lists the links with platform, status and per-dataset sync status', async () => {
     const res = await t.graphql<{
       commerce: {
