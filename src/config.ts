@@ -20,16 +20,14 @@ const httpUrl = z
   .refine((v) => /^https?:\/\//.test(v), 'expected an http(s) URL')
   .transform((v) => v.replace(/\/+$/, ''));
 
-const base64Key = z
-  .string()
-  .transform((v, ctx) => {
-    const key = Buffer.from(v, 'base64');
-    if (key.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'expected 32 bytes encoded as base64' });
-      return z.NEVER;
-    }
-    return key;
-  });
+const base64Key = z.string().transform((v, ctx) => {
+  const key = Buffer.from(v, 'base64');
+  if (key.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'expected 32 bytes encoded as base64' });
+    return z.NEVER;
+  }
+  return key;
+});
 
 const positiveInt = (label: string) =>
   z
@@ -186,7 +184,8 @@ export function loadConfig(env: Env = process.env): Config {
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join('.') ?? 'environment';
     const received = present[variable];
-    const shown = received === undefined ? '' : ` (got ${JSON.stringify(redactValue(variable, received))})`;
+    const shown =
+      received === undefined ? '' : ` (got ${JSON.stringify(redactValue(variable, received))})`;
     throw new ConfigError(`Invalid ${variable}: ${issue?.message ?? 'invalid value'}${shown}`);
   }
   const e = parsed.data;
@@ -206,7 +205,9 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   if (e.JWT_SECRET && e.JWT_JWKS_URL) {
-    throw new ConfigError('Invalid JWT_JWKS_URL: set either JWT_SECRET (HS256) or JWT_JWKS_URL, not both');
+    throw new ConfigError(
+      'Invalid JWT_JWKS_URL: set either JWT_SECRET (HS256) or JWT_JWKS_URL, not both',
+    );
   }
 
   return {
@@ -230,7 +231,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     apipanda: { publicToken: e.APIPANDA_PUBLIC_TOKEN },
     dispatch: { serviceToken: e.DISPATCH_SERVICE_TOKEN },
-    connectionPolling: { intervalMs: e.APIPANDA_POLL_INTERVAL_MS, timeoutMs: e.APIPANDA_POLL_TIMEOUT_MS },
+    connectionPolling: {
+      intervalMs: e.APIPANDA_POLL_INTERVAL_MS,
+      timeoutMs: e.APIPANDA_POLL_TIMEOUT_MS,
+    },
     codat: { apiKey: e.CODAT_API_KEY },
     qard: { apiKey: e.QARD_API_KEY },
     shopline: {

@@ -58,8 +58,9 @@ function toError(cause: unknown): Error | undefined {
   return cause instanceof Error ? cause : new Error(String(cause));
 }
 
-export const unauthenticated = (message = 'Authentication required: send an x-api-key header or an Authorization: Bearer token') =>
-  new GatewayError(ErrorCode.UNAUTHENTICATED, message);
+export const unauthenticated = (
+  message = 'Authentication required: send an x-api-key header or an Authorization: Bearer token',
+) => new GatewayError(ErrorCode.UNAUTHENTICATED, message);
 
 export const forbidden = (message: string) => new GatewayError(ErrorCode.FORBIDDEN, message);
 

@@ -40,7 +40,10 @@ async function start(config: Config): Promise<void> {
     sandbox = await startSandbox({ knobs: { latencyMs: config.sandboxLatencyMs } });
     config = withSandboxUpstreams(config, sandbox);
   }
-  const gateway = await startGateway(config, { logger, graphiqlHeaders: () => graphiqlHeaders ?? {} });
+  const gateway = await startGateway(config, {
+    logger,
+    graphiqlHeaders: () => graphiqlHeaders ?? {},
+  });
   if (sandbox) {
     const key = await ensureDemoKey(config, gateway.services.workspaces);
     graphiqlHeaders = { 'x-api-key': key };
@@ -48,7 +51,9 @@ async function start(config: Config): Promise<void> {
       { sandbox: true, upstreams: sandbox.urls },
       'SANDBOX MODE: every unconfigured upstream is SIMULATED; no real API Panda, Dispatch, Codat, Qard or SHOPLINE is called',
     );
-    console.log(`\n  commerce-graph (SANDBOX) at ${gateway.url}/graphql\n  demo workspace API key: ${key}\n`);
+    console.log(
+      `\n  commerce-graph (SANDBOX) at ${gateway.url}/graphql\n  demo workspace API key: ${key}\n`,
+    );
   } else {
     logger.info({ url: `${gateway.url}/graphql` }, 'commerce-graph listening');
   }
@@ -84,14 +89,23 @@ async function ensureDemoKey(config: Config, workspaces: WorkspaceRepository): P
     await workspaces.createApiKey('demo', { name: 'sandbox demo key', roles: ['admin'], key });
     return key;
   }
-  const { key } = await workspaces.createApiKey('demo', { name: 'sandbox demo key', roles: ['admin'] });
+  const { key } = await workspaces.createApiKey('demo', {
+    name: 'sandbox demo key',
+    roles: ['admin'],
+  });
   mkdirSync(config.dataDir, { recursive: true });
   writeFileSync(file, key, { mode: 0o600 });
   return key;
 }
 
-async function withStore<T>(config: Config, fn: (repo: WorkspaceRepository) => Promise<T>): Promise<T> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+async function withStore<T>(
+  config: Config,
+  fn: (repo: WorkspaceRepository) => Promise<T>,
+): Promise<T> {
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: `${config.dataDir}/pglite`,
+  });
   try {
     await migrate(store);
     return await fn(new WorkspaceRepository(store.db));
@@ -111,7 +125,10 @@ async function main(args: string[]): Promise<void> {
     case 'start':
       return start(config);
     case 'migrate': {
-      const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+      const store = await openStore({
+        databaseUrl: config.databaseUrl,
+        dataDir: `${config.dataDir}/pglite`,
+      });
       const applied = await migrate(store);
       await store.close();
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'store is up to date');
@@ -129,7 +146,9 @@ async function main(args: string[]): Promise<void> {
         await repo.ensure(workspace, flag(args, 'name') ?? workspace);
         return repo.createApiKey(workspace, { name: flag(args, 'name') ?? 'cli', roles: [role] });
       });
-      console.log(`API key for workspace "${workspace}" (${role}); it is shown only once:\n${key.key}`);
+      console.log(
+        `API key for workspace "${workspace}" (${role}); it is shown only once:\n${key.key}`,
+      );
       return;
     }
     default:

@@ -2,6 +2,14 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { WorkspaceRecord as WorkspaceRecordModel } from '../store/repositories/workspaces.js';
 import type { Principal as PrincipalModel, GraphQLContext } from '../server/context.js';
+import type { CommerceQueryModel as CommerceQueryModelModel, CommerceConnectionModel as CommerceConnectionModelModel, CommerceEdgeModel as CommerceEdgeModelModel, CommerceSyncSettingModel as CommerceSyncSettingModelModel } from '../modules/commerce/connection.js';
+import type { CommerceLink as CommerceLinkModel, DatasetSyncStatus as DatasetSyncStatusModel } from '../modules/commerce/sources/source.js';
+import type { CustomerModel as CustomerModelModel, AddressModel as AddressModelModel, OrderModel as OrderModelModel, OrderLineItemModel as OrderLineItemModelModel, ProductModel as ProductModelModel, ProductVariantModel as ProductVariantModelModel, PaymentModel as PaymentModelModel, TransactionModel as TransactionModelModel, DisputeModel as DisputeModelModel, LocationModel as LocationModelModel, CompanyInfoModel as CompanyInfoModelModel } from '../modules/commerce/model.js';
+import type { QardProviderRecord as QardProviderRecordModel } from '../modules/commerce/link-repository.js';
+import type { ShoplineMerchantRecord as ShoplineMerchantRecordModel, ShoplineTokenRecord as ShoplineTokenRecordModel } from '../modules/shopline/merchant-repository.js';
+import type { ShoplineMerchantUpdateModel as ShoplineMerchantUpdateModelModel } from '../modules/shopline/resolvers.js';
+import type { IntegrationModel as IntegrationModelModel, IntegrationSettingsModel as IntegrationSettingsModelModel, WorkflowModel as WorkflowModelModel, WorkflowTriggerModel as WorkflowTriggerModelModel } from '../modules/integrations/models.js';
+import type { ConnectionModel as ConnectionModelModel } from '../modules/connections/connection-model.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
@@ -9,6 +17,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -32,6 +41,811 @@ export type Scalars = {
   /** Arbitrary JSON, used for upstream records as they came (`raw`) and free-form settings. */
   JSON: { input: unknown; output: unknown; }
 };
+
+/** A postal address, part of a customer, an order, a location or a company profile. */
+export type Address = {
+  __typename?: 'Address';
+  /** City. */
+  city?: Maybe<Scalars['String']['output']>;
+  /** Country, as the source sends it (ISO 3166 code or name). */
+  country?: Maybe<Scalars['String']['output']>;
+  /** Kind of address. */
+  kind: AddressKind;
+  /** First line. */
+  line1?: Maybe<Scalars['String']['output']>;
+  /** Second line. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** Postal code. */
+  postalCode?: Maybe<Scalars['String']['output']>;
+  /** Region, state or province. */
+  region?: Maybe<Scalars['String']['output']>;
+};
+
+/** Kind of a postal address. */
+export type AddressKind =
+  /** Billing address. */
+  | 'BILLING'
+  /** Delivery (shipping) address. */
+  | 'DELIVERY'
+  /** Where stock is kept. */
+  | 'INVENTORY'
+  /** Address on an order. */
+  | 'ORDER'
+  /** The source did not say, or said something new. */
+  | 'UNKNOWN';
+
+/** Input of `claimShoplineMerchant`. */
+export type ClaimShoplineMerchantInput = {
+  /** The one-time code the SHOPLINE landing page showed after SHOPLINE confirmed the merchant. */
+  code: Scalars['String']['input'];
+  /** Makes retries safe: a repeated call with the same key returns the first result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `claimShoplineMerchant`. */
+export type ClaimShoplineMerchantPayload = {
+  __typename?: 'ClaimShoplineMerchantPayload';
+  /** The merchant now linked to this workspace; null when the claim failed. */
+  merchant?: Maybe<ShoplineMerchant>;
+  /** Why the claim failed (unknown, expired or already used code). */
+  userErrors: Array<UserError>;
+};
+
+/** A commerce dataset, as named in sync requests and sync statuses. */
+export type CommerceDataType =
+  /** The business's own profile. */
+  | 'COMPANY_INFO'
+  /** Customers. */
+  | 'CUSTOMERS'
+  /** Disputes (chargebacks and inquiries). */
+  | 'DISPUTES'
+  /** Locations (stores, warehouses). */
+  | 'LOCATIONS'
+  /** Orders. */
+  | 'ORDERS'
+  /** Payments. */
+  | 'PAYMENTS'
+  /** Products and their variants. */
+  | 'PRODUCTS'
+  /** Transactions (payments, refunds, payouts, fees). */
+  | 'TRANSACTIONS';
+
+/** Sync status of one dataset of a link. */
+export type CommerceDatasetSyncStatus = {
+  __typename?: 'CommerceDatasetSyncStatus';
+  /** When the data last finished syncing: records read now are as of this time. */
+  dataAsOf?: Maybe<Scalars['DateTime']['output']>;
+  /** The dataset. */
+  dataType: CommerceDataType;
+  /** Where its sync stands. */
+  state: CommerceSyncState;
+  /** The source's own status value, as sent (e.g. Codat `Fetching`, Qard `SUCCESS`). */
+  upstreamStatus?: Maybe<Scalars['String']['output']>;
+};
+
+/** A workspace's link to one store through a commerce source. */
+export type CommerceLink = Node & {
+  __typename?: 'CommerceLink';
+  /** Where the merchant authorises access (Codat `linkUrl`, Qard `redirect_url`) while pending. */
+  authorizationUrl?: Maybe<Scalars['String']['output']>;
+  /** When the link was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Globally unique id of the link. */
+  id: Scalars['ID']['output'];
+  /** Name given when linking. */
+  name: Scalars['String']['output'];
+  /** The commerce platform behind the source (`shopify`, `woocommerce`, …). */
+  platform: Scalars['String']['output'];
+  /** The source the store is read through. */
+  source: CommerceSourceKind;
+  /** State of the link as last recorded. */
+  status: CommerceLinkStatus;
+  /**
+   * Sync status of each dataset, read from the source when asked (one upstream call per link).
+   * Null with an error at this path when the source cannot be reached.
+   */
+  syncStatus?: Maybe<Array<CommerceDatasetSyncStatus>>;
+};
+
+/** Which links to read from. */
+export type CommerceLinkFilter = {
+  /** Only these links. */
+  linkIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only these sources. */
+  sources?: InputMaybe<Array<CommerceSourceKind>>;
+};
+
+/** State of a workspace's link to a store. */
+export type CommerceLinkStatus =
+  /** The source lost access (credentials revoked or expired); the merchant must authorise again. */
+  | 'AUTH_ERROR'
+  /** Authorised; data can be synced and read. */
+  | 'LINKED'
+  /** Created; the merchant has not authorised access yet (send them `authorizationUrl`). */
+  | 'PENDING_AUTHORIZATION'
+  /** A state the gateway does not know yet. */
+  | 'UNKNOWN'
+  /** Unlinked by the merchant or an operator. */
+  | 'UNLINKED';
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page forwards with `first`/`after` (default 20, at most 250).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
+ * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
+ * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
+ * null with those errors at its path.
+ */
+export type CommerceQuery = {
+  __typename?: 'CommerceQuery';
+  /**
+   * The business profile of each link, in link order (newest link first). A link that cannot
+   * answer is a null entry with a GraphQL error at its path.
+   */
+  companyInfo: Array<Maybe<CompanyInfo>>;
+  /** Customers, newest first. */
+  customers?: Maybe<CustomerConnection>;
+  /** Disputes, newest first. */
+  disputes?: Maybe<DisputeConnection>;
+  /** Locations, newest first. */
+  locations?: Maybe<LocationConnection>;
+  /** Orders, newest first. */
+  orders?: Maybe<OrderConnection>;
+  /** Payments, newest first. */
+  payments?: Maybe<PaymentConnection>;
+  /** Products, newest first. */
+  products?: Maybe<ProductConnection>;
+  /** The workspace's links with their platform, status and per-dataset sync status. */
+  sources: Array<CommerceLink>;
+  /** Transactions, newest first. */
+  transactions?: Maybe<TransactionConnection>;
+};
+
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page forwards with `first`/`after` (default 20, at most 250).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
+ * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
+ * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
+ * null with those errors at its path.
+ */
+export type CommerceQueryCompanyInfoArgs = {
+  filter?: InputMaybe<CommerceLinkFilter>;
+};
+
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page forwards with `first`/`after` (default 20, at most 250).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
+ * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
+ * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
+ * null with those errors at its path.
+ */
+export type CommerceQueryCustomersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CommerceRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page forwards with `first`/`after` (default 20, at most 250).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
+ * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
+ * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
+ * null with those errors at its path.
+ */
+export type CommerceQueryDisputesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CommerceRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page forwards with `first`/`after` (default 20, at most 250).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
+ * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
+ * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
+ * null with those errors at its path.
+ */
+export type CommerceQueryLocationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CommerceRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page forwards with `first`/`after` (default 20, at most 250).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
+ * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
+ * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
+ * null with those errors at its path.
+ */
+export type CommerceQueryOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CommerceRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page forwards with `first`/`after` (default 20, at most 250).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
+ * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
+ * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
+ * null with those errors at its path.
+ */
+export type CommerceQueryPaymentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CommerceRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page forwards with `first`/`after` (default 20, at most 250).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
+ * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
+ * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
+ * null with those errors at its path.
+ */
+export type CommerceQueryProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CommerceRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page forwards with `first`/`after` (default 20, at most 250).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
+ * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
+ * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
+ * null with those errors at its path.
+ */
+export type CommerceQuerySourcesArgs = {
+  filter?: InputMaybe<CommerceLinkFilter>;
+};
+
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page forwards with `first`/`after` (default 20, at most 250).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
+ * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
+ * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
+ * null with those errors at its path.
+ */
+export type CommerceQueryTransactionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CommerceRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Common fields of every normalized commerce record. Times the upstream sent without a zone are
+ * read as UTC and `timeZoneAssumed` is true.
+ */
+export type CommerceRecord = {
+  /** When the record was created at the store, when the source says. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Globally unique id of the record. */
+  id: Scalars['ID']['output'];
+  /** The link the record was read through. */
+  link: CommerceLink;
+  /** When the record last changed, when the source says. */
+  modifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The upstream record as it came; numbers with decimals appear as strings, exactly as sent. */
+  raw: Scalars['JSON']['output'];
+  /** The source the record came from. */
+  source: CommerceSourceKind;
+  /** The record's id at the source. */
+  sourceId: Scalars['String']['output'];
+  /** True when the source sent one of this record's times without a zone; such times are read as UTC. */
+  timeZoneAssumed: Scalars['Boolean']['output'];
+};
+
+/** Which records of a commerce list to return. Every condition narrows the list. */
+export type CommerceRecordFilter = {
+  /** Records created at or after this time. */
+  createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Records created at or before this time. */
+  createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only these links (ids of `CommerceLink`). */
+  linkIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Records modified at or after this time. */
+  modifiedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only these sources. */
+  sources?: InputMaybe<Array<CommerceSourceKind>>;
+};
+
+/**
+ * A commerce source: the service a store's data is read through. Every normalized commerce record
+ * says which one it came from.
+ */
+export type CommerceSourceKind =
+  /** Codat's commerce API (a company and its commerce data connection). */
+  | 'CODAT'
+  /** Qard's commerce API (a user and its data connection to a provider such as Shopify). */
+  | 'QARD'
+  /** SHOPLINE's Open API (a store that installed the app). */
+  | 'SHOPLINE';
+
+/** Sync setting of one dataset. */
+export type CommerceSyncSetting = {
+  __typename?: 'CommerceSyncSetting';
+  /** Dataset. */
+  dataType: CommerceDataType;
+  /** Fetch as soon as the merchant authorises. */
+  fetchOnFirstLink: Scalars['Boolean']['output'];
+  /** Months of history fetched. */
+  monthsToSync?: Maybe<Scalars['Int']['output']>;
+  /** Hours between automatic syncs. */
+  syncScheduleHours: Scalars['Int']['output'];
+};
+
+/** How often and how far back one dataset syncs. */
+export type CommerceSyncSettingInput = {
+  /** Dataset. */
+  dataType: CommerceDataType;
+  /** Fetch as soon as the merchant authorises. */
+  fetchOnFirstLink: Scalars['Boolean']['input'];
+  /** How many months of history to fetch. */
+  monthsToSync?: InputMaybe<Scalars['Int']['input']>;
+  /** Hours between automatic syncs (0 disables them). */
+  syncScheduleHours: Scalars['Int']['input'];
+};
+
+/** Where the sync of one dataset stands. */
+export type CommerceSyncState =
+  /** Finished: the data is readable and as of `dataAsOf`. */
+  | 'COMPLETE'
+  /** The last sync failed; `upstreamStatus` says how. */
+  | 'ERROR'
+  /** Reading from the store. */
+  | 'FETCHING'
+  /** Never synced. */
+  | 'NOT_SYNCED'
+  /** Read; being processed by the source. */
+  | 'PROCESSING'
+  /** Waiting to start. */
+  | 'QUEUED'
+  /** A state the gateway does not know yet; see `upstreamStatus`. */
+  | 'UNKNOWN';
+
+/** The profile of the business behind a link. */
+export type CompanyInfo = CommerceRecord & Node & {
+  __typename?: 'CompanyInfo';
+  /** Addresses. */
+  addresses: Array<Address>;
+  /** Currency the business reports in. */
+  baseCurrency?: Maybe<Scalars['CurrencyCode']['output']>;
+  /** Creation time. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Globally unique id. */
+  id: Scalars['ID']['output'];
+  /** Legal name. */
+  legalName?: Maybe<Scalars['String']['output']>;
+  /** Link the record was read through. */
+  link: CommerceLink;
+  /** Last modification time. */
+  modifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Trading name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Phone numbers. */
+  phoneNumbers: Array<Scalars['String']['output']>;
+  /** The upstream record as it came. */
+  raw: Scalars['JSON']['output'];
+  /** Company registration number. */
+  registrationNumber?: Maybe<Scalars['String']['output']>;
+  /** Source of the record. */
+  source: CommerceSourceKind;
+  /** Id at the source (the link id when the source has none). */
+  sourceId: Scalars['String']['output'];
+  /** Whether a zone-less upstream time was read as UTC. */
+  timeZoneAssumed: Scalars['Boolean']['output'];
+  /** Web sites. */
+  webLinks: Array<Scalars['String']['output']>;
+};
+
+/** Input of `configureIntegration`. */
+export type ConfigureIntegrationInput = {
+  /** Store credentials (write-only). */
+  credentials: IntegrationCredentialsInput;
+  /** Client-generated key that makes retries safe: a replay returns the first result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Dispatch's id of the provider (a UUID). */
+  providerId: Scalars['String']['input'];
+  /** Kind of provider. */
+  providerType?: InputMaybe<IntegrationProviderType>;
+  /** Sync settings. */
+  settings?: InputMaybe<IntegrationSettingsInput>;
+};
+
+/** Result of `configureIntegration`. */
+export type ConfigureIntegrationPayload = {
+  __typename?: 'ConfigureIntegrationPayload';
+  /** The configured integration; null when it failed. */
+  integration?: Maybe<Integration>;
+  /** Expected failures (invalid input, CONFIGURATION_ERROR, CONFLICT, NOT_FOUND). */
+  userErrors: Array<UserError>;
+};
+
+/** Input of `configureQardProvider`. */
+export type ConfigureQardProviderInput = {
+  /** Connect users automatically when they authorise. */
+  autoConnect: Scalars['Boolean']['input'];
+  /** New credentials; omitted keeps the current ones. */
+  credentials?: InputMaybe<QardProviderCredentialsInput>;
+  /** Whether the provider is enabled. */
+  enabled: Scalars['Boolean']['input'];
+  /** Makes retries safe. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Qard provider name, e.g. `shopify`. */
+  provider: Scalars['String']['input'];
+};
+
+/** Result of `configureQardProvider`. */
+export type ConfigureQardProviderPayload = {
+  __typename?: 'ConfigureQardProviderPayload';
+  /** The configuration now in force. */
+  configuration?: Maybe<QardProviderConfiguration>;
+  /** Expected failures. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of `configureWorkflow`. */
+export type ConfigureWorkflowInput = {
+  /** What the workflow does. */
+  action: WorkflowActionInput;
+  /** Conditions the entity must meet (e.g. `{"status": "delivered"}`). */
+  conditions?: InputMaybe<Scalars['JSON']['input']>;
+  /** Entity type whose events start the workflow. */
+  entityType: WorkflowEntityType;
+  /** Client-generated key that makes retries safe: a replay returns the first result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Display name; a workflow with the same name and entity type is updated. */
+  name: Scalars['String']['input'];
+  /** Id of a WorkflowTrigger of the same entity type. */
+  triggerId: Scalars['ID']['input'];
+};
+
+/** Result of `configureWorkflow`. */
+export type ConfigureWorkflowPayload = {
+  __typename?: 'ConfigureWorkflowPayload';
+  /** Expected failures (invalid input, NOT_FOUND trigger, CONFLICT with a managed workflow). */
+  userErrors: Array<UserError>;
+  /** The created or updated workflow; null when it failed. */
+  workflow?: Maybe<Workflow>;
+};
+
+/**
+ * A merchant's marketplace or print-on-demand account, connected through API Panda. Tokens are
+ * kept encrypted inside the gateway and never returned.
+ */
+export type Connection = Node & {
+  __typename?: 'Connection';
+  /**
+   * Where the account owner approves the connection (OAuth). Null once the connection is no longer
+   * `PENDING_AUTH`.
+   */
+  authenticationUrl?: Maybe<Scalars['String']['output']>;
+  /** Category of the connected platform. */
+  category: ConnectionCategory;
+  /** When the connection was started. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When the connection became `ESTABLISHED`. */
+  establishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Globally unique, opaque id of the connection. */
+  id: Scalars['ID']['output'];
+  /** The connected platform. */
+  integrationType: ConnectionIntegrationType;
+  /** Display name given at `startConnection`. */
+  name: Scalars['String']['output'];
+  /** The store handle given at `startConnection`, when the platform has one. */
+  slug?: Maybe<Scalars['String']['output']>;
+  /** Onboarding status; changes are pushed by `Subscription.connectionUpdated`. */
+  status: ConnectionStatus;
+  /** When the connection last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/**
+ * A family of merchant platforms API Panda connects to. The relation between categories and
+ * integration types is fixed (see `Query.integrationCatalog`).
+ */
+export type ConnectionCategory =
+  /** Sales channels: Shopify, Etsy, TikTok, Amazon. */
+  | 'MARKETPLACE'
+  /** Print-on-demand services: Printify, Printful. */
+  | 'PRINT_ON_DEMAND'
+  /** A category API Panda reported that this gateway does not know yet. Never valid as input. */
+  | 'UNKNOWN';
+
+/** A page of the workspace's connections, newest first. */
+export type ConnectionConnection = {
+  __typename?: 'ConnectionConnection';
+  /** The edges of this page. */
+  edges: Array<ConnectionEdge>;
+  /** The connections of this page, without cursors. */
+  nodes: Array<Connection>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** How many connections match the filter in total. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An edge of a `ConnectionConnection` page. */
+export type ConnectionEdge = {
+  __typename?: 'ConnectionEdge';
+  /** Opaque cursor of this edge, for `after`/`before`. */
+  cursor: Scalars['String']['output'];
+  /** The connection. */
+  node: Connection;
+};
+
+/** Narrows `Query.connections`; every set field must match. */
+export type ConnectionFilter = {
+  /** Only connections of this category. */
+  category?: InputMaybe<ConnectionCategory>;
+  /** Only connections to this platform. */
+  integrationType?: InputMaybe<ConnectionIntegrationType>;
+  /** Only connections with this status. */
+  status?: InputMaybe<ConnectionStatus>;
+};
+
+/** The platform a connection links to. */
+export type ConnectionIntegrationType =
+  /** Amazon seller account (marketplace). */
+  | 'AMAZON'
+  /** Etsy shop (marketplace). */
+  | 'ETSY'
+  /** Printful account (print on demand). */
+  | 'PRINTFUL'
+  /** Printify account (print on demand). */
+  | 'PRINTIFY'
+  /** Shopify store (marketplace). */
+  | 'SHOPIFY'
+  /** TikTok Shop (marketplace). */
+  | 'TIKTOK'
+  /** A platform API Panda reported that this gateway does not know yet. Never valid as input. */
+  | 'UNKNOWN';
+
+/** Where a connection stands in its onboarding. */
+export type ConnectionStatus =
+  /** The account owner refused access on the authorisation page. */
+  | 'DENIED'
+  /** Approved; the gateway holds the access token and can use the account. */
+  | 'ESTABLISHED'
+  /** API Panda ended the onboarding with an error (e.g. a revoked token); start a new connection. */
+  | 'FAILED'
+  /** Waiting for the account owner to approve access at `authenticationUrl`. */
+  | 'PENDING_AUTH';
+
+/** A customer of a linked store. */
+export type Customer = CommerceRecord & Node & {
+  __typename?: 'Customer';
+  /** Addresses. */
+  addresses: Array<Address>;
+  /** Creation time. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Currency the customer usually pays in. */
+  defaultCurrency?: Maybe<Scalars['CurrencyCode']['output']>;
+  /** Email address. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** Globally unique id. */
+  id: Scalars['ID']['output'];
+  /** Link the record was read through. */
+  link: CommerceLink;
+  /** Last modification time. */
+  modifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Full name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Free-text note. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** Phone number. */
+  phone?: Maybe<Scalars['String']['output']>;
+  /** The upstream record as it came. */
+  raw: Scalars['JSON']['output'];
+  /** Source of the record. */
+  source: CommerceSourceKind;
+  /** Id at the source. */
+  sourceId: Scalars['String']['output'];
+  /** Whether a zone-less upstream time was read as UTC. */
+  timeZoneAssumed: Scalars['Boolean']['output'];
+};
+
+/** A page of customers. */
+export type CustomerConnection = {
+  __typename?: 'CustomerConnection';
+  /** Customers with cursors. */
+  edges: Array<CustomerEdge>;
+  /** Customers of the page. */
+  nodes: Array<Customer>;
+  /** Paging. */
+  pageInfo: PageInfo;
+  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
+  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Matching records across the links that answered, when every one of them says. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A customer and its cursor. */
+export type CustomerEdge = {
+  __typename?: 'CustomerEdge';
+  /** Cursor to continue after this customer. */
+  cursor: Scalars['String']['output'];
+  /** The customer. */
+  node: Customer;
+};
+
+/** Input of `deleteWorkflow`. */
+export type DeleteWorkflowInput = {
+  /** Client-generated key that makes retries safe: a replay returns the first result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Id of the workflow. */
+  workflowId: Scalars['ID']['input'];
+};
+
+/** Result of `deleteWorkflow`. */
+export type DeleteWorkflowPayload = {
+  __typename?: 'DeleteWorkflowPayload';
+  /** Id of the deleted workflow; null when it failed. */
+  deletedWorkflowId?: Maybe<Scalars['ID']['output']>;
+  /** Expected failures (NOT_FOUND, CONFLICT for managed workflows). */
+  userErrors: Array<UserError>;
+};
+
+/** Input of `disableIntegration`. */
+export type DisableIntegrationInput = {
+  /** Client-generated key that makes retries safe: a replay returns the first result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Id of the integration. */
+  integrationId: Scalars['ID']['input'];
+};
+
+/** Result of `disableIntegration`. */
+export type DisableIntegrationPayload = {
+  __typename?: 'DisableIntegrationPayload';
+  /** The integration, now disabled; null when it failed. */
+  integration?: Maybe<Integration>;
+  /** Expected failures (NOT_FOUND, …). */
+  userErrors: Array<UserError>;
+};
+
+/** A dispute (chargeback or inquiry) against a payment. */
+export type Dispute = CommerceRecord & Node & {
+  __typename?: 'Dispute';
+  /** Amount disputed. */
+  amount?: Maybe<Money>;
+  /** Creation time. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When evidence is due. */
+  dueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Globally unique id. */
+  id: Scalars['ID']['output'];
+  /** Link the record was read through. */
+  link: CommerceLink;
+  /** Last modification time. */
+  modifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The upstream record as it came. */
+  raw: Scalars['JSON']['output'];
+  /** Reason given. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Source of the record. */
+  source: CommerceSourceKind;
+  /** Id at the source. */
+  sourceId: Scalars['String']['output'];
+  /** Status. */
+  status: DisputeStatus;
+  /** Whether a zone-less upstream time was read as UTC. */
+  timeZoneAssumed: Scalars['Boolean']['output'];
+};
+
+/** A page of disputes. */
+export type DisputeConnection = {
+  __typename?: 'DisputeConnection';
+  /** Disputes with cursors. */
+  edges: Array<DisputeEdge>;
+  /** Disputes of the page. */
+  nodes: Array<Dispute>;
+  /** Paging. */
+  pageInfo: PageInfo;
+  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
+  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Matching records across the links that answered, when every one of them says. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A dispute and its cursor. */
+export type DisputeEdge = {
+  __typename?: 'DisputeEdge';
+  /** Cursor to continue after this dispute. */
+  cursor: Scalars['String']['output'];
+  /** The dispute. */
+  node: Dispute;
+};
+
+/** Status of a dispute. */
+export type DisputeStatus =
+  /** Accepted by the merchant. */
+  | 'ACCEPTED'
+  /** The charge was refunded. */
+  | 'CHARGE_REFUNDED'
+  /** Evidence is needed. */
+  | 'EVIDENCE_REQUIRED'
+  /** An inquiry was closed. */
+  | 'INQUIRY_CLOSED'
+  /** An inquiry needs evidence. */
+  | 'INQUIRY_EVIDENCE_REQUIRED'
+  /** An inquiry is under review. */
+  | 'INQUIRY_PROCESSING'
+  /** Decided for the cardholder. */
+  | 'LOST'
+  /** Open, not decided yet. */
+  | 'PENDING'
+  /** Under review. */
+  | 'PROCESSING'
+  /** A status the gateway does not know yet. */
+  | 'UNKNOWN'
+  /** Waiting for a third party. */
+  | 'WAITING_THIRD_PARTY'
+  /** Decided for the merchant. */
+  | 'WON';
 
 /**
  * Codes of top-level errors (`errors[].extensions.code`). Expected failures of a mutation are
@@ -61,6 +875,196 @@ export type ErrorCode =
   /** An upstream service could not be reached or is failing; other fields may still have data. */
   | 'UPSTREAM_UNAVAILABLE';
 
+/** Fulfilment status of an order. */
+export type FulfillmentStatus =
+  /** Every item shipped. */
+  | 'FULFILLED'
+  /** Some items shipped. */
+  | 'PARTIAL'
+  /** Nothing shipped yet. */
+  | 'UNFULFILLED'
+  /** A status the gateway does not know yet. */
+  | 'UNKNOWN';
+
+/**
+ * An e-commerce integration configured in Dispatch through this gateway. Credentials are write-only:
+ * they are passed to Dispatch and never stored or returned.
+ */
+export type Integration = Node & {
+  __typename?: 'Integration';
+  /** When Dispatch connected the integration; null if it did not say. */
+  connectedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Dispatch's id of the integration (its `businessProviderId`). */
+  dispatchId: Scalars['String']['output'];
+  /** Globally unique id of the integration. */
+  id: Scalars['ID']['output'];
+  /** Name of the provider, as Dispatch reports it (e.g. `Shopify`). */
+  provider: Scalars['String']['output'];
+  /** Id of the provider the integration connects to, as given when configuring it. */
+  providerId: Scalars['String']['output'];
+  /** Kind of provider. */
+  providerType: IntegrationProviderType;
+  /** Sync settings given when the integration was configured. */
+  settings: IntegrationSettings;
+  /** Current status, as last reported by Dispatch. */
+  status: IntegrationStatus;
+  /** When the gateway last recorded a change of the integration. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** One category of the integration catalog with the integration types that belong to it. */
+export type IntegrationCatalogCategory = {
+  __typename?: 'IntegrationCatalogCategory';
+  /** The category. */
+  category: ConnectionCategory;
+  /** The integration types of this category, in API Panda's documented order. */
+  integrationTypes: Array<ConnectionIntegrationType>;
+};
+
+/** A page of integrations. */
+export type IntegrationConnection = {
+  __typename?: 'IntegrationConnection';
+  /** Edges of the page. */
+  edges: Array<IntegrationEdge>;
+  /** The integrations of the page, without cursors. */
+  nodes: Array<Integration>;
+  /** Where the page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** Number of integrations in the whole list. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Credentials of the store, passed to Dispatch and never stored or returned by the gateway. */
+export type IntegrationCredentialsInput = {
+  /** API key of the store. */
+  apiKey: Scalars['String']['input'];
+  /** API secret of the store. */
+  apiSecret: Scalars['String']['input'];
+  /** Base URL of the store (https). */
+  storeUrl: Scalars['String']['input'];
+};
+
+/** An edge of an integration list. */
+export type IntegrationEdge = {
+  __typename?: 'IntegrationEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The integration. */
+  node: Integration;
+};
+
+/** The kind of platform an integration connects Dispatch to. */
+export type IntegrationProviderType =
+  /** An e-commerce store (orders in, tracking out). */
+  | 'ECOMMERCE';
+
+/** Sync settings of an integration. */
+export type IntegrationSettings = {
+  __typename?: 'IntegrationSettings';
+  /** Import new orders from the store automatically. */
+  autoImportOrders: Scalars['Boolean']['output'];
+  /** Push tracking information back to the store. */
+  pushTracking: Scalars['Boolean']['output'];
+  /** Keep the product catalogue in sync. */
+  syncProducts: Scalars['Boolean']['output'];
+};
+
+/** Sync settings of an integration; each defaults to true. */
+export type IntegrationSettingsInput = {
+  /** Import new orders from the store automatically. */
+  autoImportOrders?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Push tracking information back to the store. */
+  pushTracking?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Keep the product catalogue in sync. */
+  syncProducts?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Whether Dispatch is using an integration. */
+export type IntegrationStatus =
+  /** Connected and syncing. */
+  | 'ACTIVE'
+  /** Temporarily disabled; configure it again to re-activate it. */
+  | 'DISABLED'
+  /** A status this gateway does not know yet. */
+  | 'UNKNOWN';
+
+/** Input of `linkCommerceSource`. */
+export type LinkCommerceSourceInput = {
+  /** Makes retries safe: the same key returns the first call's result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the business (1-100 characters). */
+  name: Scalars['String']['input'];
+  /** Platform of the store: a Codat platform key (`woocommerce`, `shopify`, …) or a Qard provider name (`shopify`). */
+  platform: Scalars['String']['input'];
+  /** Source to link through. */
+  source: LinkableCommerceSource;
+};
+
+/** Result of `linkCommerceSource`. */
+export type LinkCommerceSourcePayload = {
+  __typename?: 'LinkCommerceSourcePayload';
+  /** The new link; send the merchant to its `authorizationUrl`. */
+  link?: Maybe<CommerceLink>;
+  /** Expected failures. */
+  userErrors: Array<UserError>;
+};
+
+/** Sources a store can be linked through with `linkCommerceSource`. */
+export type LinkableCommerceSource =
+  /** Codat: creates a company and a commerce data connection. */
+  | 'CODAT'
+  /** Qard: creates a user and a data connection to the provider. */
+  | 'QARD';
+
+/** A location of a linked store (shop, warehouse). */
+export type Location = CommerceRecord & Node & {
+  __typename?: 'Location';
+  /** Address. */
+  address?: Maybe<Address>;
+  /** Creation time. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Globally unique id. */
+  id: Scalars['ID']['output'];
+  /** Link the record was read through. */
+  link: CommerceLink;
+  /** Last modification time. */
+  modifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The upstream record as it came. */
+  raw: Scalars['JSON']['output'];
+  /** Source of the record. */
+  source: CommerceSourceKind;
+  /** Id at the source. */
+  sourceId: Scalars['String']['output'];
+  /** Whether a zone-less upstream time was read as UTC. */
+  timeZoneAssumed: Scalars['Boolean']['output'];
+};
+
+/** A page of locations. */
+export type LocationConnection = {
+  __typename?: 'LocationConnection';
+  /** Locations with cursors. */
+  edges: Array<LocationEdge>;
+  /** Locations of the page. */
+  nodes: Array<Location>;
+  /** Paging. */
+  pageInfo: PageInfo;
+  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
+  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Matching records across the links that answered, when every one of them says. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A location and its cursor. */
+export type LocationEdge = {
+  __typename?: 'LocationEdge';
+  /** Cursor to continue after this location. */
+  cursor: Scalars['String']['output'];
+  /** The location. */
+  node: Location;
+};
+
 /** An amount of money in one currency. */
 export type Money = {
   __typename?: 'Money';
@@ -68,6 +1072,150 @@ export type Money = {
   amount: Scalars['Decimal']['output'];
   /** ISO 4217 code of the currency. */
   currencyCode: Scalars['CurrencyCode']['output'];
+};
+
+/** Changes to Dispatch integrations and workflows. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Links a SHOPLINE merchant to this workspace with a one-time claim code from the app's landing
+   * page (`GET /shopline/landing`, opened from the SHOPLINE admin), which SHOPLINE's OAuth proves
+   * the merchant's admin obtained. Needs the ADMIN role.
+   */
+  claimShoplineMerchant: ClaimShoplineMerchantPayload;
+  /** Sets up an e-commerce integration in Dispatch (admin). Credentials are passed on, never stored. */
+  configureIntegration: ConfigureIntegrationPayload;
+  /** Sets a Qard provider's credentials and settings and enables it (ADMIN role). */
+  configureQardProvider: ConfigureQardProviderPayload;
+  /** Creates or updates a workflow (admin). */
+  configureWorkflow: ConfigureWorkflowPayload;
+  /** Deletes a workflow (admin). */
+  deleteWorkflow: DeleteWorkflowPayload;
+  /** Temporarily disables an integration (admin). */
+  disableIntegration: DisableIntegrationPayload;
+  /** Links a store through Codat or Qard and returns where the merchant authorises access. */
+  linkCommerceSource: LinkCommerceSourcePayload;
+  /**
+   * Asks API Panda whether the account owner has approved the connection; when so, the gateway
+   * takes the access token and the connection becomes `ESTABLISHED`.
+   */
+  refreshConnection?: Maybe<RefreshConnectionPayload>;
+  /** Permanently removes an integration (admin). */
+  removeIntegration: RemoveIntegrationPayload;
+  /** Resumes a workflow's paused execution. */
+  resumeWorkflowExecution: ResumeWorkflowExecutionPayload;
+  /** Registers a Web Push subscription for Dispatch notifications. */
+  savePushSubscription: SavePushSubscriptionPayload;
+  /** Stores (or removes) the workspace's Dispatch service token, sealed (admin). */
+  setDispatchServiceToken: SetDispatchServiceTokenPayload;
+  /**
+   * Starts connecting a marketplace or print-on-demand account: returns the connection
+   * (`PENDING_AUTH`) and the `authenticationUrl` to send the account owner to. The gateway then
+   * watches the connection and reports `ESTABLISHED` through `Subscription.connectionUpdated`.
+   */
+  startConnection?: Maybe<StartConnectionPayload>;
+  /** Queues a refresh of a link's datasets (Codat `data/queue`, Qard `sync`). */
+  syncCommerceData: SyncCommerceDataPayload;
+  /** Enables a disabled workflow or disables an enabled one. */
+  toggleWorkflow: ToggleWorkflowPayload;
+  /** Sets how a Codat link's datasets sync. */
+  updateCommerceSyncSettings: UpdateCommerceSyncSettingsPayload;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationClaimShoplineMerchantArgs = {
+  input: ClaimShoplineMerchantInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationConfigureIntegrationArgs = {
+  input: ConfigureIntegrationInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationConfigureQardProviderArgs = {
+  input: ConfigureQardProviderInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationConfigureWorkflowArgs = {
+  input: ConfigureWorkflowInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationDeleteWorkflowArgs = {
+  input: DeleteWorkflowInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationDisableIntegrationArgs = {
+  input: DisableIntegrationInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationLinkCommerceSourceArgs = {
+  input: LinkCommerceSourceInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationRefreshConnectionArgs = {
+  input: RefreshConnectionInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationRemoveIntegrationArgs = {
+  input: RemoveIntegrationInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationResumeWorkflowExecutionArgs = {
+  input: ResumeWorkflowExecutionInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationSavePushSubscriptionArgs = {
+  input: SavePushSubscriptionInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationSetDispatchServiceTokenArgs = {
+  input: SetDispatchServiceTokenInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationStartConnectionArgs = {
+  input: StartConnectionInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationSyncCommerceDataArgs = {
+  input: SyncCommerceDataInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationToggleWorkflowArgs = {
+  input: ToggleWorkflowInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
+export type MutationUpdateCommerceSyncSettingsArgs = {
+  input: UpdateCommerceSyncSettingsInput;
 };
 
 /**
@@ -78,6 +1226,121 @@ export type Node = {
   /** Globally unique, opaque id of the object. */
   id: Scalars['ID']['output'];
 };
+
+/** An order placed at a linked store. */
+export type Order = CommerceRecord & Node & {
+  __typename?: 'Order';
+  /** Billing address. */
+  billingAddress?: Maybe<Address>;
+  /** When the order was closed. */
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Country of the order (ISO 3166). */
+  country?: Maybe<Scalars['String']['output']>;
+  /** When the order was placed. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Currency of the order's amounts. */
+  currencyCode: Scalars['CurrencyCode']['output'];
+  /** The customer who placed the order, fetched in one batch with the other orders' customers. */
+  customer?: Maybe<Customer>;
+  /** Fulfilment status; null when the source has none. */
+  fulfillmentStatus?: Maybe<FulfillmentStatus>;
+  /** Globally unique id. */
+  id: Scalars['ID']['output'];
+  /** Lines of the order. */
+  lineItems: Array<OrderLineItem>;
+  /** Link the record was read through. */
+  link: CommerceLink;
+  /** The location that took the order. */
+  location?: Maybe<Location>;
+  /** Last modification time. */
+  modifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Order number shown to the customer. */
+  orderNumber?: Maybe<Scalars['String']['output']>;
+  /** The upstream record as it came. */
+  raw: Scalars['JSON']['output'];
+  /** Shipping address. */
+  shippingAddress?: Maybe<Address>;
+  /** Source of the record. */
+  source: CommerceSourceKind;
+  /** Id at the source. */
+  sourceId: Scalars['String']['output'];
+  /** Payment status; null when the source has none (Codat orders carry no status). */
+  status?: Maybe<OrderStatus>;
+  /** Whether a zone-less upstream time was read as UTC. */
+  timeZoneAssumed: Scalars['Boolean']['output'];
+  /** Total, taxes included. */
+  totalAmount?: Maybe<Money>;
+  /** Total discount. */
+  totalDiscount?: Maybe<Money>;
+  /** Total refunded. */
+  totalRefund?: Maybe<Money>;
+  /** Shipping charged. */
+  totalShipping?: Maybe<Money>;
+  /** Total tax. */
+  totalTaxAmount?: Maybe<Money>;
+};
+
+/** A page of orders. */
+export type OrderConnection = {
+  __typename?: 'OrderConnection';
+  /** Orders with cursors. */
+  edges: Array<OrderEdge>;
+  /** Orders of the page. */
+  nodes: Array<Order>;
+  /** Paging. */
+  pageInfo: PageInfo;
+  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
+  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Matching records across the links that answered, when every one of them says. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An order and its cursor. */
+export type OrderEdge = {
+  __typename?: 'OrderEdge';
+  /** Cursor to continue after this order. */
+  cursor: Scalars['String']['output'];
+  /** The order. */
+  node: Order;
+};
+
+/** One line of an order. */
+export type OrderLineItem = Node & {
+  __typename?: 'OrderLineItem';
+  /** Globally unique id (null-safe: lines without a source id get a positional one). */
+  id: Scalars['ID']['output'];
+  /** Name of the product as sold. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The product sold, fetched in one batch with the other lines' products. */
+  product?: Maybe<Product>;
+  /** Quantity, exact. */
+  quantity?: Maybe<Scalars['Decimal']['output']>;
+  /** Source of the line. */
+  source: CommerceSourceKind;
+  /** Id of the line at the source. */
+  sourceId?: Maybe<Scalars['String']['output']>;
+  /** Line total. */
+  totalAmount?: Maybe<Money>;
+  /** Tax of the line. */
+  totalTaxAmount?: Maybe<Money>;
+  /** Unit price. */
+  unitPrice?: Maybe<Money>;
+  /** The variant sold. */
+  variant?: Maybe<ProductVariant>;
+};
+
+/** Payment status of an order. */
+export type OrderStatus =
+  /** Cancelled. */
+  | 'CANCELLED'
+  /** Paid. */
+  | 'PAID'
+  /** Awaiting payment. */
+  | 'PENDING'
+  /** Refunded. */
+  | 'REFUNDED'
+  /** A status the gateway does not know yet. */
+  | 'UNKNOWN';
 
 /** Where a page of a Relay connection sits in the whole list. */
 export type PageInfo = {
@@ -91,6 +1354,76 @@ export type PageInfo = {
   /** Cursor of the first item of the page, to page backwards with `before`. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
+
+/** A payment received by a linked store. */
+export type Payment = CommerceRecord & Node & {
+  __typename?: 'Payment';
+  /** Amount paid. */
+  amount?: Maybe<Money>;
+  /** Creation time. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When payment is due. */
+  dueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Globally unique id. */
+  id: Scalars['ID']['output'];
+  /** Link the record was read through. */
+  link: CommerceLink;
+  /** Payment method as the source names it. */
+  methodName?: Maybe<Scalars['String']['output']>;
+  /** Last modification time. */
+  modifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Payment provider (e.g. Stripe). */
+  provider?: Maybe<Scalars['String']['output']>;
+  /** The upstream record as it came. */
+  raw: Scalars['JSON']['output'];
+  /** Source of the record. */
+  source: CommerceSourceKind;
+  /** Id at the source. */
+  sourceId: Scalars['String']['output'];
+  /** Status. */
+  status: PaymentStatus;
+  /** Whether a zone-less upstream time was read as UTC. */
+  timeZoneAssumed: Scalars['Boolean']['output'];
+};
+
+/** A page of payments. */
+export type PaymentConnection = {
+  __typename?: 'PaymentConnection';
+  /** Payments with cursors. */
+  edges: Array<PaymentEdge>;
+  /** Payments of the page. */
+  nodes: Array<Payment>;
+  /** Paging. */
+  pageInfo: PageInfo;
+  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
+  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Matching records across the links that answered, when every one of them says. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A payment and its cursor. */
+export type PaymentEdge = {
+  __typename?: 'PaymentEdge';
+  /** Cursor to continue after this payment. */
+  cursor: Scalars['String']['output'];
+  /** The payment. */
+  node: Payment;
+};
+
+/** Status of a payment. */
+export type PaymentStatus =
+  /** Authorised, not captured. */
+  | 'AUTHORIZED'
+  /** Cancelled. */
+  | 'CANCELLED'
+  /** Failed. */
+  | 'FAILED'
+  /** Paid. */
+  | 'PAID'
+  /** Not settled yet. */
+  | 'PENDING'
+  /** A status the gateway does not know yet. */
+  | 'UNKNOWN';
 
 /** Who is making the request. */
 export type Principal = {
@@ -110,15 +1443,186 @@ export type PrincipalKind =
   /** A JWT bearer token from the configured identity provider. */
   | 'JWT';
 
+/** A product of a linked store. */
+export type Product = CommerceRecord & Node & {
+  __typename?: 'Product';
+  /** Category as the source names it. */
+  category?: Maybe<Scalars['String']['output']>;
+  /** Creation time. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Globally unique id. */
+  id: Scalars['ID']['output'];
+  /** Whether the product is a gift card. */
+  isGiftCard?: Maybe<Scalars['Boolean']['output']>;
+  /** Link the record was read through. */
+  link: CommerceLink;
+  /** Last modification time. */
+  modifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The upstream record as it came. */
+  raw: Scalars['JSON']['output'];
+  /** Source of the record. */
+  source: CommerceSourceKind;
+  /** Id at the source. */
+  sourceId: Scalars['String']['output'];
+  /** Publication status. */
+  status: ProductStatus;
+  /** Whether a zone-less upstream time was read as UTC. */
+  timeZoneAssumed: Scalars['Boolean']['output'];
+  /** Variants (sizes, colours, …). */
+  variants: Array<ProductVariant>;
+};
+
+/** A page of products. */
+export type ProductConnection = {
+  __typename?: 'ProductConnection';
+  /** Products with cursors. */
+  edges: Array<ProductEdge>;
+  /** Products of the page. */
+  nodes: Array<Product>;
+  /** Paging. */
+  pageInfo: PageInfo;
+  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
+  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Matching records across the links that answered, when every one of them says. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A product and its cursor. */
+export type ProductEdge = {
+  __typename?: 'ProductEdge';
+  /** Cursor to continue after this product. */
+  cursor: Scalars['String']['output'];
+  /** The product. */
+  node: Product;
+};
+
+/** Publication status of a product or variant. */
+export type ProductStatus =
+  /** Visible in the store. */
+  | 'PUBLISHED'
+  /** The source did not say, or said something new. */
+  | 'UNKNOWN'
+  /** Hidden from the store. */
+  | 'UNPUBLISHED';
+
+/** A variant of a product. */
+export type ProductVariant = Node & {
+  __typename?: 'ProductVariant';
+  /** Barcode. */
+  barcode?: Maybe<Scalars['String']['output']>;
+  /** Globally unique id. */
+  id: Scalars['ID']['output'];
+  /** Units in stock across locations, exact. */
+  inventoryQuantity?: Maybe<Scalars['Decimal']['output']>;
+  /** Name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Prices, one per currency. */
+  prices: Array<Money>;
+  /** The product this variant belongs to. */
+  product?: Maybe<Product>;
+  /** The variant as it came. */
+  raw: Scalars['JSON']['output'];
+  /** Whether it ships physically. */
+  requiresShipping?: Maybe<Scalars['Boolean']['output']>;
+  /** Stock keeping unit. */
+  sku?: Maybe<Scalars['String']['output']>;
+  /** Source of the variant. */
+  source: CommerceSourceKind;
+  /** Id at the source. */
+  sourceId: Scalars['String']['output'];
+  /** Publication status. */
+  status: ProductStatus;
+};
+
+/** Keys of a Web Push subscription, as the browser's `PushSubscription.toJSON()` gives them. */
+export type PushSubscriptionKeysInput = {
+  /** The client's authentication secret, base64url (16 bytes). */
+  auth: Scalars['String']['input'];
+  /** The client's P-256 public key, base64url (65 bytes uncompressed). */
+  p256dh: Scalars['String']['input'];
+};
+
+/** A Qard provider's configuration, without its credentials. */
+export type QardProviderConfiguration = {
+  __typename?: 'QardProviderConfiguration';
+  /** Whether users connect automatically. */
+  autoConnect: Scalars['Boolean']['output'];
+  /** Whether credentials have been set (they are never shown). */
+  credentialsSet: Scalars['Boolean']['output'];
+  /** When the credentials were last set. */
+  credentialsUpdatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether it is enabled. */
+  enabled: Scalars['Boolean']['output'];
+  /** Provider name. */
+  provider: Scalars['String']['output'];
+};
+
+/** Credentials of the store platform's app, passed to Qard (write-only: never returned). */
+export type QardProviderCredentialsInput = {
+  /** The app's client id (Shopify API key). */
+  clientId: Scalars['String']['input'];
+  /** The app's client secret (Shopify API secret key). */
+  clientSecret: Scalars['String']['input'];
+};
+
 /** Entry points for reading. */
 export type Query = {
   __typename?: 'Query';
+  /** Commerce data of every store the workspace has linked. */
+  commerce: CommerceQuery;
+  /** One connection of the workspace by id; null when unknown or another workspace's. */
+  connection?: Maybe<Connection>;
+  /** The workspace's connections, newest first. */
+  connections: ConnectionConnection;
+  /** The categories and integration types a connection can be started for. */
+  integrationCatalog: Array<IntegrationCatalogCategory>;
+  /** Integrations configured through this gateway in the caller's workspace, oldest first. */
+  integrations: IntegrationConnection;
   /** Fetches any object by its global id; null when it does not exist or is not visible. */
   node?: Maybe<Node>;
   /** Fetches several objects by global id, in the same order; missing ones are null. */
   nodes: Array<Maybe<Node>>;
+  /**
+   * SHOPLINE merchants linked to this workspace (through `claimShoplineMerchant`), ordered by
+   * merchant id, with install state and token scopes. Token values are never returned.
+   */
+  shoplineMerchants: ShoplineMerchantConnection;
   /** The authenticated caller and its workspace. */
   viewer: Viewer;
+  /** Triggers a workflow of the entity type can start on; null (with an error) when Dispatch fails. */
+  workflowTriggers?: Maybe<WorkflowTriggerConnection>;
+  /** Workflows configured in Dispatch for the entity type; null (with an error) when Dispatch fails. */
+  workflows?: Maybe<WorkflowConnection>;
+};
+
+
+/** Entry points for reading. */
+export type QueryConnectionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Entry points for reading. */
+export type QueryConnectionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ConnectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Entry points for reading. */
+export type QueryIntegrationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<IntegrationStatus>;
 };
 
 
@@ -133,12 +1637,448 @@ export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
+
+/** Entry points for reading. */
+export type QueryShoplineMerchantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Entry points for reading. */
+export type QueryWorkflowTriggersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  entityType: WorkflowEntityType;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Entry points for reading. */
+export type QueryWorkflowsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  entityType: WorkflowEntityType;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  managed?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Input of `refreshConnection`. */
+export type RefreshConnectionInput = {
+  /** Global id of the connection to check. */
+  id: Scalars['ID']['input'];
+  /** Client-generated key: a retry with the same key returns the first result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `refreshConnection`. */
+export type RefreshConnectionPayload = {
+  __typename?: 'RefreshConnectionPayload';
+  /** The connection with its current status; null when userErrors are set. */
+  connection?: Maybe<Connection>;
+  /** Why the connection could not be refreshed. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of `removeIntegration`. */
+export type RemoveIntegrationInput = {
+  /** Client-generated key that makes retries safe: a replay returns the first result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Id of the integration. */
+  integrationId: Scalars['ID']['input'];
+};
+
+/** Result of `removeIntegration`. */
+export type RemoveIntegrationPayload = {
+  __typename?: 'RemoveIntegrationPayload';
+  /** Id of the removed integration; null when it failed. */
+  removedIntegrationId?: Maybe<Scalars['ID']['output']>;
+  /** Expected failures (NOT_FOUND, …). */
+  userErrors: Array<UserError>;
+};
+
+/** Input of `resumeWorkflowExecution`. */
+export type ResumeWorkflowExecutionInput = {
+  /** Client-generated key that makes retries safe: a replay returns the first result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Id of the workflow whose paused execution should continue. */
+  workflowId: Scalars['ID']['input'];
+};
+
+/** Result of `resumeWorkflowExecution`. */
+export type ResumeWorkflowExecutionPayload = {
+  __typename?: 'ResumeWorkflowExecutionPayload';
+  /** True when the paused execution was resumed. */
+  resumed: Scalars['Boolean']['output'];
+  /** Expected failures (NOT_FOUND, CONFLICT when nothing is paused). */
+  userErrors: Array<UserError>;
+  /** Id of the workflow; null when it failed. */
+  workflowId?: Maybe<Scalars['ID']['output']>;
+};
+
 /** A role that grants access to a set of operations. */
 export type Role =
   /** May configure providers, claim merchants and change credentials. */
   | 'ADMIN'
   /** May read and run day-to-day operations. */
   | 'MEMBER';
+
+/** Input of `savePushSubscription`. */
+export type SavePushSubscriptionInput = {
+  /** Push service endpoint (https). */
+  endpoint: Scalars['String']['input'];
+  /** Client-generated key that makes retries safe: a replay returns the first result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Encryption keys of the subscription. */
+  keys: PushSubscriptionKeysInput;
+};
+
+/** Result of `savePushSubscription`. */
+export type SavePushSubscriptionPayload = {
+  __typename?: 'SavePushSubscriptionPayload';
+  /** The endpoint that was registered; null when it failed. */
+  endpoint?: Maybe<Scalars['String']['output']>;
+  /** Expected failures (invalid endpoint or keys, CONFIGURATION_ERROR). */
+  userErrors: Array<UserError>;
+};
+
+/** Input of `setDispatchServiceToken`. */
+export type SetDispatchServiceTokenInput = {
+  /** Client-generated key that makes retries safe: a replay returns the first result. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Dispatch service token for this workspace (write-only); null removes it. */
+  token?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `setDispatchServiceToken`. */
+export type SetDispatchServiceTokenPayload = {
+  __typename?: 'SetDispatchServiceTokenPayload';
+  /** Whether the workspace now holds a service token. */
+  serviceTokenConfigured: Scalars['Boolean']['output'];
+  /** Expected failures (FORBIDDEN, invalid token). */
+  userErrors: Array<UserError>;
+};
+
+/** Whether the SHOPLINE merchant has the app installed, as its webhooks say. */
+export type ShoplineInstallState =
+  /** The app is installed (`application/install` is the latest install event). */
+  | 'INSTALLED'
+  /** No install or uninstall webhook has arrived yet (SHOPLINE does not guarantee webhook order). */
+  | 'PENDING'
+  /** The app was uninstalled: none of the merchant's tokens is used any more. */
+  | 'UNINSTALLED'
+  /** A state this version of the gateway does not know. */
+  | 'UNKNOWN';
+
+/** A SHOPLINE merchant (store) linked to this workspace. */
+export type ShoplineMerchant = Node & {
+  __typename?: 'ShoplineMerchant';
+  /** The app settings of the latest install event, as SHOPLINE sent them. */
+  appSettings?: Maybe<Scalars['JSON']['output']>;
+  /** SHOPLINE id of the installed application. */
+  applicationId?: Maybe<Scalars['String']['output']>;
+  /** Globally unique id of the merchant link. */
+  id: Scalars['ID']['output'];
+  /** Whether the app is installed. */
+  installState: ShoplineInstallState;
+  /** When the merchant (re)authorised the app. */
+  installedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When this workspace claimed the merchant. */
+  linkedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** SHOPLINE's merchant id. */
+  merchantId: Scalars['String']['output'];
+  /** The merchant's tokens (scopes and status only), ordered by token id. */
+  tokens: Array<ShoplineToken>;
+  /** When the merchant uninstalled the app; null while installed. */
+  uninstalledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the gateway last changed this record. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Whether a usable token exists for each Open API scope the gateway reads. */
+  usableScopes: Array<Scalars['String']['output']>;
+};
+
+/** A page of the workspace's SHOPLINE merchants. */
+export type ShoplineMerchantConnection = {
+  __typename?: 'ShoplineMerchantConnection';
+  /** The edges of this page. */
+  edges: Array<ShoplineMerchantEdge>;
+  /** The merchants of this page, without cursors. */
+  nodes: Array<ShoplineMerchant>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** How many merchants the workspace has. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An edge of a ShoplineMerchantConnection. */
+export type ShoplineMerchantEdge = {
+  __typename?: 'ShoplineMerchantEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The merchant. */
+  node: ShoplineMerchant;
+};
+
+/** A change of one of the workspace's SHOPLINE merchants. */
+export type ShoplineMerchantUpdate = {
+  __typename?: 'ShoplineMerchantUpdate';
+  /** The merchant as it is now. */
+  merchant: ShoplineMerchant;
+  /** What changed. */
+  reason: ShoplineMerchantUpdateReason;
+};
+
+/** Why a SHOPLINE merchant changed. */
+export type ShoplineMerchantUpdateReason =
+  /** The app was installed or re-authorised. */
+  | 'INSTALLED'
+  /** The merchant was linked to this workspace. */
+  | 'LINKED'
+  /** SHOPLINE issued a token. */
+  | 'TOKEN_CREATED'
+  /** SHOPLINE refused a token with 401 Unauthorized. */
+  | 'TOKEN_REJECTED'
+  /** SHOPLINE revoked a token. */
+  | 'TOKEN_REVOKED'
+  /** The app was uninstalled. */
+  | 'UNINSTALLED'
+  /** Another change. */
+  | 'UPDATED';
+
+/**
+ * An Open API token SHOPLINE issued for the merchant (from its `access_token/*` webhooks). The token
+ * value itself is stored encrypted and is never returned.
+ */
+export type ShoplineToken = {
+  __typename?: 'ShoplineToken';
+  /** When SHOPLINE issued the token. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the token stops working. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When SHOPLINE refused the token with 401 Unauthorized. */
+  rejectedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When SHOPLINE revoked the token. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Open API scopes the token grants, e.g. `orders`, `products`. */
+  scopes: Array<Scalars['String']['output']>;
+  /** Whether the gateway may use it, and if not, why. */
+  status: ShoplineTokenStatus;
+  /** SHOPLINE's id of the token (not the token). */
+  tokenId: Scalars['String']['output'];
+};
+
+/** Whether the gateway may use a SHOPLINE token. */
+export type ShoplineTokenStatus =
+  /** Usable for the Open API within its scopes. */
+  | 'ACTIVE'
+  /** Past its expiry time. */
+  | 'EXPIRED'
+  /** Issued before the merchant uninstalled the app; never used again. */
+  | 'MERCHANT_UNINSTALLED'
+  /** SHOPLINE answered 401 Unauthorized when the gateway used it; never used again. */
+  | 'REJECTED'
+  /** Revoked by SHOPLINE (`access_token/revoke`); kept so that a late `create` cannot revive it. */
+  | 'REVOKED'
+  /** A status this version of the gateway does not know. */
+  | 'UNKNOWN';
+
+/** Input of `startConnection`. */
+export type StartConnectionInput = {
+  /** Optional check: the category the caller expects the integration type to belong to. */
+  category?: InputMaybe<ConnectionCategory>;
+  /** Client-generated key: a retry with the same key returns the first result without a second call. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The platform to connect. */
+  integrationType: ConnectionIntegrationType;
+  /** Display name of the connection (1-200 characters). */
+  name: Scalars['String']['input'];
+  /** Store handle, where the platform has one (e.g. the Shopify shop name); at most 200 characters. */
+  slug?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `startConnection`. */
+export type StartConnectionPayload = {
+  __typename?: 'StartConnectionPayload';
+  /** Send the account owner here to approve access; null when userErrors are set. */
+  authenticationUrl?: Maybe<Scalars['String']['output']>;
+  /** The new connection (status `PENDING_AUTH`); null when userErrors are set. */
+  connection?: Maybe<Connection>;
+  /** Why the connection was not started. */
+  userErrors: Array<UserError>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Status changes of the workspace's connections (and newly started ones). */
+  connectionUpdated: Connection;
+  /** Install, uninstall, token and link changes of the workspace's SHOPLINE merchants. */
+  shoplineMerchantUpdated: ShoplineMerchantUpdate;
+};
+
+
+export type SubscriptionConnectionUpdatedArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Input of `syncCommerceData`. */
+export type SyncCommerceDataInput = {
+  /** Datasets to refresh; all the link's datasets when omitted. */
+  dataTypes?: InputMaybe<Array<CommerceDataType>>;
+  /** Makes retries safe. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The link to refresh. */
+  linkId: Scalars['ID']['input'];
+};
+
+/** Result of `syncCommerceData`. */
+export type SyncCommerceDataPayload = {
+  __typename?: 'SyncCommerceDataPayload';
+  /** The link. */
+  link?: Maybe<CommerceLink>;
+  /** Status of each dataset queued. */
+  queued: Array<CommerceDatasetSyncStatus>;
+  /** Expected failures (e.g. a sync of that dataset already running: CONFLICT). */
+  userErrors: Array<UserError>;
+};
+
+/** Input of `toggleWorkflow`. */
+export type ToggleWorkflowInput = {
+  /** Client-generated key that makes retries safe: a replay returns the first result and does not toggle again. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Id of the workflow. */
+  workflowId: Scalars['ID']['input'];
+};
+
+/** Result of `toggleWorkflow`. */
+export type ToggleWorkflowPayload = {
+  __typename?: 'ToggleWorkflowPayload';
+  /** Whether the workflow is active now; null when it failed. */
+  isActive?: Maybe<Scalars['Boolean']['output']>;
+  /** Expected failures (NOT_FOUND, CONFLICT for managed workflows). */
+  userErrors: Array<UserError>;
+  /** Id of the toggled workflow; null when it failed. */
+  workflowId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** A money movement of a linked store (payment, refund, payout, fee). */
+export type Transaction = CommerceRecord & Node & {
+  __typename?: 'Transaction';
+  /** Amount. */
+  amount?: Maybe<Money>;
+  /** Creation time. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Globally unique id. */
+  id: Scalars['ID']['output'];
+  /** Link the record was read through. */
+  link: CommerceLink;
+  /** Last modification time. */
+  modifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The upstream record as it came. */
+  raw: Scalars['JSON']['output'];
+  /**
+   * Source of the record (the commerce source, like every record). The record that caused the
+   * transaction is `sourceRecord`.
+   */
+  source: CommerceSourceKind;
+  /** Id at the source. */
+  sourceId: Scalars['String']['output'];
+  /** The order or payment that caused the transaction, when it is one (batched per request). */
+  sourceRecord?: Maybe<TransactionSourceRecord>;
+  /** Id of that record at the source. */
+  sourceRecordId?: Maybe<Scalars['String']['output']>;
+  /** Kind of record that caused the transaction. */
+  sourceType?: Maybe<TransactionSourceType>;
+  /** The source's own sub-kind. */
+  subType?: Maybe<Scalars['String']['output']>;
+  /** Whether a zone-less upstream time was read as UTC. */
+  timeZoneAssumed: Scalars['Boolean']['output'];
+  /** Kind. */
+  type: TransactionType;
+};
+
+/** A page of transactions. */
+export type TransactionConnection = {
+  __typename?: 'TransactionConnection';
+  /** Transactions with cursors. */
+  edges: Array<TransactionEdge>;
+  /** Transactions of the page. */
+  nodes: Array<Transaction>;
+  /** Paging. */
+  pageInfo: PageInfo;
+  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
+  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Matching records across the links that answered, when every one of them says. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A transaction and its cursor. */
+export type TransactionEdge = {
+  __typename?: 'TransactionEdge';
+  /** Cursor to continue after this transaction. */
+  cursor: Scalars['String']['output'];
+  /** The transaction. */
+  node: Transaction;
+};
+
+/** The record that caused a transaction. */
+export type TransactionSourceRecord = Order | Payment;
+
+/** What caused a transaction. */
+export type TransactionSourceType =
+  /** A fee. */
+  | 'FEE'
+  /** An order. */
+  | 'ORDER'
+  /** A payment. */
+  | 'PAYMENT'
+  /** A service charge. */
+  | 'SERVICE_CHARGE'
+  /** A cause the gateway does not know yet. */
+  | 'UNKNOWN';
+
+/** Kind of a transaction. */
+export type TransactionType =
+  /** A payout that failed. */
+  | 'FAILED_PAYOUT'
+  /** A payment. */
+  | 'PAYMENT'
+  /** A fee charged on a payment. */
+  | 'PAYMENT_FEE'
+  /** A refunded payment fee. */
+  | 'PAYMENT_FEE_REFUND'
+  /** A payout to the merchant. */
+  | 'PAYOUT'
+  /** A refund. */
+  | 'REFUND'
+  /** A transfer. */
+  | 'TRANSFER'
+  /** A kind the gateway does not know yet. */
+  | 'UNKNOWN';
+
+/** Input of `updateCommerceSyncSettings` (Codat links). */
+export type UpdateCommerceSyncSettingsInput = {
+  /** Makes retries safe. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The Codat link whose company settings change. */
+  linkId: Scalars['ID']['input'];
+  /** The settings, one per dataset. */
+  settings: Array<CommerceSyncSettingInput>;
+};
+
+/** Result of `updateCommerceSyncSettings`. */
+export type UpdateCommerceSyncSettingsPayload = {
+  __typename?: 'UpdateCommerceSyncSettingsPayload';
+  /** The link. */
+  link?: Maybe<CommerceLink>;
+  /** The settings now in force. */
+  settings: Array<CommerceSyncSetting>;
+  /** Expected failures. */
+  userErrors: Array<UserError>;
+};
 
 /** An expected failure of a mutation, tied to the input field that caused it. */
 export type UserError = {
@@ -153,6 +2093,12 @@ export type UserError = {
 
 /** Codes of expected mutation failures (`userErrors[].code`). */
 export type UserErrorCode =
+  /** The SHOPLINE claim code was already used; each code links a merchant once. */
+  | 'CLAIM_CODE_ALREADY_USED'
+  /** The SHOPLINE claim code has expired: open the app from the SHOPLINE admin for a new one. */
+  | 'CLAIM_CODE_EXPIRED'
+  /** Dispatch refused the configuration (for example invalid integration credentials). */
+  | 'CONFIGURATION_ERROR'
   /** The request conflicts with the current state of the object. */
   | 'CONFLICT'
   /** The caller's role does not allow this change. */
@@ -175,6 +2121,128 @@ export type Viewer = {
   principal: Principal;
   /** The workspace every query and mutation of this request acts in. */
   workspace: Workspace;
+};
+
+/** An automation configured in Dispatch: when a trigger fires, run an action. */
+export type Workflow = Node & {
+  __typename?: 'Workflow';
+  /** What the workflow does. */
+  action: WorkflowActionType;
+  /** Dispatch's id of the workflow. */
+  dispatchId: Scalars['String']['output'];
+  /** Entity type whose events start the workflow. */
+  entityType: WorkflowEntityType;
+  /** Globally unique id of the workflow. */
+  id: Scalars['ID']['output'];
+  /** Whether the workflow runs when its trigger fires. */
+  isActive: Scalars['Boolean']['output'];
+  /** Managed workflows are maintained by Dispatch and cannot be changed, toggled or deleted. */
+  isManaged: Scalars['Boolean']['output'];
+  /** Display name. */
+  name: Scalars['String']['output'];
+  /** The trigger (name, code, description); null when the code is not among the entity type's triggers. */
+  trigger?: Maybe<WorkflowTrigger>;
+  /** Code of the trigger, as Dispatch reports it; null when not known. */
+  triggerCode?: Maybe<Scalars['String']['output']>;
+};
+
+/** The action a workflow runs. Which optional fields apply depends on `type`. */
+export type WorkflowActionInput = {
+  /** Who receives the email or push (e.g. `customer`); required for SEND_EMAIL and SEND_PUSH. */
+  recipient?: InputMaybe<Scalars['String']['input']>;
+  /** Status to set; required for UPDATE_STATUS. */
+  status?: InputMaybe<Scalars['String']['input']>;
+  /** Template of the email or push (e.g. `delivery_confirmation`); required for SEND_EMAIL. */
+  template?: InputMaybe<Scalars['String']['input']>;
+  /** What to do. */
+  type: WorkflowActionType;
+  /** URL to call (https); required for WEBHOOK. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What a workflow does when its trigger fires. */
+export type WorkflowActionType =
+  /** Send an email notification. */
+  | 'SEND_EMAIL'
+  /** Send a push notification. */
+  | 'SEND_PUSH'
+  /** An action this gateway does not know yet (only in results; refused as input). */
+  | 'UNKNOWN'
+  /** Update the entity's status. */
+  | 'UPDATE_STATUS'
+  /** Call an external webhook. */
+  | 'WEBHOOK';
+
+/** A page of workflows. */
+export type WorkflowConnection = {
+  __typename?: 'WorkflowConnection';
+  /** Edges of the page. */
+  edges: Array<WorkflowEdge>;
+  /** The workflows of the page, without cursors. */
+  nodes: Array<Workflow>;
+  /** Where the page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** Number of workflows matching the arguments. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An edge of a workflow list. */
+export type WorkflowEdge = {
+  __typename?: 'WorkflowEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The workflow. */
+  node: Workflow;
+};
+
+/** What a workflow or trigger is about. */
+export type WorkflowEntityType =
+  /** Customer-related events. */
+  | 'CUSTOMER'
+  /** Order-related events. */
+  | 'ORDER'
+  /** Product-related events. */
+  | 'PRODUCT'
+  /** Shipment-related events. */
+  | 'SHIPMENT'
+  /** An entity type this gateway does not know yet (only in results; refused as input). */
+  | 'UNKNOWN';
+
+/** An event that can start a workflow. */
+export type WorkflowTrigger = Node & {
+  __typename?: 'WorkflowTrigger';
+  /** Stable machine code, e.g. `order_created`. */
+  code: Scalars['String']['output'];
+  /** What makes the trigger fire. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Entity type the trigger belongs to. */
+  entityType: WorkflowEntityType;
+  /** Globally unique id of the trigger; pass it as `triggerId` to `configureWorkflow`. */
+  id: Scalars['ID']['output'];
+  /** Display name, e.g. `Order Created`. */
+  name: Scalars['String']['output'];
+};
+
+/** A page of workflow triggers. */
+export type WorkflowTriggerConnection = {
+  __typename?: 'WorkflowTriggerConnection';
+  /** Edges of the page. */
+  edges: Array<WorkflowTriggerEdge>;
+  /** The triggers of the page, without cursors. */
+  nodes: Array<WorkflowTrigger>;
+  /** Where the page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** Number of triggers for the entity type. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An edge of a trigger list. */
+export type WorkflowTriggerEdge = {
+  __typename?: 'WorkflowTriggerEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The trigger. */
+  node: WorkflowTrigger;
 };
 
 /** A tenant: every record the gateway keeps belongs to exactly one workspace. */
@@ -257,57 +2325,443 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  TransactionSourceRecord: ( OrderModelModel ) | ( PaymentModelModel );
+};
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
-  Node: ( WorkspaceRecordModel );
+  CommerceRecord: ( CompanyInfoModelModel ) | ( CustomerModelModel ) | ( DisputeModelModel ) | ( LocationModelModel ) | ( OrderModelModel ) | ( PaymentModelModel ) | ( ProductModelModel ) | ( TransactionModelModel );
+  Node: ( CommerceLinkModel ) | ( CompanyInfoModelModel ) | ( ConnectionModelModel ) | ( CustomerModelModel ) | ( DisputeModelModel ) | ( IntegrationModelModel ) | ( LocationModelModel ) | ( OrderModelModel ) | ( OrderLineItemModelModel ) | ( PaymentModelModel ) | ( ProductModelModel ) | ( ProductVariantModelModel ) | ( ShoplineMerchantRecordModel ) | ( TransactionModelModel ) | ( WorkflowModelModel ) | ( WorkflowTriggerModelModel ) | ( WorkspaceRecordModel );
 };
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  Address: ResolverTypeWrapper<AddressModelModel>;
+  AddressKind: AddressKind;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ClaimShoplineMerchantInput: ClaimShoplineMerchantInput;
+  ClaimShoplineMerchantPayload: ResolverTypeWrapper<Omit<ClaimShoplineMerchantPayload, 'merchant'> & { merchant?: Maybe<ResolversTypes['ShoplineMerchant']> }>;
+  CommerceDataType: CommerceDataType;
+  CommerceDatasetSyncStatus: ResolverTypeWrapper<DatasetSyncStatusModel>;
+  CommerceLink: ResolverTypeWrapper<CommerceLinkModel>;
+  CommerceLinkFilter: CommerceLinkFilter;
+  CommerceLinkStatus: CommerceLinkStatus;
+  CommerceQuery: ResolverTypeWrapper<CommerceQueryModelModel>;
+  CommerceRecord: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CommerceRecord']>;
+  CommerceRecordFilter: CommerceRecordFilter;
+  CommerceSourceKind: CommerceSourceKind;
+  CommerceSyncSetting: ResolverTypeWrapper<CommerceSyncSettingModelModel>;
+  CommerceSyncSettingInput: CommerceSyncSettingInput;
+  CommerceSyncState: CommerceSyncState;
+  CompanyInfo: ResolverTypeWrapper<CompanyInfoModelModel>;
+  ConfigureIntegrationInput: ConfigureIntegrationInput;
+  ConfigureIntegrationPayload: ResolverTypeWrapper<Omit<ConfigureIntegrationPayload, 'integration'> & { integration?: Maybe<ResolversTypes['Integration']> }>;
+  ConfigureQardProviderInput: ConfigureQardProviderInput;
+  ConfigureQardProviderPayload: ResolverTypeWrapper<Omit<ConfigureQardProviderPayload, 'configuration'> & { configuration?: Maybe<ResolversTypes['QardProviderConfiguration']> }>;
+  ConfigureWorkflowInput: ConfigureWorkflowInput;
+  ConfigureWorkflowPayload: ResolverTypeWrapper<Omit<ConfigureWorkflowPayload, 'workflow'> & { workflow?: Maybe<ResolversTypes['Workflow']> }>;
+  Connection: ResolverTypeWrapper<ConnectionModelModel>;
+  ConnectionCategory: ConnectionCategory;
+  ConnectionConnection: ResolverTypeWrapper<Omit<ConnectionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ConnectionEdge']>, nodes: Array<ResolversTypes['Connection']> }>;
+  ConnectionEdge: ResolverTypeWrapper<Omit<ConnectionEdge, 'node'> & { node: ResolversTypes['Connection'] }>;
+  ConnectionFilter: ConnectionFilter;
+  ConnectionIntegrationType: ConnectionIntegrationType;
+  ConnectionStatus: ConnectionStatus;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
+  Customer: ResolverTypeWrapper<CustomerModelModel>;
+  CustomerConnection: ResolverTypeWrapper<CommerceConnectionModelModel>;
+  CustomerEdge: ResolverTypeWrapper<CommerceEdgeModelModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  DeleteWorkflowInput: DeleteWorkflowInput;
+  DeleteWorkflowPayload: ResolverTypeWrapper<DeleteWorkflowPayload>;
+  DisableIntegrationInput: DisableIntegrationInput;
+  DisableIntegrationPayload: ResolverTypeWrapper<Omit<DisableIntegrationPayload, 'integration'> & { integration?: Maybe<ResolversTypes['Integration']> }>;
+  Dispute: ResolverTypeWrapper<DisputeModelModel>;
+  DisputeConnection: ResolverTypeWrapper<CommerceConnectionModelModel>;
+  DisputeEdge: ResolverTypeWrapper<CommerceEdgeModelModel>;
+  DisputeStatus: DisputeStatus;
   ErrorCode: ErrorCode;
+  FulfillmentStatus: FulfillmentStatus;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Integration: ResolverTypeWrapper<IntegrationModelModel>;
+  IntegrationCatalogCategory: ResolverTypeWrapper<IntegrationCatalogCategory>;
+  IntegrationConnection: ResolverTypeWrapper<Omit<IntegrationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['IntegrationEdge']>, nodes: Array<ResolversTypes['Integration']> }>;
+  IntegrationCredentialsInput: IntegrationCredentialsInput;
+  IntegrationEdge: ResolverTypeWrapper<Omit<IntegrationEdge, 'node'> & { node: ResolversTypes['Integration'] }>;
+  IntegrationProviderType: IntegrationProviderType;
+  IntegrationSettings: ResolverTypeWrapper<IntegrationSettingsModelModel>;
+  IntegrationSettingsInput: IntegrationSettingsInput;
+  IntegrationStatus: IntegrationStatus;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LinkCommerceSourceInput: LinkCommerceSourceInput;
+  LinkCommerceSourcePayload: ResolverTypeWrapper<Omit<LinkCommerceSourcePayload, 'link'> & { link?: Maybe<ResolversTypes['CommerceLink']> }>;
+  LinkableCommerceSource: LinkableCommerceSource;
+  Location: ResolverTypeWrapper<LocationModelModel>;
+  LocationConnection: ResolverTypeWrapper<CommerceConnectionModelModel>;
+  LocationEdge: ResolverTypeWrapper<CommerceEdgeModelModel>;
   Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<{}>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  Order: ResolverTypeWrapper<OrderModelModel>;
+  OrderConnection: ResolverTypeWrapper<CommerceConnectionModelModel>;
+  OrderEdge: ResolverTypeWrapper<CommerceEdgeModelModel>;
+  OrderLineItem: ResolverTypeWrapper<OrderLineItemModelModel>;
+  OrderStatus: OrderStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Payment: ResolverTypeWrapper<PaymentModelModel>;
+  PaymentConnection: ResolverTypeWrapper<CommerceConnectionModelModel>;
+  PaymentEdge: ResolverTypeWrapper<CommerceEdgeModelModel>;
+  PaymentStatus: PaymentStatus;
   Principal: ResolverTypeWrapper<PrincipalModel>;
   PrincipalKind: PrincipalKind;
+  Product: ResolverTypeWrapper<ProductModelModel>;
+  ProductConnection: ResolverTypeWrapper<CommerceConnectionModelModel>;
+  ProductEdge: ResolverTypeWrapper<CommerceEdgeModelModel>;
+  ProductStatus: ProductStatus;
+  ProductVariant: ResolverTypeWrapper<ProductVariantModelModel>;
+  PushSubscriptionKeysInput: PushSubscriptionKeysInput;
+  QardProviderConfiguration: ResolverTypeWrapper<QardProviderRecordModel>;
+  QardProviderCredentialsInput: QardProviderCredentialsInput;
   Query: ResolverTypeWrapper<{}>;
+  RefreshConnectionInput: RefreshConnectionInput;
+  RefreshConnectionPayload: ResolverTypeWrapper<Omit<RefreshConnectionPayload, 'connection'> & { connection?: Maybe<ResolversTypes['Connection']> }>;
+  RemoveIntegrationInput: RemoveIntegrationInput;
+  RemoveIntegrationPayload: ResolverTypeWrapper<RemoveIntegrationPayload>;
+  ResumeWorkflowExecutionInput: ResumeWorkflowExecutionInput;
+  ResumeWorkflowExecutionPayload: ResolverTypeWrapper<ResumeWorkflowExecutionPayload>;
   Role: Role;
+  SavePushSubscriptionInput: SavePushSubscriptionInput;
+  SavePushSubscriptionPayload: ResolverTypeWrapper<SavePushSubscriptionPayload>;
+  SetDispatchServiceTokenInput: SetDispatchServiceTokenInput;
+  SetDispatchServiceTokenPayload: ResolverTypeWrapper<SetDispatchServiceTokenPayload>;
+  ShoplineInstallState: ShoplineInstallState;
+  ShoplineMerchant: ResolverTypeWrapper<ShoplineMerchantRecordModel>;
+  ShoplineMerchantConnection: ResolverTypeWrapper<Omit<ShoplineMerchantConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ShoplineMerchantEdge']>, nodes: Array<ResolversTypes['ShoplineMerchant']> }>;
+  ShoplineMerchantEdge: ResolverTypeWrapper<Omit<ShoplineMerchantEdge, 'node'> & { node: ResolversTypes['ShoplineMerchant'] }>;
+  ShoplineMerchantUpdate: ResolverTypeWrapper<ShoplineMerchantUpdateModelModel>;
+  ShoplineMerchantUpdateReason: ShoplineMerchantUpdateReason;
+  ShoplineToken: ResolverTypeWrapper<ShoplineTokenRecordModel>;
+  ShoplineTokenStatus: ShoplineTokenStatus;
+  StartConnectionInput: StartConnectionInput;
+  StartConnectionPayload: ResolverTypeWrapper<Omit<StartConnectionPayload, 'connection'> & { connection?: Maybe<ResolversTypes['Connection']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<{}>;
+  SyncCommerceDataInput: SyncCommerceDataInput;
+  SyncCommerceDataPayload: ResolverTypeWrapper<Omit<SyncCommerceDataPayload, 'link' | 'queued'> & { link?: Maybe<ResolversTypes['CommerceLink']>, queued: Array<ResolversTypes['CommerceDatasetSyncStatus']> }>;
+  ToggleWorkflowInput: ToggleWorkflowInput;
+  ToggleWorkflowPayload: ResolverTypeWrapper<ToggleWorkflowPayload>;
+  Transaction: ResolverTypeWrapper<TransactionModelModel>;
+  TransactionConnection: ResolverTypeWrapper<CommerceConnectionModelModel>;
+  TransactionEdge: ResolverTypeWrapper<CommerceEdgeModelModel>;
+  TransactionSourceRecord: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['TransactionSourceRecord']>;
+  TransactionSourceType: TransactionSourceType;
+  TransactionType: TransactionType;
+  UpdateCommerceSyncSettingsInput: UpdateCommerceSyncSettingsInput;
+  UpdateCommerceSyncSettingsPayload: ResolverTypeWrapper<Omit<UpdateCommerceSyncSettingsPayload, 'link' | 'settings'> & { link?: Maybe<ResolversTypes['CommerceLink']>, settings: Array<ResolversTypes['CommerceSyncSetting']> }>;
   UserError: ResolverTypeWrapper<UserError>;
   UserErrorCode: UserErrorCode;
   Viewer: ResolverTypeWrapper<PrincipalModel>;
+  Workflow: ResolverTypeWrapper<WorkflowModelModel>;
+  WorkflowActionInput: WorkflowActionInput;
+  WorkflowActionType: WorkflowActionType;
+  WorkflowConnection: ResolverTypeWrapper<Omit<WorkflowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['WorkflowEdge']>, nodes: Array<ResolversTypes['Workflow']> }>;
+  WorkflowEdge: ResolverTypeWrapper<Omit<WorkflowEdge, 'node'> & { node: ResolversTypes['Workflow'] }>;
+  WorkflowEntityType: WorkflowEntityType;
+  WorkflowTrigger: ResolverTypeWrapper<WorkflowTriggerModelModel>;
+  WorkflowTriggerConnection: ResolverTypeWrapper<Omit<WorkflowTriggerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['WorkflowTriggerEdge']>, nodes: Array<ResolversTypes['WorkflowTrigger']> }>;
+  WorkflowTriggerEdge: ResolverTypeWrapper<Omit<WorkflowTriggerEdge, 'node'> & { node: ResolversTypes['WorkflowTrigger'] }>;
   Workspace: ResolverTypeWrapper<WorkspaceRecordModel>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  Address: AddressModelModel;
   Boolean: Scalars['Boolean']['output'];
+  ClaimShoplineMerchantInput: ClaimShoplineMerchantInput;
+  ClaimShoplineMerchantPayload: Omit<ClaimShoplineMerchantPayload, 'merchant'> & { merchant?: Maybe<ResolversParentTypes['ShoplineMerchant']> };
+  CommerceDatasetSyncStatus: DatasetSyncStatusModel;
+  CommerceLink: CommerceLinkModel;
+  CommerceLinkFilter: CommerceLinkFilter;
+  CommerceQuery: CommerceQueryModelModel;
+  CommerceRecord: ResolversInterfaceTypes<ResolversParentTypes>['CommerceRecord'];
+  CommerceRecordFilter: CommerceRecordFilter;
+  CommerceSyncSetting: CommerceSyncSettingModelModel;
+  CommerceSyncSettingInput: CommerceSyncSettingInput;
+  CompanyInfo: CompanyInfoModelModel;
+  ConfigureIntegrationInput: ConfigureIntegrationInput;
+  ConfigureIntegrationPayload: Omit<ConfigureIntegrationPayload, 'integration'> & { integration?: Maybe<ResolversParentTypes['Integration']> };
+  ConfigureQardProviderInput: ConfigureQardProviderInput;
+  ConfigureQardProviderPayload: Omit<ConfigureQardProviderPayload, 'configuration'> & { configuration?: Maybe<ResolversParentTypes['QardProviderConfiguration']> };
+  ConfigureWorkflowInput: ConfigureWorkflowInput;
+  ConfigureWorkflowPayload: Omit<ConfigureWorkflowPayload, 'workflow'> & { workflow?: Maybe<ResolversParentTypes['Workflow']> };
+  Connection: ConnectionModelModel;
+  ConnectionConnection: Omit<ConnectionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ConnectionEdge']>, nodes: Array<ResolversParentTypes['Connection']> };
+  ConnectionEdge: Omit<ConnectionEdge, 'node'> & { node: ResolversParentTypes['Connection'] };
+  ConnectionFilter: ConnectionFilter;
   CurrencyCode: Scalars['CurrencyCode']['output'];
+  Customer: CustomerModelModel;
+  CustomerConnection: CommerceConnectionModelModel;
+  CustomerEdge: CommerceEdgeModelModel;
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
+  DeleteWorkflowInput: DeleteWorkflowInput;
+  DeleteWorkflowPayload: DeleteWorkflowPayload;
+  DisableIntegrationInput: DisableIntegrationInput;
+  DisableIntegrationPayload: Omit<DisableIntegrationPayload, 'integration'> & { integration?: Maybe<ResolversParentTypes['Integration']> };
+  Dispute: DisputeModelModel;
+  DisputeConnection: CommerceConnectionModelModel;
+  DisputeEdge: CommerceEdgeModelModel;
   ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  Integration: IntegrationModelModel;
+  IntegrationCatalogCategory: IntegrationCatalogCategory;
+  IntegrationConnection: Omit<IntegrationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['IntegrationEdge']>, nodes: Array<ResolversParentTypes['Integration']> };
+  IntegrationCredentialsInput: IntegrationCredentialsInput;
+  IntegrationEdge: Omit<IntegrationEdge, 'node'> & { node: ResolversParentTypes['Integration'] };
+  IntegrationSettings: IntegrationSettingsModelModel;
+  IntegrationSettingsInput: IntegrationSettingsInput;
   JSON: Scalars['JSON']['output'];
+  LinkCommerceSourceInput: LinkCommerceSourceInput;
+  LinkCommerceSourcePayload: Omit<LinkCommerceSourcePayload, 'link'> & { link?: Maybe<ResolversParentTypes['CommerceLink']> };
+  Location: LocationModelModel;
+  LocationConnection: CommerceConnectionModelModel;
+  LocationEdge: CommerceEdgeModelModel;
   Money: Money;
+  Mutation: {};
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  Order: OrderModelModel;
+  OrderConnection: CommerceConnectionModelModel;
+  OrderEdge: CommerceEdgeModelModel;
+  OrderLineItem: OrderLineItemModelModel;
   PageInfo: PageInfo;
+  Payment: PaymentModelModel;
+  PaymentConnection: CommerceConnectionModelModel;
+  PaymentEdge: CommerceEdgeModelModel;
   Principal: PrincipalModel;
+  Product: ProductModelModel;
+  ProductConnection: CommerceConnectionModelModel;
+  ProductEdge: CommerceEdgeModelModel;
+  ProductVariant: ProductVariantModelModel;
+  PushSubscriptionKeysInput: PushSubscriptionKeysInput;
+  QardProviderConfiguration: QardProviderRecordModel;
+  QardProviderCredentialsInput: QardProviderCredentialsInput;
   Query: {};
+  RefreshConnectionInput: RefreshConnectionInput;
+  RefreshConnectionPayload: Omit<RefreshConnectionPayload, 'connection'> & { connection?: Maybe<ResolversParentTypes['Connection']> };
+  RemoveIntegrationInput: RemoveIntegrationInput;
+  RemoveIntegrationPayload: RemoveIntegrationPayload;
+  ResumeWorkflowExecutionInput: ResumeWorkflowExecutionInput;
+  ResumeWorkflowExecutionPayload: ResumeWorkflowExecutionPayload;
+  SavePushSubscriptionInput: SavePushSubscriptionInput;
+  SavePushSubscriptionPayload: SavePushSubscriptionPayload;
+  SetDispatchServiceTokenInput: SetDispatchServiceTokenInput;
+  SetDispatchServiceTokenPayload: SetDispatchServiceTokenPayload;
+  ShoplineMerchant: ShoplineMerchantRecordModel;
+  ShoplineMerchantConnection: Omit<ShoplineMerchantConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ShoplineMerchantEdge']>, nodes: Array<ResolversParentTypes['ShoplineMerchant']> };
+  ShoplineMerchantEdge: Omit<ShoplineMerchantEdge, 'node'> & { node: ResolversParentTypes['ShoplineMerchant'] };
+  ShoplineMerchantUpdate: ShoplineMerchantUpdateModelModel;
+  ShoplineToken: ShoplineTokenRecordModel;
+  StartConnectionInput: StartConnectionInput;
+  StartConnectionPayload: Omit<StartConnectionPayload, 'connection'> & { connection?: Maybe<ResolversParentTypes['Connection']> };
   String: Scalars['String']['output'];
+  Subscription: {};
+  SyncCommerceDataInput: SyncCommerceDataInput;
+  SyncCommerceDataPayload: Omit<SyncCommerceDataPayload, 'link' | 'queued'> & { link?: Maybe<ResolversParentTypes['CommerceLink']>, queued: Array<ResolversParentTypes['CommerceDatasetSyncStatus']> };
+  ToggleWorkflowInput: ToggleWorkflowInput;
+  ToggleWorkflowPayload: ToggleWorkflowPayload;
+  Transaction: TransactionModelModel;
+  TransactionConnection: CommerceConnectionModelModel;
+  TransactionEdge: CommerceEdgeModelModel;
+  TransactionSourceRecord: ResolversUnionTypes<ResolversParentTypes>['TransactionSourceRecord'];
+  UpdateCommerceSyncSettingsInput: UpdateCommerceSyncSettingsInput;
+  UpdateCommerceSyncSettingsPayload: Omit<UpdateCommerceSyncSettingsPayload, 'link' | 'settings'> & { link?: Maybe<ResolversParentTypes['CommerceLink']>, settings: Array<ResolversParentTypes['CommerceSyncSetting']> };
   UserError: UserError;
   Viewer: PrincipalModel;
+  Workflow: WorkflowModelModel;
+  WorkflowActionInput: WorkflowActionInput;
+  WorkflowConnection: Omit<WorkflowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['WorkflowEdge']>, nodes: Array<ResolversParentTypes['Workflow']> };
+  WorkflowEdge: Omit<WorkflowEdge, 'node'> & { node: ResolversParentTypes['Workflow'] };
+  WorkflowTrigger: WorkflowTriggerModelModel;
+  WorkflowTriggerConnection: Omit<WorkflowTriggerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['WorkflowTriggerEdge']>, nodes: Array<ResolversParentTypes['WorkflowTrigger']> };
+  WorkflowTriggerEdge: Omit<WorkflowTriggerEdge, 'node'> & { node: ResolversParentTypes['WorkflowTrigger'] };
   Workspace: WorkspaceRecordModel;
+};
+
+export type AddressResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AddressKind'], ParentType, ContextType>;
+  line1?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ClaimShoplineMerchantPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ClaimShoplineMerchantPayload'] = ResolversParentTypes['ClaimShoplineMerchantPayload']> = {
+  merchant?: Resolver<Maybe<ResolversTypes['ShoplineMerchant']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CommerceDatasetSyncStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceDatasetSyncStatus'] = ResolversParentTypes['CommerceDatasetSyncStatus']> = {
+  dataAsOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  dataType?: Resolver<ResolversTypes['CommerceDataType'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['CommerceSyncState'], ParentType, ContextType>;
+  upstreamStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CommerceLinkResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceLink'] = ResolversParentTypes['CommerceLink']> = {
+  authorizationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platform?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CommerceLinkStatus'], ParentType, ContextType>;
+  syncStatus?: Resolver<Maybe<Array<ResolversTypes['CommerceDatasetSyncStatus']>>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CommerceQueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceQuery'] = ResolversParentTypes['CommerceQuery']> = {
+  companyInfo?: Resolver<Array<Maybe<ResolversTypes['CompanyInfo']>>, ParentType, ContextType, Partial<CommerceQueryCompanyInfoArgs>>;
+  customers?: Resolver<Maybe<ResolversTypes['CustomerConnection']>, ParentType, ContextType, Partial<CommerceQueryCustomersArgs>>;
+  disputes?: Resolver<Maybe<ResolversTypes['DisputeConnection']>, ParentType, ContextType, Partial<CommerceQueryDisputesArgs>>;
+  locations?: Resolver<Maybe<ResolversTypes['LocationConnection']>, ParentType, ContextType, Partial<CommerceQueryLocationsArgs>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<CommerceQueryOrdersArgs>>;
+  payments?: Resolver<Maybe<ResolversTypes['PaymentConnection']>, ParentType, ContextType, Partial<CommerceQueryPaymentsArgs>>;
+  products?: Resolver<Maybe<ResolversTypes['ProductConnection']>, ParentType, ContextType, Partial<CommerceQueryProductsArgs>>;
+  sources?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType, Partial<CommerceQuerySourcesArgs>>;
+  transactions?: Resolver<Maybe<ResolversTypes['TransactionConnection']>, ParentType, ContextType, Partial<CommerceQueryTransactionsArgs>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CommerceRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceRecord'] = ResolversParentTypes['CommerceRecord']> = {
+  __resolveType: TypeResolveFn<'CompanyInfo' | 'Customer' | 'Dispute' | 'Location' | 'Order' | 'Payment' | 'Product' | 'Transaction', ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timeZoneAssumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type CommerceSyncSettingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceSyncSetting'] = ResolversParentTypes['CommerceSyncSetting']> = {
+  dataType?: Resolver<ResolversTypes['CommerceDataType'], ParentType, ContextType>;
+  fetchOnFirstLink?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  monthsToSync?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  syncScheduleHours?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CompanyInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CompanyInfo'] = ResolversParentTypes['CompanyInfo']> = {
+  addresses?: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
+  baseCurrency?: Resolver<Maybe<ResolversTypes['CurrencyCode']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  legalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phoneNumbers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  registrationNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timeZoneAssumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  webLinks?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ConfigureIntegrationPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfigureIntegrationPayload'] = ResolversParentTypes['ConfigureIntegrationPayload']> = {
+  integration?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ConfigureQardProviderPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfigureQardProviderPayload'] = ResolversParentTypes['ConfigureQardProviderPayload']> = {
+  configuration?: Resolver<Maybe<ResolversTypes['QardProviderConfiguration']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ConfigureWorkflowPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfigureWorkflowPayload'] = ResolversParentTypes['ConfigureWorkflowPayload']> = {
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  workflow?: Resolver<Maybe<ResolversTypes['Workflow']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Connection'] = ResolversParentTypes['Connection']> = {
+  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['ConnectionCategory'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  establishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  integrationType?: Resolver<ResolversTypes['ConnectionIntegrationType'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  slug?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ConnectionStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ConnectionConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectionConnection'] = ResolversParentTypes['ConnectionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ConnectionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Connection']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ConnectionEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConnectionEdge'] = ResolversParentTypes['ConnectionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Connection'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface CurrencyCodeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['CurrencyCode'], any> {
   name: 'CurrencyCode';
 }
+
+export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
+  addresses?: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  defaultCurrency?: Resolver<Maybe<ResolversTypes['CurrencyCode']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timeZoneAssumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CustomerConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CustomerEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CustomerEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CustomerEdge'] = ResolversParentTypes['CustomerEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -317,9 +2771,127 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'Decimal';
 }
 
+export type DeleteWorkflowPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteWorkflowPayload'] = ResolversParentTypes['DeleteWorkflowPayload']> = {
+  deletedWorkflowId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DisableIntegrationPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DisableIntegrationPayload'] = ResolversParentTypes['DisableIntegrationPayload']> = {
+  integration?: Resolver<Maybe<ResolversTypes['Integration']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DisputeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Dispute'] = ResolversParentTypes['Dispute']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DisputeStatus'], ParentType, ContextType>;
+  timeZoneAssumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DisputeConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DisputeConnection'] = ResolversParentTypes['DisputeConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DisputeEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Dispute']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DisputeEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DisputeEdge'] = ResolversParentTypes['DisputeEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type IntegrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Integration'] = ResolversParentTypes['Integration']> = {
+  connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  dispatchId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  providerId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  providerType?: Resolver<ResolversTypes['IntegrationProviderType'], ParentType, ContextType>;
+  settings?: Resolver<ResolversTypes['IntegrationSettings'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['IntegrationStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type IntegrationCatalogCategoryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IntegrationCatalogCategory'] = ResolversParentTypes['IntegrationCatalogCategory']> = {
+  category?: Resolver<ResolversTypes['ConnectionCategory'], ParentType, ContextType>;
+  integrationTypes?: Resolver<Array<ResolversTypes['ConnectionIntegrationType']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type IntegrationConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IntegrationConnection'] = ResolversParentTypes['IntegrationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['IntegrationEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type IntegrationEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IntegrationEdge'] = ResolversParentTypes['IntegrationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type IntegrationSettingsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IntegrationSettings'] = ResolversParentTypes['IntegrationSettings']> = {
+  autoImportOrders?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  pushTracking?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  syncProducts?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type LinkCommerceSourcePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LinkCommerceSourcePayload'] = ResolversParentTypes['LinkCommerceSourcePayload']> = {
+  link?: Resolver<Maybe<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LocationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Location'] = ResolversParentTypes['Location']> = {
+  address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timeZoneAssumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LocationConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LocationConnection'] = ResolversParentTypes['LocationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['LocationEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Location']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LocationEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LocationEdge'] = ResolversParentTypes['LocationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Location'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
@@ -327,9 +2899,85 @@ export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  claimShoplineMerchant?: Resolver<ResolversTypes['ClaimShoplineMerchantPayload'], ParentType, ContextType, RequireFields<MutationClaimShoplineMerchantArgs, 'input'>>;
+  configureIntegration?: Resolver<ResolversTypes['ConfigureIntegrationPayload'], ParentType, ContextType, RequireFields<MutationConfigureIntegrationArgs, 'input'>>;
+  configureQardProvider?: Resolver<ResolversTypes['ConfigureQardProviderPayload'], ParentType, ContextType, RequireFields<MutationConfigureQardProviderArgs, 'input'>>;
+  configureWorkflow?: Resolver<ResolversTypes['ConfigureWorkflowPayload'], ParentType, ContextType, RequireFields<MutationConfigureWorkflowArgs, 'input'>>;
+  deleteWorkflow?: Resolver<ResolversTypes['DeleteWorkflowPayload'], ParentType, ContextType, RequireFields<MutationDeleteWorkflowArgs, 'input'>>;
+  disableIntegration?: Resolver<ResolversTypes['DisableIntegrationPayload'], ParentType, ContextType, RequireFields<MutationDisableIntegrationArgs, 'input'>>;
+  linkCommerceSource?: Resolver<ResolversTypes['LinkCommerceSourcePayload'], ParentType, ContextType, RequireFields<MutationLinkCommerceSourceArgs, 'input'>>;
+  refreshConnection?: Resolver<Maybe<ResolversTypes['RefreshConnectionPayload']>, ParentType, ContextType, RequireFields<MutationRefreshConnectionArgs, 'input'>>;
+  removeIntegration?: Resolver<ResolversTypes['RemoveIntegrationPayload'], ParentType, ContextType, RequireFields<MutationRemoveIntegrationArgs, 'input'>>;
+  resumeWorkflowExecution?: Resolver<ResolversTypes['ResumeWorkflowExecutionPayload'], ParentType, ContextType, RequireFields<MutationResumeWorkflowExecutionArgs, 'input'>>;
+  savePushSubscription?: Resolver<ResolversTypes['SavePushSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationSavePushSubscriptionArgs, 'input'>>;
+  setDispatchServiceToken?: Resolver<ResolversTypes['SetDispatchServiceTokenPayload'], ParentType, ContextType, RequireFields<MutationSetDispatchServiceTokenArgs, 'input'>>;
+  startConnection?: Resolver<Maybe<ResolversTypes['StartConnectionPayload']>, ParentType, ContextType, RequireFields<MutationStartConnectionArgs, 'input'>>;
+  syncCommerceData?: Resolver<ResolversTypes['SyncCommerceDataPayload'], ParentType, ContextType, RequireFields<MutationSyncCommerceDataArgs, 'input'>>;
+  toggleWorkflow?: Resolver<ResolversTypes['ToggleWorkflowPayload'], ParentType, ContextType, RequireFields<MutationToggleWorkflowArgs, 'input'>>;
+  updateCommerceSyncSettings?: Resolver<ResolversTypes['UpdateCommerceSyncSettingsPayload'], ParentType, ContextType, RequireFields<MutationUpdateCommerceSyncSettingsArgs, 'input'>>;
+};
+
 export type NodeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Workspace', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CommerceLink' | 'CompanyInfo' | 'Connection' | 'Customer' | 'Dispute' | 'Integration' | 'Location' | 'Order' | 'OrderLineItem' | 'Payment' | 'Product' | 'ProductVariant' | 'ShoplineMerchant' | 'Transaction' | 'Workflow' | 'WorkflowTrigger' | 'Workspace', ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type OrderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
+  billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  currencyCode?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  fulfillmentStatus?: Resolver<Maybe<ResolversTypes['FulfillmentStatus']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lineItems?: Resolver<Array<ResolversTypes['OrderLineItem']>, ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  location?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  orderNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  shippingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+  timeZoneAssumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  totalAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  totalDiscount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  totalRefund?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  totalShipping?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  totalTaxAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OrderEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderLineItemResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OrderLineItem'] = ResolversParentTypes['OrderLineItem']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  totalAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  totalTaxAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  unitPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  variant?: Resolver<Maybe<ResolversTypes['ProductVariant']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -340,6 +2988,38 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type PaymentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  methodName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  timeZoneAssumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PaymentConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentConnection'] = ResolversParentTypes['PaymentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PaymentEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PaymentEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentEdge'] = ResolversParentTypes['PaymentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Payment'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type PrincipalResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Principal'] = ResolversParentTypes['Principal']> = {
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PrincipalKind'], ParentType, ContextType>;
@@ -347,10 +3027,223 @@ export type PrincipalResolvers<ContextType = GraphQLContext, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ProductResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isGiftCard?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
+  timeZoneAssumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['ProductVariant']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ProductConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ProductEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductEdge'] = ResolversParentTypes['ProductEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ProductVariantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductVariant'] = ResolversParentTypes['ProductVariant']> = {
+  barcode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inventoryQuantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  prices?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  requiresShipping?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  sku?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type QardProviderConfigurationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QardProviderConfiguration'] = ResolversParentTypes['QardProviderConfiguration']> = {
+  autoConnect?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  credentialsSet?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  credentialsUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  commerce?: Resolver<ResolversTypes['CommerceQuery'], ParentType, ContextType>;
+  connection?: Resolver<Maybe<ResolversTypes['Connection']>, ParentType, ContextType, RequireFields<QueryConnectionArgs, 'id'>>;
+  connections?: Resolver<ResolversTypes['ConnectionConnection'], ParentType, ContextType, Partial<QueryConnectionsArgs>>;
+  integrationCatalog?: Resolver<Array<ResolversTypes['IntegrationCatalogCategory']>, ParentType, ContextType>;
+  integrations?: Resolver<ResolversTypes['IntegrationConnection'], ParentType, ContextType, Partial<QueryIntegrationsArgs>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+  shoplineMerchants?: Resolver<ResolversTypes['ShoplineMerchantConnection'], ParentType, ContextType, Partial<QueryShoplineMerchantsArgs>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+  workflowTriggers?: Resolver<Maybe<ResolversTypes['WorkflowTriggerConnection']>, ParentType, ContextType, RequireFields<QueryWorkflowTriggersArgs, 'entityType'>>;
+  workflows?: Resolver<Maybe<ResolversTypes['WorkflowConnection']>, ParentType, ContextType, RequireFields<QueryWorkflowsArgs, 'entityType' | 'managed'>>;
+};
+
+export type RefreshConnectionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RefreshConnectionPayload'] = ResolversParentTypes['RefreshConnectionPayload']> = {
+  connection?: Resolver<Maybe<ResolversTypes['Connection']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RemoveIntegrationPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RemoveIntegrationPayload'] = ResolversParentTypes['RemoveIntegrationPayload']> = {
+  removedIntegrationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ResumeWorkflowExecutionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ResumeWorkflowExecutionPayload'] = ResolversParentTypes['ResumeWorkflowExecutionPayload']> = {
+  resumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  workflowId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SavePushSubscriptionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SavePushSubscriptionPayload'] = ResolversParentTypes['SavePushSubscriptionPayload']> = {
+  endpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SetDispatchServiceTokenPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetDispatchServiceTokenPayload'] = ResolversParentTypes['SetDispatchServiceTokenPayload']> = {
+  serviceTokenConfigured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ShoplineMerchantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ShoplineMerchant'] = ResolversParentTypes['ShoplineMerchant']> = {
+  appSettings?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  applicationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  installState?: Resolver<ResolversTypes['ShoplineInstallState'], ParentType, ContextType>;
+  installedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  linkedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  merchantId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tokens?: Resolver<Array<ResolversTypes['ShoplineToken']>, ParentType, ContextType>;
+  uninstalledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  usableScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ShoplineMerchantConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ShoplineMerchantConnection'] = ResolversParentTypes['ShoplineMerchantConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ShoplineMerchantEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ShoplineMerchant']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ShoplineMerchantEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ShoplineMerchantEdge'] = ResolversParentTypes['ShoplineMerchantEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ShoplineMerchant'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ShoplineMerchantUpdateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ShoplineMerchantUpdate'] = ResolversParentTypes['ShoplineMerchantUpdate']> = {
+  merchant?: Resolver<ResolversTypes['ShoplineMerchant'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['ShoplineMerchantUpdateReason'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ShoplineTokenResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ShoplineToken'] = ResolversParentTypes['ShoplineToken']> = {
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rejectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ShoplineTokenStatus'], ParentType, ContextType>;
+  tokenId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StartConnectionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StartConnectionPayload'] = ResolversParentTypes['StartConnectionPayload']> = {
+  authenticationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  connection?: Resolver<Maybe<ResolversTypes['Connection']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  connectionUpdated?: SubscriptionResolver<ResolversTypes['Connection'], "connectionUpdated", ParentType, ContextType, Partial<SubscriptionConnectionUpdatedArgs>>;
+  shoplineMerchantUpdated?: SubscriptionResolver<ResolversTypes['ShoplineMerchantUpdate'], "shoplineMerchantUpdated", ParentType, ContextType>;
+};
+
+export type SyncCommerceDataPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncCommerceDataPayload'] = ResolversParentTypes['SyncCommerceDataPayload']> = {
+  link?: Resolver<Maybe<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
+  queued?: Resolver<Array<ResolversTypes['CommerceDatasetSyncStatus']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ToggleWorkflowPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ToggleWorkflowPayload'] = ResolversParentTypes['ToggleWorkflowPayload']> = {
+  isActive?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  workflowId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type TransactionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceRecord?: Resolver<Maybe<ResolversTypes['TransactionSourceRecord']>, ParentType, ContextType>;
+  sourceRecordId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sourceType?: Resolver<Maybe<ResolversTypes['TransactionSourceType']>, ParentType, ContextType>;
+  subType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timeZoneAssumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['TransactionType'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type TransactionConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TransactionConnection'] = ResolversParentTypes['TransactionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TransactionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Transaction']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type TransactionEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TransactionEdge'] = ResolversParentTypes['TransactionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type TransactionSourceRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TransactionSourceRecord'] = ResolversParentTypes['TransactionSourceRecord']> = {
+  __resolveType: TypeResolveFn<'Order' | 'Payment', ParentType, ContextType>;
+};
+
+export type UpdateCommerceSyncSettingsPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpdateCommerceSyncSettingsPayload'] = ResolversParentTypes['UpdateCommerceSyncSettingsPayload']> = {
+  link?: Resolver<Maybe<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
+  settings?: Resolver<Array<ResolversTypes['CommerceSyncSetting']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type UserErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
@@ -366,6 +3259,56 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type WorkflowResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Workflow'] = ResolversParentTypes['Workflow']> = {
+  action?: Resolver<ResolversTypes['WorkflowActionType'], ParentType, ContextType>;
+  dispatchId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['WorkflowEntityType'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isManaged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  trigger?: Resolver<Maybe<ResolversTypes['WorkflowTrigger']>, ParentType, ContextType>;
+  triggerCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WorkflowConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkflowConnection'] = ResolversParentTypes['WorkflowConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WorkflowEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Workflow']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WorkflowEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkflowEdge'] = ResolversParentTypes['WorkflowEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Workflow'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WorkflowTriggerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkflowTrigger'] = ResolversParentTypes['WorkflowTrigger']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['WorkflowEntityType'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WorkflowTriggerConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkflowTriggerConnection'] = ResolversParentTypes['WorkflowTriggerConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WorkflowTriggerEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['WorkflowTrigger']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WorkflowTriggerEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkflowTriggerEdge'] = ResolversParentTypes['WorkflowTriggerEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WorkflowTrigger'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type WorkspaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Workspace'] = ResolversParentTypes['Workspace']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   handle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -375,17 +3318,86 @@ export type WorkspaceResolvers<ContextType = GraphQLContext, ParentType extends 
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  Address?: AddressResolvers<ContextType>;
+  ClaimShoplineMerchantPayload?: ClaimShoplineMerchantPayloadResolvers<ContextType>;
+  CommerceDatasetSyncStatus?: CommerceDatasetSyncStatusResolvers<ContextType>;
+  CommerceLink?: CommerceLinkResolvers<ContextType>;
+  CommerceQuery?: CommerceQueryResolvers<ContextType>;
+  CommerceRecord?: CommerceRecordResolvers<ContextType>;
+  CommerceSyncSetting?: CommerceSyncSettingResolvers<ContextType>;
+  CompanyInfo?: CompanyInfoResolvers<ContextType>;
+  ConfigureIntegrationPayload?: ConfigureIntegrationPayloadResolvers<ContextType>;
+  ConfigureQardProviderPayload?: ConfigureQardProviderPayloadResolvers<ContextType>;
+  ConfigureWorkflowPayload?: ConfigureWorkflowPayloadResolvers<ContextType>;
+  Connection?: ConnectionResolvers<ContextType>;
+  ConnectionConnection?: ConnectionConnectionResolvers<ContextType>;
+  ConnectionEdge?: ConnectionEdgeResolvers<ContextType>;
   CurrencyCode?: GraphQLScalarType;
+  Customer?: CustomerResolvers<ContextType>;
+  CustomerConnection?: CustomerConnectionResolvers<ContextType>;
+  CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
+  DeleteWorkflowPayload?: DeleteWorkflowPayloadResolvers<ContextType>;
+  DisableIntegrationPayload?: DisableIntegrationPayloadResolvers<ContextType>;
+  Dispute?: DisputeResolvers<ContextType>;
+  DisputeConnection?: DisputeConnectionResolvers<ContextType>;
+  DisputeEdge?: DisputeEdgeResolvers<ContextType>;
+  Integration?: IntegrationResolvers<ContextType>;
+  IntegrationCatalogCategory?: IntegrationCatalogCategoryResolvers<ContextType>;
+  IntegrationConnection?: IntegrationConnectionResolvers<ContextType>;
+  IntegrationEdge?: IntegrationEdgeResolvers<ContextType>;
+  IntegrationSettings?: IntegrationSettingsResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LinkCommerceSourcePayload?: LinkCommerceSourcePayloadResolvers<ContextType>;
+  Location?: LocationResolvers<ContextType>;
+  LocationConnection?: LocationConnectionResolvers<ContextType>;
+  LocationEdge?: LocationEdgeResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
+  OrderConnection?: OrderConnectionResolvers<ContextType>;
+  OrderEdge?: OrderEdgeResolvers<ContextType>;
+  OrderLineItem?: OrderLineItemResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Payment?: PaymentResolvers<ContextType>;
+  PaymentConnection?: PaymentConnectionResolvers<ContextType>;
+  PaymentEdge?: PaymentEdgeResolvers<ContextType>;
   Principal?: PrincipalResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  ProductConnection?: ProductConnectionResolvers<ContextType>;
+  ProductEdge?: ProductEdgeResolvers<ContextType>;
+  ProductVariant?: ProductVariantResolvers<ContextType>;
+  QardProviderConfiguration?: QardProviderConfigurationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RefreshConnectionPayload?: RefreshConnectionPayloadResolvers<ContextType>;
+  RemoveIntegrationPayload?: RemoveIntegrationPayloadResolvers<ContextType>;
+  ResumeWorkflowExecutionPayload?: ResumeWorkflowExecutionPayloadResolvers<ContextType>;
+  SavePushSubscriptionPayload?: SavePushSubscriptionPayloadResolvers<ContextType>;
+  SetDispatchServiceTokenPayload?: SetDispatchServiceTokenPayloadResolvers<ContextType>;
+  ShoplineMerchant?: ShoplineMerchantResolvers<ContextType>;
+  ShoplineMerchantConnection?: ShoplineMerchantConnectionResolvers<ContextType>;
+  ShoplineMerchantEdge?: ShoplineMerchantEdgeResolvers<ContextType>;
+  ShoplineMerchantUpdate?: ShoplineMerchantUpdateResolvers<ContextType>;
+  ShoplineToken?: ShoplineTokenResolvers<ContextType>;
+  StartConnectionPayload?: StartConnectionPayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  SyncCommerceDataPayload?: SyncCommerceDataPayloadResolvers<ContextType>;
+  ToggleWorkflowPayload?: ToggleWorkflowPayloadResolvers<ContextType>;
+  Transaction?: TransactionResolvers<ContextType>;
+  TransactionConnection?: TransactionConnectionResolvers<ContextType>;
+  TransactionEdge?: TransactionEdgeResolvers<ContextType>;
+  TransactionSourceRecord?: TransactionSourceRecordResolvers<ContextType>;
+  UpdateCommerceSyncSettingsPayload?: UpdateCommerceSyncSettingsPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
+  Workflow?: WorkflowResolvers<ContextType>;
+  WorkflowConnection?: WorkflowConnectionResolvers<ContextType>;
+  WorkflowEdge?: WorkflowEdgeResolvers<ContextType>;
+  WorkflowTrigger?: WorkflowTriggerResolvers<ContextType>;
+  WorkflowTriggerConnection?: WorkflowTriggerConnectionResolvers<ContextType>;
+  WorkflowTriggerEdge?: WorkflowTriggerEdgeResolvers<ContextType>;
   Workspace?: WorkspaceResolvers<ContextType>;
 };
 

@@ -10,7 +10,12 @@ import { createShoplineModule } from './shopline/index.js';
  * module here.
  */
 export function createModules(): GatewayModule[] {
-  const domainModules: GatewayModule[] = [createConnectionsModule(), createIntegrationsModule(), createShoplineModule(), createCommerceModule()];
+  const domainModules: GatewayModule[] = [
+    createConnectionsModule(),
+    createIntegrationsModule(),
+    createShoplineModule(),
+    createCommerceModule(),
+  ];
   const nodeFetchers = Object.assign({}, ...domainModules.map((m) => m.nodes ?? {}));
   return [createBaseModule(() => nodeFetchers), ...domainModules];
 }

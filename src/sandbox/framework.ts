@@ -106,7 +106,10 @@ export class SandboxServer {
   private server: Server | undefined;
   private origin = '';
 
-  constructor(simulators: Simulator[], options: { seed?: number; knobs?: Partial<FaultKnobs> } = {}) {
+  constructor(
+    simulators: Simulator[],
+    options: { seed?: number; knobs?: Partial<FaultKnobs> } = {},
+  ) {
     this.random = mulberry32(options.seed ?? 1);
     for (const sim of simulators) {
       this.simulators.set(sim.name, { sim, routes: sim.routes.map(compile) });
@@ -161,7 +164,9 @@ export class SandboxServer {
   async close(): Promise<void> {
     for (const res of this.hanging) res.destroy();
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -246,7 +251,10 @@ export class SandboxServer {
         return send(res, reply);
       } catch (error) {
         logEntry.status = 500;
-        return send(res, { status: 500, body: { error: `sandbox handler failed: ${(error as Error).message}` } });
+        return send(res, {
+          status: 500,
+          body: { error: `sandbox handler failed: ${(error as Error).message}` },
+        });
       }
     }
     logEntry.status = 404;
@@ -271,11 +279,16 @@ export class SandboxServer {
   private async control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const parts = url.pathname.split('/').filter(Boolean);
     if (req.method === 'GET' && parts[1] === 'stats') {
-      const stats = Object.fromEntries([...this.simulators.keys()].map((n) => [n, this.requestCount(n)]));
+      const stats = Object.fromEntries(
+        [...this.simulators.keys()].map((n) => [n, this.requestCount(n)]),
+      );
       return send(res, { status: 200, body: { requests: stats } });
     }
     if (req.method === 'GET' && parts[1] === 'log') {
-      return send(res, { status: 200, body: this.requests(url.searchParams.get('upstream') ?? undefined) });
+      return send(res, {
+        status: 200,
+        body: this.requests(url.searchParams.get('upstream') ?? undefined),
+      });
     }
     if (req.method === 'POST' && parts[1] === 'reset') {
       this.resetStats();

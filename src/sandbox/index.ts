@@ -35,7 +35,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const qard = createQardSimulator(seed);
   const dispatch = createDispatchSimulator(seed);
   const shopline = createShoplineSimulator(seed);
-  const server = new SandboxServer([apipanda, codat, qard, dispatch, shopline], { seed, knobs: options.knobs ?? {} });
+  const server = new SandboxServer([apipanda, codat, qard, dispatch, shopline], {
+    seed,
+    knobs: options.knobs ?? {},
+  });
   await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     server,

@@ -11,7 +11,8 @@ function flag(name: string): string | undefined {
 }
 
 // `npm run sandbox -- shopline:install --merchant M`: deliver SHOPLINE webhooks, then exit.
-if (process.argv[2] === 'shopline:install') process.exit(await runShoplineInstall(process.argv.slice(3)));
+if (process.argv[2] === 'shopline:install')
+  process.exit(await runShoplineInstall(process.argv.slice(3)));
 
 const sandbox = await startSandbox({
   port: Number(flag('port') ?? 4010),

@@ -42,16 +42,19 @@ export function withSandboxUpstreams(config: Config, sandbox: Sandbox): Config {
     // Only when Codat itself is the sandbox: a real Codat never gets the sandbox key.
     codat: {
       ...config.codat,
-      apiKey: config.codat.apiKey ?? (config.upstreams.codat.baseUrl ? undefined : SANDBOX_CODAT_API_KEY),
+      apiKey:
+        config.codat.apiKey ?? (config.upstreams.codat.baseUrl ? undefined : SANDBOX_CODAT_API_KEY),
     },
     qard: {
       ...config.qard,
-      apiKey: config.qard.apiKey ?? (config.upstreams.qard.baseUrl ? undefined : SANDBOX_QARD_API_KEY),
+      apiKey:
+        config.qard.apiKey ?? (config.upstreams.qard.baseUrl ? undefined : SANDBOX_QARD_API_KEY),
     },
     // Only when Dispatch itself is the sandbox: a real Dispatch never gets the demo token.
     dispatch: {
       serviceToken:
-        config.dispatch.serviceToken ?? (config.upstreams.dispatch.baseUrl ? undefined : SANDBOX_DISPATCH_TOKEN),
+        config.dispatch.serviceToken ??
+        (config.upstreams.dispatch.baseUrl ? undefined : SANDBOX_DISPATCH_TOKEN),
     },
   };
 }

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import cors from '@fastify/cors';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayModule } from '../modules/module.js';
 import { ErrorCode, GatewayError } from '../errors.js';
@@ -29,7 +36,12 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-export async function buildApp({ schema, modules, services, graphiqlHeaders }: AppOptions): Promise<{
+export async function buildApp({
+  schema,
+  modules,
+  services,
+  graphiqlHeaders,
+}: AppOptions): Promise<{
   app: FastifyInstance;
   apollo: ApolloServer<GraphQLContext>;
   /** Marks the app as draining: responses from now on close their keep-alive connection. */
@@ -41,7 +53,10 @@ export async function buildApp({ schema, modules, services, graphiqlHeaders }: A
     bodyLimit: config.limits.maxBodyBytes,
     requestIdHeader: false,
     // Our own onResponse hook logs one line per request with the fields we want.
-    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: true,
+    }),
     // A caller-supplied x-request-id ties our log lines to theirs; anything odd is replaced.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -61,7 +76,12 @@ export async function buildApp({ schema, modules, services, graphiqlHeaders }: A
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      {
+        method: request.method,
+        url: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
       'request completed',
     );
   });
@@ -70,15 +90,32 @@ export async function buildApp({ schema, modules, services, graphiqlHeaders }: A
     await app.register(cors, {
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'OPTIONS'],
-      allowedHeaders: ['content-type', 'x-api-key', 'authorization', 'x-request-id', 'apollo-require-preflight'],
+      allowedHeaders: [
+        'content-type',
+        'x-api-key',
+        'authorization',
+        'x-request-id',
+        'apollo-require-preflight',
+      ],
       exposedHeaders: ['x-request-id'],
       maxAge: 600,
     });
   }
 
-  app.setErrorHandler((error: FastifyError, request, reply) => sendHttpError(error, request, reply));
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendHttpError(error, request, reply),
+  );
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ errors: [{ message: `No route ${request.method} ${request.url.split('?')[0]}`, extensions: { code: ErrorCode.NOT_FOUND } }] }),
+    reply
+      .code(404)
+      .send({
+        errors: [
+          {
+            message: `No route ${request.method} ${request.url.split('?')[0]}`,
+            extensions: { code: ErrorCode.NOT_FOUND },
+          },
+        ],
+      }),
   );
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -101,17 +138,31 @@ export async function buildApp({ schema, modules, services, graphiqlHeaders }: A
   await apollo.start();
 
   const graphqlHandler = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'GET' && wantsGraphiql(request.headers.accept, request.query as Record<string, unknown>)) {
+    if (
+      request.method === 'GET' &&
+      wantsGraphiql(request.headers.accept, request.query as Record<string, unknown>)
+    ) {
       return reply
         .header('content-type', 'text/html; charset=utf-8')
-        .send(renderGraphiqlPage({ defaultHeaders: graphiqlHeaders?.() ?? {}, sandbox: config.sandbox }));
+        .send(
+          renderGraphiqlPage({
+            defaultHeaders: graphiqlHeaders?.() ?? {},
+            sandbox: config.sandbox,
+          }),
+        );
     }
     let principal: Principal;
     try {
       principal = await services.authenticator.authenticate(request.headers);
     } catch (error) {
       if (error instanceof GatewayError) {
-        return sendGraphqlErrors(request, reply, error.code === ErrorCode.UNAUTHENTICATED ? 401 : 403, error.message, error.code);
+        return sendGraphqlErrors(
+          request,
+          reply,
+          error.code === ErrorCode.UNAUTHENTICATED ? 401 : 403,
+          error.message,
+          error.code,
+        );
       }
       throw error;
     }
@@ -150,11 +201,15 @@ export async function buildApp({ schema, modules, services, graphiqlHeaders }: A
       await services.store.ping();
       const pending = await pendingMigrations(services.store);
       if (pending.length > 0) {
-        return reply.code(503).send({ status: 'not-ready', store: services.store.kind, pendingMigrations: pending });
+        return reply
+          .code(503)
+          .send({ status: 'not-ready', store: services.store.kind, pendingMigrations: pending });
       }
       return { status: 'ready', store: services.store.kind, migrations: 'applied' };
     } catch {
-      return reply.code(503).send({ status: 'not-ready', store: services.store.kind, error: 'store unreachable' });
+      return reply
+        .code(503)
+        .send({ status: 'not-ready', store: services.store.kind, error: 'store unreachable' });
     }
   });
   app.get('/metrics', async (_request, reply) =>
@@ -175,7 +230,8 @@ export async function buildApp({ schema, modules, services, graphiqlHeaders }: A
  * answered in the GraphQL-over-HTTP shape with the status the spec asks for; never a stack trace.
  */
 function sendHttpError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   let message: string;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -188,16 +244,34 @@ function sendHttpError(error: FastifyError, request: FastifyRequest, reply: Fast
       message = 'Request body is empty: send a JSON object with a "query"';
       break;
     default:
-      message = status === 500 ? 'Internal server error' : error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'Request body is not valid JSON' : error.message;
+      message =
+        status === 500
+          ? 'Internal server error'
+          : error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+            ? 'Request body is not valid JSON'
+            : error.message;
   }
   if (status === 500) request.log.error({ err: error }, 'unhandled error');
-  const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : status === 404 ? ErrorCode.NOT_FOUND : ErrorCode.BAD_USER_INPUT;
+  const code =
+    status === 500
+      ? ErrorCode.INTERNAL_SERVER_ERROR
+      : status === 404
+        ? ErrorCode.NOT_FOUND
+        : ErrorCode.BAD_USER_INPUT;
   return sendGraphqlErrors(request, reply, status, message, code);
 }
 
-function sendGraphqlErrors(request: FastifyRequest, reply: FastifyReply, status: number, message: string, code: string) {
+function sendGraphqlErrors(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  code: string,
+) {
   const accept = request.headers.accept ?? '';
-  const type = accept.includes('application/graphql-response+json') ? 'application/graphql-response+json' : 'application/json';
+  const type = accept.includes('application/graphql-response+json')
+    ? 'application/graphql-response+json'
+    : 'application/json';
   return reply
     .code(status)
     .header('content-type', `${type}; charset=utf-8`)

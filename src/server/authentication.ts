@@ -57,7 +57,9 @@ export class Authenticator {
 
   private async fromJwt(token: string): Promise<Principal> {
     if (!this.hsKey && !this.jwks) {
-      throw unauthenticated('Bearer tokens are not accepted: no JWT_SECRET or JWT_JWKS_URL is configured');
+      throw unauthenticated(
+        'Bearer tokens are not accepted: no JWT_SECRET or JWT_JWKS_URL is configured',
+      );
     }
     let payload: JWTPayload;
     try {
@@ -69,7 +71,8 @@ export class Authenticator {
         ? (await jwtVerify(token, this.hsKey, { ...options, algorithms: ['HS256'] })).payload
         : (await jwtVerify(token, this.jwks!, options)).payload;
     } catch (error) {
-      const reason = (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'expired' : 'not valid';
+      const reason =
+        (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'expired' : 'not valid';
       throw unauthenticated(`The bearer token is ${reason}`);
     }
     const workspaceId = payload[this.jwt.workspaceClaim];
@@ -89,8 +92,14 @@ export class Authenticator {
 }
 
 function parseRoles(claim: unknown): Role[] {
-  const list = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];
-  const roles = list.map((r) => String(r).toLowerCase()).filter((r): r is Role => ROLES.includes(r as Role));
+  const list = Array.isArray(claim)
+    ? claim
+    : typeof claim === 'string'
+      ? claim.split(/[\s,]+/)
+      : [];
+  const roles = list
+    .map((r) => String(r).toLowerCase())
+    .filter((r): r is Role => ROLES.includes(r as Role));
   return roles.length > 0 ? roles : ['member'];
 }
 

@@ -43,12 +43,18 @@ export function createContext(args: {
   return {
     ...args,
     workspace: args.principal.workspace,
-    loader<K, V, C = K>(name: string, batch: DataLoader.BatchLoadFn<K, V>, options?: DataLoader.Options<K, V, C>) {
+    loader<K, V, C = K>(
+      name: string,
+      batch: DataLoader.BatchLoadFn<K, V>,
+      options?: DataLoader.Options<K, V, C>,
+    ) {
       let loader = loaders.get(name) as DataLoader<K, V, C> | undefined;
       if (!loader) {
         loader = new DataLoader<K, V, C>(
           batch,
-          args.services.config.dataloaderBatching ? options : { ...options, batch: false, cache: false },
+          args.services.config.dataloaderBatching
+            ? options
+            : { ...options, batch: false, cache: false },
         );
         loaders.set(name, loader);
       }

@@ -45,10 +45,10 @@ export function depthLimitRule(maxDepth: number) {
         const depth = depthOf(node.selectionSet, 1, new Set());
         if (depth > maxDepth) {
           context.reportError(
-            new GraphQLError(
-              `Operation is nested more than ${maxDepth} levels deep, the limit`,
-              { nodes: [node], extensions: { code: ErrorCode.BAD_USER_INPUT } },
-            ),
+            new GraphQLError(`Operation is nested more than ${maxDepth} levels deep, the limit`, {
+              nodes: [node],
+              extensions: { code: ErrorCode.BAD_USER_INPUT },
+            }),
           );
         }
       },

@@ -22,14 +22,24 @@ const REQUEST_ERROR_CODES = new Set([
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+    const base = {
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+    };
     if (original instanceof GatewayError) {
       const { stacktrace: _stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
       return { message: formatted.message, ...base, extensions };
     }
     const code = formatted.extensions?.['code'];
-    if (typeof code === 'string' && (REQUEST_ERROR_CODES.has(code) || code === ErrorCode.BAD_USER_INPUT)) {
-      return { message: formatted.message, ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    if (
+      typeof code === 'string' &&
+      (REQUEST_ERROR_CODES.has(code) || code === ErrorCode.BAD_USER_INPUT)
+    ) {
+      return {
+        message: formatted.message,
+        ...base,
+        extensions: { code: ErrorCode.BAD_USER_INPUT },
+      };
     }
     logger.error({ err: original }, 'unexpected error in a resolver');
     return {

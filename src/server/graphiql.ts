@@ -11,7 +11,11 @@ const require = createRequire(import.meta.url);
 
 const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
   'react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
-  'react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
+  'react-dom.js': {
+    pkg: 'react-dom',
+    file: 'umd/react-dom.production.min.js',
+    type: 'text/javascript',
+  },
   'graphiql.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
   'graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
   'graphql-ws.js': { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript' },
@@ -28,7 +32,10 @@ function packageDir(pkg: string): string {
   return dir;
 }
 
-export function renderGraphiqlPage(options: { defaultHeaders?: Record<string, string>; sandbox: boolean }): string {
+export function renderGraphiqlPage(options: {
+  defaultHeaders?: Record<string, string>;
+  sandbox: boolean;
+}): string {
   const headers = JSON.stringify(options.defaultHeaders ?? {}, null, 2);
   const banner = options.sandbox
     ? '<div id="sandbox-banner">Sandbox mode: every upstream is simulated; the demo workspace key is already in Headers.</div>'

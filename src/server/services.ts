@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { Config, UpstreamName } from '../config.js';
 import { CursorCodec } from '../modules/base/cursor-codec.js';
-import { createDispatchServices, type DispatchServices } from '../modules/integrations/dispatch-services.js';
+import {
+  createDispatchServices,
+  type DispatchServices,
+} from '../modules/integrations/dispatch-services.js';
 import { ConnectionRepository } from '../modules/connections/connection-repository.js';
 import { ConnectionService } from '../modules/connections/connection-service.js';
 import { ShoplineService } from '../modules/shopline/shopline-service.js';
@@ -15,7 +18,10 @@ import { WorkspaceRepository } from '../store/repositories/workspaces.js';
 import { SecretBox } from '../store/secret-box.js';
 import { ApiPandaClient } from '../upstreams/apipanda/apipanda-client.js';
 import { UpstreamHttpClient } from '../upstreams/http-client.js';
-import { createCommerceServices, type CommerceServices } from '../modules/commerce/commerce-services.js';
+import {
+  createCommerceServices,
+  type CommerceServices,
+} from '../modules/commerce/commerce-services.js';
 import { UpstreamMetrics } from '../upstreams/upstream-metrics.js';
 import { Authenticator } from './authentication.js';
 
@@ -73,9 +79,13 @@ export async function createServices(
   if (!config.secretsKey) throw new Error('SECRETS_KEY must be resolved before services start');
   const secretBox = new SecretBox(config.secretsKey, config.previousSecretsKeys);
 
-  const eventBus: EventBus = config.redisUrl ? await RedisEventBus.connect(config.redisUrl) : new MemoryEventBus();
+  const eventBus: EventBus = config.redisUrl
+    ? await RedisEventBus.connect(config.redisUrl)
+    : new MemoryEventBus();
   onClose(() => eventBus.close());
-  const cache: Cache = config.redisUrl ? await RedisCache.connect(config.redisUrl) : new MemoryCache();
+  const cache: Cache = config.redisUrl
+    ? await RedisCache.connect(config.redisUrl)
+    : new MemoryCache();
   onClose(() => cache.close());
 
   const workspaces = new WorkspaceRepository(store.db);
@@ -108,7 +118,15 @@ export async function createServices(
     cursors: new CursorCodec(config.secretsKey),
     dispatch: createDispatchServices({ config, logger, metrics, onClose, store, secretBox }),
     connections,
-    shopline: new ShoplineService({ config, logger, metrics, db: store.db, secretBox, eventBus, onClose }),
+    shopline: new ShoplineService({
+      config,
+      logger,
+      metrics,
+      db: store.db,
+      secretBox,
+      eventBus,
+      onClose,
+    }),
     commerce: createCommerceServices({ config, logger, metrics, onClose, store, secretBox, cache }),
     onClose,
     async close() {

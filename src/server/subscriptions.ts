@@ -8,14 +8,20 @@ import { depthLimitRule } from './depth-limit.js';
 import { createErrorFormatter } from './error-format.js';
 import type { AppServices } from './services.js';
 
-
 /**
  * GraphQL subscriptions over graphql-ws on the same `/graphql` path. The client authenticates in
  * `connectionParams` with the same credentials as HTTP (`x-api-key` or `authorization`); a
  * connection without valid credentials is closed with 4403 before any operation runs.
  */
-export function attachSubscriptions(app: FastifyInstance, schema: GraphQLSchema, services: AppServices) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.limits.maxBodyBytes });
+export function attachSubscriptions(
+  app: FastifyInstance,
+  schema: GraphQLSchema,
+  services: AppServices,
+) {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: services.config.limits.maxBodyBytes,
+  });
   app.server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/graphql') {
@@ -29,13 +35,19 @@ export function attachSubscriptions(app: FastifyInstance, schema: GraphQLSchema,
 
   // The principal of each connection, keyed by its socket: set on connect, read per operation.
   const principals = new WeakMap<object, Principal>();
-  const server = useServer<Record<string, unknown> | undefined, Extra & Record<PropertyKey, unknown>>(
+  const server = useServer<
+    Record<string, unknown> | undefined,
+    Extra & Record<PropertyKey, unknown>
+  >(
     {
       schema,
       validate: (s, document) => validate(s, document, rules),
       onConnect: async (ctx) => {
         const params = Object.fromEntries(
-          Object.entries(ctx.connectionParams ?? {}).map(([k, v]) => [k.toLowerCase(), typeof v === 'string' ? v : undefined]),
+          Object.entries(ctx.connectionParams ?? {}).map(([k, v]) => [
+            k.toLowerCase(),
+            typeof v === 'string' ? v : undefined,
+          ]),
         );
         try {
           principals.set(ctx.extra.socket, await services.authenticator.authenticate(params));
@@ -53,7 +65,8 @@ export function attachSubscriptions(app: FastifyInstance, schema: GraphQLSchema,
           services,
         });
       },
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result as ExecutionResult, formatError),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        formatResult(result as ExecutionResult, formatError),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
     },
     wss,
@@ -67,7 +80,10 @@ export function attachSubscriptions(app: FastifyInstance, schema: GraphQLSchema,
   };
 }
 
-function formatResult(result: ExecutionResult, formatError: ReturnType<typeof createErrorFormatter>) {
+function formatResult(
+  result: ExecutionResult,
+  formatError: ReturnType<typeof createErrorFormatter>,
+) {
   if (!result.errors) return result;
   return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
 }

@@ -49,7 +49,10 @@ export class MemoryCache implements Cache {
 }
 
 export class RedisCache implements Cache {
-  private constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  private constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   static async connect(url: string, prefix = 'cg:cache:'): Promise<RedisCache> {
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
@@ -63,7 +66,12 @@ export class RedisCache implements Cache {
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    await this.redis.set(this.prefix + key, JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+    await this.redis.set(
+      this.prefix + key,
+      JSON.stringify(value),
+      'EX',
+      Math.max(1, Math.ceil(ttlSeconds)),
+    );
   }
 
   async delete(key: string): Promise<void> {

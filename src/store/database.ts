@@ -31,9 +31,7 @@ export interface StoreOptions {
 const MIGRATION_LOCK_ID = 7_401_337;
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  return options.databaseUrl
-    ? openPostgres(options.databaseUrl)
-    : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Store> {
@@ -76,7 +74,9 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
         await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
         return await fn();
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+        await client
+          .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID])
+          .catch(() => undefined);
         client.release();
       }
     },

@@ -91,14 +91,18 @@ export class RedisEventBus implements EventBus {
   }
 }
 
-function mapIterator<A, B>(source: AsyncIterableIterator<A>, fn: (a: A) => B): AsyncIterableIterator<B> {
+function mapIterator<A, B>(
+  source: AsyncIterableIterator<A>,
+  fn: (a: A) => B,
+): AsyncIterableIterator<B> {
   return {
     async next() {
       try {
         const r = await source.next();
         return r.done ? { done: true, value: undefined } : { done: false, value: fn(r.value) };
       } catch (error) {
-        if ((error as { name?: string }).name === 'AbortError') return { done: true, value: undefined };
+        if ((error as { name?: string }).name === 'AbortError')
+          return { done: true, value: undefined };
         throw error;
       }
     },

@@ -169,7 +169,8 @@ export class UpstreamHttpClient {
         { upstream: this.name, retryAfter: this.breaker.secondsUntilRetry() },
       );
     }
-    const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
+    const idempotent =
+      req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
     const maxAttempts = idempotent ? this.retry.maxAttempts : 1;
     let attempt = 0;
     for (;;) {
@@ -190,7 +191,11 @@ export class UpstreamHttpClient {
     }
   }
 
-  private finish<T>(outcome: AttemptOutcome<T>, req: UpstreamRequest, retries: number): UpstreamResponse<T> {
+  private finish<T>(
+    outcome: AttemptOutcome<T>,
+    req: UpstreamRequest,
+    retries: number,
+  ): UpstreamResponse<T> {
     const { metrics } = this.options;
     if (outcome.kind === 'response') {
       this.breaker.onSuccess();
@@ -205,7 +210,10 @@ export class UpstreamHttpClient {
       throw outcome.error;
     }
     this.breaker.onFailure();
-    const timedOut = outcome.error.name === 'TimeoutError' || outcome.error instanceof undiciErrors.HeadersTimeoutError || outcome.error instanceof undiciErrors.BodyTimeoutError;
+    const timedOut =
+      outcome.error.name === 'TimeoutError' ||
+      outcome.error instanceof undiciErrors.HeadersTimeoutError ||
+      outcome.error instanceof undiciErrors.BodyTimeoutError;
     this.options.logger?.warn(
       { upstream: this.name, operation: req.operation, error: outcome.error.name, retries },
       timedOut ? 'upstream call timed out' : 'upstream unreachable',
@@ -222,7 +230,11 @@ export class UpstreamHttpClient {
   }
 
   /** Milliseconds to wait before the next attempt, or undefined when the outcome is final. */
-  private retryDelay<T>(outcome: AttemptOutcome<T>, attempt: number, maxAttempts: number): number | undefined {
+  private retryDelay<T>(
+    outcome: AttemptOutcome<T>,
+    attempt: number,
+    maxAttempts: number,
+  ): number | undefined {
     if (attempt >= maxAttempts || outcome.kind === 'response') return undefined;
     if (outcome.kind === 'http') {
       if (!RETRYABLE_STATUS.has(outcome.error.status)) return undefined;
@@ -263,7 +275,10 @@ export class UpstreamHttpClient {
       const responseHeaders = flattenHeaders(res.headers);
       const parsed = parseBody(text, responseHeaders, req.parse);
       if (res.statusCode >= 200 && res.statusCode < 300) {
-        return { kind: 'response', response: { status: res.statusCode, headers: responseHeaders, body: parsed as T } };
+        return {
+          kind: 'response',
+          response: { status: res.statusCode, headers: responseHeaders, body: parsed as T },
+        };
       }
       return {
         kind: 'http',
@@ -311,7 +326,9 @@ function queryString(query: Record<string, QueryValue> | undefined): string {
   return s ? `?${s}` : '';
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+function flattenHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
     if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
@@ -319,7 +336,11 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
-function parseBody(text: string, headers: Record<string, string>, parse?: (text: string) => unknown): unknown {
+function parseBody(
+  text: string,
+  headers: Record<string, string>,
+  parse?: (text: string) => unknown,
+): unknown {
   if (text === '') return undefined;
   const type = headers['content-type'] ?? '';
   if (!type.includes('json')) return text;

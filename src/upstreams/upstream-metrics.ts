@@ -47,7 +47,11 @@ export class UpstreamMetrics {
     s.byStatus[String(status)] = (s.byStatus[String(status)] ?? 0) + 1;
   }
 
-  recordCall(upstream: string, outcome: 'ok' | 'failed' | 'short-circuited', retries: number): void {
+  recordCall(
+    upstream: string,
+    outcome: 'ok' | 'failed' | 'short-circuited',
+    retries: number,
+  ): void {
     const s = this.of(upstream);
     s.calls += 1;
     s.retries += retries;
@@ -81,7 +85,9 @@ export class UpstreamMetrics {
     lines.push('# HELP upstream_request_seconds_total Time spent in upstream attempts.');
     lines.push('# TYPE upstream_request_seconds_total counter');
     for (const [name, s] of this.stats) {
-      lines.push(`upstream_request_seconds_total{upstream="${name}"} ${(s.totalMs / 1000).toFixed(6)}`);
+      lines.push(
+        `upstream_request_seconds_total{upstream="${name}"} ${(s.totalMs / 1000).toFixed(6)}`,
+      );
     }
     lines.push('# HELP upstream_calls_failed_total Upstream calls that failed after retries.');
     lines.push('# TYPE upstream_calls_failed_total counter');

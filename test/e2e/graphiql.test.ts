@@ -27,7 +27,12 @@ describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
     const foreign: string[] = [];
     await page.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith(t.url) || url.startsWith(t.url.replace('http', 'ws')) || url.startsWith('data:')) return route.continue();
+      if (
+        url.startsWith(t.url) ||
+        url.startsWith(t.url.replace('http', 'ws')) ||
+        url.startsWith('data:')
+      )
+        return route.continue();
       foreign.push(url);
       return route.abort();
     });
@@ -36,7 +41,9 @@ describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
     await expect.poll(() => page.locator('.graphiql-editor-tool').innerText()).toContain(t.keys.a);
     await page.locator('.graphiql-execute-button').click();
     await expect
-      .poll(async () => (await page.locator('.result-window').innerText()).replace(/\s+/g, ' '), { timeout: 15_000 })
+      .poll(async () => (await page.locator('.result-window').innerText()).replace(/\s+/g, ' '), {
+        timeout: 15_000,
+      })
       .toContain('"handle": "ws-a"');
     expect(foreign).toEqual([]);
     await context.close();

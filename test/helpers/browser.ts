@@ -16,8 +16,11 @@ export function chromiumPath(): string | undefined {
 export function browserAvailable(): boolean {
   const path = chromiumPath();
   if (!path) {
-    if (process.env['CI'] === 'true') throw new Error('chromium is not installed, and CI=true requires it');
-    console.warn('[skip] chromium is not installed (apt-get install -y chromium): browser tests are skipped');
+    if (process.env['CI'] === 'true')
+      throw new Error('chromium is not installed, and CI=true requires it');
+    console.warn(
+      '[skip] chromium is not installed (apt-get install -y chromium): browser tests are skipped',
+    );
   }
   return !!path;
 }

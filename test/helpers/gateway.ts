@@ -12,7 +12,11 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   headers: Headers;
   body: {
     data?: T | null;
-    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+    errors?: Array<{
+      message: string;
+      path?: Array<string | number>;
+      extensions?: Record<string, unknown>;
+    }>;
   };
 }
 
@@ -47,7 +51,8 @@ export interface TestGatewayOptions {
 /** A gateway on port 0 with the sandbox upstreams, as a client would meet it over HTTP. */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const sandbox = options.sharedSandbox ?? (await startSandbox({ seed: 7, ...options.sandbox }));
-  const db = options.store === 'postgres' && !options.databaseUrl ? await createTestDatabase() : undefined;
+  const db =
+    options.store === 'postgres' && !options.databaseUrl ? await createTestDatabase() : undefined;
   const databaseUrl = options.databaseUrl ?? db?.url;
   const logs: string[] = [];
   const sink = new Writable({

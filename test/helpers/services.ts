@@ -29,8 +29,11 @@ async function availability(name: string, url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
   const ok = await reachable(hostname, Number(port));
   if (!ok) {
-    if (IN_CI) throw new Error(`${name} at ${hostname}:${port} is unreachable, and CI=true requires it`);
-    console.warn(`[skip] ${name} at ${hostname}:${port} is unreachable: its tests are skipped on this machine`);
+    if (IN_CI)
+      throw new Error(`${name} at ${hostname}:${port} is unreachable, and CI=true requires it`);
+    console.warn(
+      `[skip] ${name} at ${hostname}:${port} is unreachable: its tests are skipped on this machine`,
+    );
   }
   return ok;
 }

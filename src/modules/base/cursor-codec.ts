@@ -22,14 +22,18 @@ export class CursorCodec {
   /** `argument` names the argument (`after`, `before`) in the error message. */
   decode<T>(scope: string, cursor: string, argument = 'after'): T {
     const [body, signature, extra] = cursor.split('.');
-    const invalid = () => badUserInput(`The "${argument}" cursor is not valid for this list`, argument);
+    const invalid = () =>
+      badUserInput(`The "${argument}" cursor is not valid for this list`, argument);
     if (!body || !signature || extra !== undefined) throw invalid();
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
     let parsed: { s?: unknown; p?: unknown };
     try {
-      parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { s?: unknown; p?: unknown };
+      parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as {
+        s?: unknown;
+        p?: unknown;
+      };
     } catch {
       throw invalid();
     }

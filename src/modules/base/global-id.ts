@@ -19,7 +19,10 @@ export function parseGlobalId(id: string, expectedType?: string): ParsedGlobalId
   const parsed = tryParseGlobalId(id);
   if (!parsed) throw badUserInput(`"${truncate(id)}" is not a valid id`, 'id');
   if (expectedType && parsed.type !== expectedType) {
-    throw badUserInput(`Expected the id of a ${expectedType}, got the id of a ${parsed.type}`, 'id');
+    throw badUserInput(
+      `Expected the id of a ${expectedType}, got the id of a ${parsed.type}`,
+      'id',
+    );
   }
   return parsed;
 }

@@ -7,7 +7,11 @@ export interface UserErrorModel {
   code: UserErrorCode;
 }
 
-export const userError = (field: string[] | null, message: string, code: UserErrorCode = 'INVALID'): UserErrorModel => ({
+export const userError = (
+  field: string[] | null,
+  message: string,
+  code: UserErrorCode = 'INVALID',
+): UserErrorModel => ({
   field,
   message,
   code,
@@ -38,7 +42,10 @@ export async function idempotentMutation<P extends { userErrors: UserErrorModel[
   if (idempotencyKey === null || idempotencyKey === undefined) return args.run();
   if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
     return args.failed([
-      userError(['input', 'idempotencyKey'], 'idempotencyKey must be 1-255 letters, digits, or . _ : -'),
+      userError(
+        ['input', 'idempotencyKey'],
+        'idempotencyKey must be 1-255 letters, digits, or . _ : -',
+      ),
     ]);
   }
   const outcome = await ctx.services.idempotency.execute({
@@ -54,8 +61,12 @@ export async function idempotentMutation<P extends { userErrors: UserErrorModel[
     case 'replayed':
       return outcome.value;
     case 'key-reused':
-      return args.failed([userError(['input', 'idempotencyKey'], outcome.message, 'IDEMPOTENCY_KEY_REUSED')]);
+      return args.failed([
+        userError(['input', 'idempotencyKey'], outcome.message, 'IDEMPOTENCY_KEY_REUSED'),
+      ]);
     case 'in-progress':
-      return args.failed([userError(['input', 'idempotencyKey'], outcome.message, 'IDEMPOTENCY_KEY_IN_PROGRESS')]);
+      return args.failed([
+        userError(['input', 'idempotencyKey'], outcome.message, 'IDEMPOTENCY_KEY_IN_PROGRESS'),
+      ]);
   }
 }

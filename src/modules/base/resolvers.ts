@@ -11,11 +11,17 @@ const MAX_NODES = 100;
 type NodeFetchers = NonNullable<GatewayModule['nodes']>;
 
 /** Resolves a global id through the module that owns its type; null when unknown or not visible. */
-async function fetchNode(fetchers: NodeFetchers, ctx: GraphQLContext, id: string): Promise<object | null> {
+async function fetchNode(
+  fetchers: NodeFetchers,
+  ctx: GraphQLContext,
+  id: string,
+): Promise<object | null> {
   const parsed = tryParseGlobalId(id);
   if (!parsed) return null;
   if (parsed.type === 'Workspace') {
-    return parsed.localId === ctx.workspace.id ? tagNodeType({ ...ctx.workspace }, 'Workspace') : null;
+    return parsed.localId === ctx.workspace.id
+      ? tagNodeType({ ...ctx.workspace }, 'Workspace')
+      : null;
   }
   const fetch = fetchers[parsed.type];
   if (!fetch) return null;
@@ -38,7 +44,8 @@ export function createBaseModule(nodeFetchers: () => NodeFetchers): GatewayModul
         return fetchNode(nodeFetchers(), ctx, id) as never;
       },
       nodes: (_root, { ids }, ctx) => {
-        if (ids.length > MAX_NODES) throw badUserInput(`nodes accepts at most ${MAX_NODES} ids`, 'ids');
+        if (ids.length > MAX_NODES)
+          throw badUserInput(`nodes accepts at most ${MAX_NODES} ids`, 'ids');
         return Promise.all(ids.map((id) => fetchNode(nodeFetchers(), ctx, id))) as never;
       },
       viewer: (_root, _args, ctx) => ctx.principal,

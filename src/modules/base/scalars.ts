@@ -44,15 +44,23 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     throw new TypeError('DateTime cannot represent a value without a zone');
   },
   parseValue(value) {
-    if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-      throw new TypeError('DateTime must be an ISO 8601 string with a zone, e.g. "2024-01-16T10:00:00Z"');
+    if (
+      typeof value !== 'string' ||
+      !ISO_DATE_TIME.test(value) ||
+      Number.isNaN(Date.parse(value))
+    ) {
+      throw new TypeError(
+        'DateTime must be an ISO 8601 string with a zone, e.g. "2024-01-16T10:00:00Z"',
+      );
     }
     return new Date(value);
   },
   parseLiteral(ast) {
     const v = stringLiteral(ast, 'DateTime');
     if (!ISO_DATE_TIME.test(v) || Number.isNaN(Date.parse(v))) {
-      throw new TypeError('DateTime must be an ISO 8601 string with a zone, e.g. "2024-01-16T10:00:00Z"');
+      throw new TypeError(
+        'DateTime must be an ISO 8601 string with a zone, e.g. "2024-01-16T10:00:00Z"',
+      );
     }
     return new Date(v);
   },
@@ -73,7 +81,8 @@ export const CurrencyCodeScalar = new GraphQLScalarType<string, string>({
   },
   parseLiteral(ast) {
     const v = stringLiteral(ast, 'CurrencyCode');
-    if (!CURRENCY.test(v)) throw new TypeError('CurrencyCode must be three upper-case letters, e.g. "EUR"');
+    if (!CURRENCY.test(v))
+      throw new TypeError('CurrencyCode must be three upper-case letters, e.g. "EUR"');
     return v;
   },
 });

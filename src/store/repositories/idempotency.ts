@@ -61,7 +61,8 @@ export class IdempotencyStore {
           message: 'This idempotency key was already used with different input',
         };
       }
-      if (existing.state === 'completed') return { kind: 'replayed', value: existing.response as T };
+      if (existing.state === 'completed')
+        return { kind: 'replayed', value: existing.response as T };
       return {
         kind: 'in-progress',
         message: 'A request with this idempotency key is still in progress; retry shortly',

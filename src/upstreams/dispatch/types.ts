@@ -71,7 +71,10 @@ type Conforms<Validated extends Contract, Contract> = Validated;
 /** The validators also accept `null` for optional fields, which JSON senders often write. */
 type NullableOptional<T, K extends keyof T> = Omit<T, K> & { [P in K]?: T[P] | null };
 export type ResponseShapesConform = [
-  Conforms<DispatchConfiguredIntegration, NullableOptional<Schemas['ConfiguredIntegration'], 'connectedAt'>>,
+  Conforms<
+    DispatchConfiguredIntegration,
+    NullableOptional<Schemas['ConfiguredIntegration'], 'connectedAt'>
+  >,
   Conforms<DispatchIntegrationStatus, Schemas['IntegrationStatus']>,
   Conforms<DispatchTrigger, NullableOptional<Schemas['Trigger'], 'description'>>,
   Conforms<DispatchWorkflow, NullableOptional<Schemas['Workflow'], 'trigger' | 'action'>>,

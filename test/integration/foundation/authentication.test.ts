@@ -8,7 +8,12 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 
 const SECRET = 'a-test-signing-secret-of-32-chars!!';
 const hs = (claims: Record<string, unknown>, exp = '5m') =>
-  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('user-1').setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(SECRET));
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('user-1')
+    .setIssuedAt()
+    .setExpirationTime(exp)
+    .sign(new TextEncoder().encode(SECRET));
 
 const viewer = '{ viewer { workspace { handle } principal { id kind roles } } }';
 
@@ -19,15 +24,31 @@ describe('JWT bearer (HS256)', () => {
   });
   afterAll(async () => t?.close());
 
-  const asBearer = (token: string) => ({ apiKey: null, headers: { authorization: `Bearer ${token}` } });
+  const asBearer = (token: string) => ({
+    apiKey: null,
+    headers: { authorization: `Bearer ${token}` },
+  });
 
   it('authenticates sub, workspace and roles', async () => {
-    const res = await t.graphql(viewer, undefined, asBearer(await hs({ workspace: 'ws-b', roles: ['admin'] })));
-    expect(res.body.data).toEqual({ viewer: { workspace: { handle: 'ws-b' }, principal: { id: 'user-1', kind: 'JWT', roles: ['ADMIN'] } } });
+    const res = await t.graphql(
+      viewer,
+      undefined,
+      asBearer(await hs({ workspace: 'ws-b', roles: ['admin'] })),
+    );
+    expect(res.body.data).toEqual({
+      viewer: {
+        workspace: { handle: 'ws-b' },
+        principal: { id: 'user-1', kind: 'JWT', roles: ['ADMIN'] },
+      },
+    });
   });
 
   it('defaults to the MEMBER role', async () => {
-    const res = await t.graphql<{ viewer: { principal: { roles: string[] } } }>(viewer, undefined, asBearer(await hs({ workspace: 'ws-a' })));
+    const res = await t.graphql<{ viewer: { principal: { roles: string[] } } }>(
+      viewer,
+      undefined,
+      asBearer(await hs({ workspace: 'ws-a' })),
+    );
     expect(res.body.data?.viewer.principal.roles).toEqual(['MEMBER']);
   });
 
@@ -35,7 +56,15 @@ describe('JWT bearer (HS256)', () => {
     ['an expired token', async () => hs({ workspace: 'ws-a' }, '-1m'), /expired/],
     ['an unknown workspace', async () => hs({ workspace: 'nope' }), /unknown workspace/],
     ['a token without the workspace claim', async () => hs({}), /"workspace" claims/],
-    ['a token signed with another secret', async () => new SignJWT({ workspace: 'ws-a' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').sign(new TextEncoder().encode('x'.repeat(40))), /not valid/],
+    [
+      'a token signed with another secret',
+      async () =>
+        new SignJWT({ workspace: 'ws-a' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('x')
+          .sign(new TextEncoder().encode('x'.repeat(40))),
+      /not valid/,
+    ],
   ])('rejects %s with 401', async (_name, make, message) => {
     const res = await t.graphql(viewer, undefined, asBearer(await make()));
     expect(res.status).toBe(401);
@@ -44,7 +73,10 @@ describe('JWT bearer (HS256)', () => {
   });
 
   it('rejects a malformed Authorization header', async () => {
-    const res = await t.graphql(viewer, undefined, { apiKey: null, headers: { authorization: 'Token abc' } });
+    const res = await t.graphql(viewer, undefined, {
+      apiKey: null,
+      headers: { authorization: 'Token abc' },
+    });
     expect(res.status).toBe(401);
     expect(res.body.errors?.[0]?.message).toMatch(/Bearer <token>/);
   });
@@ -64,7 +96,9 @@ describe('JWT bearer (JWKS)', () => {
     });
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
     const { port } = jwks.address() as AddressInfo;
-    t = await startTestGateway({ env: { JWT_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, JWT_ISSUER: 'https://idp.test' } });
+    t = await startTestGateway({
+      env: { JWT_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, JWT_ISSUER: 'https://idp.test' },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -78,10 +112,25 @@ describe('JWT bearer (JWKS)', () => {
       .setIssuer('https://idp.test')
       .setExpirationTime('5m')
       .sign(privateKey);
-    const res = await t.graphql(viewer, undefined, { apiKey: null, headers: { authorization: `Bearer ${token}` } });
-    expect(res.body.data).toEqual({ viewer: { workspace: { handle: 'ws-a' }, principal: { id: 'svc', kind: 'JWT', roles: ['MEMBER', 'ADMIN'] } } });
-    const wrongIssuer = await new SignJWT({ workspace: 'ws-a' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('svc').setIssuer('https://evil.test').sign(privateKey);
-    const refused = await t.graphql(viewer, undefined, { apiKey: null, headers: { authorization: `Bearer ${wrongIssuer}` } });
+    const res = await t.graphql(viewer, undefined, {
+      apiKey: null,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.body.data).toEqual({
+      viewer: {
+        workspace: { handle: 'ws-a' },
+        principal: { id: 'svc', kind: 'JWT', roles: ['MEMBER', 'ADMIN'] },
+      },
+    });
+    const wrongIssuer = await new SignJWT({ workspace: 'ws-a' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('svc')
+      .setIssuer('https://evil.test')
+      .sign(privateKey);
+    const refused = await t.graphql(viewer, undefined, {
+      apiKey: null,
+      headers: { authorization: `Bearer ${wrongIssuer}` },
+    });
     expect(refused.status).toBe(401);
   });
 });
@@ -95,7 +144,12 @@ describe('graphql-ws authentication', () => {
 
   const run = (apiKey: string) =>
     new Promise<unknown>((resolve, reject) => {
-      const client = createClient({ url: t.graphqlUrl.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { 'x-api-key': apiKey }, retryAttempts: 0 });
+      const client = createClient({
+        url: t.graphqlUrl.replace('http', 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { 'x-api-key': apiKey },
+        retryAttempts: 0,
+      });
       client.subscribe(
         { query: '{ viewer { workspace { handle } } }' },
         { next: (v) => resolve(v), error: (e) => reject(e), complete: () => void client.dispose() },
@@ -103,7 +157,9 @@ describe('graphql-ws authentication', () => {
     });
 
   it('runs operations for a valid key', async () => {
-    await expect(run(t.keys.b)).resolves.toEqual({ data: { viewer: { workspace: { handle: 'ws-b' } } } });
+    await expect(run(t.keys.b)).resolves.toEqual({
+      data: { viewer: { workspace: { handle: 'ws-b' } } },
+    });
   });
 
   it('closes the socket with 4403 for a bad key', async () => {

@@ -14,10 +14,18 @@ async function post(body: string, headers: Record<string, string> = {}) {
     body,
   });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', text, json: safeJson(text) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    text,
+    json: safeJson(text),
+  };
 }
 
-function safeJson(text: string): { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> } {
+function safeJson(text: string): {
+  data?: unknown;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+} {
   try {
     return JSON.parse(text);
   } catch {
@@ -27,9 +35,12 @@ function safeJson(text: string): { data?: unknown; errors?: Array<{ message: str
 
 describe('GraphQL over HTTP', () => {
   it('answers the viewer with the principal and its workspace', async () => {
-    const res = await t.graphql<{ viewer: { workspace: { id: string; handle: string }; principal: { kind: string; roles: string[] } } }>(
-      '{ viewer { workspace { id handle } principal { kind roles } } }',
-    );
+    const res = await t.graphql<{
+      viewer: {
+        workspace: { id: string; handle: string };
+        principal: { kind: string; roles: string[] };
+      };
+    }>('{ viewer { workspace { id handle } principal { kind roles } } }');
     expect(res.status).toBe(200);
     expect(res.body.data?.viewer).toEqual({
       workspace: { id: 'gid://commerce-graph/Workspace/ws-a', handle: 'ws-a' },
@@ -51,7 +62,9 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('rejects an unknown API key', async () => {
-    const res = await t.graphql('{ viewer { workspace { id } } }', undefined, { apiKey: 'cg_nope_nope' });
+    const res = await t.graphql('{ viewer { workspace { id } } }', undefined, {
+      apiKey: 'cg_nope_nope',
+    });
     expect(res.status).toBe(401);
     expect(res.body.errors?.[0]?.message).toMatch(/API key is not valid/);
   });
@@ -84,20 +97,27 @@ describe('bad input gets a clear GraphQL-over-HTTP error, never a crash', () => 
   });
 
   it('an unsupported content type → 4xx naming the expected type', async () => {
-    const res = await post('query { viewer { workspace { id } } }', { 'content-type': 'text/plain' });
+    const res = await post('query { viewer { workspace { id } } }', {
+      'content-type': 'text/plain',
+    });
     expect([400, 415]).toContain(res.status);
     expect(res.json.errors?.[0]?.message).toMatch(/application\/json|content-type/i);
   });
 
   it('an unknown operation name → 400', async () => {
-    const res = await post(JSON.stringify({ query: 'query A { viewer { principal { id } } }', operationName: 'B' }));
+    const res = await post(
+      JSON.stringify({ query: 'query A { viewer { principal { id } } }', operationName: 'B' }),
+    );
     expect(res.status).toBe(400);
     expect(res.json.errors?.[0]?.message).toMatch(/Unknown operation named "B"/);
     expect(res.json.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('a 10 MB body → 413', async () => {
-    const huge = JSON.stringify({ query: '{ viewer { principal { id } } }', variables: { pad: 'x'.repeat(10 * 1024 * 1024) } });
+    const huge = JSON.stringify({
+      query: '{ viewer { principal { id } } }',
+      variables: { pad: 'x'.repeat(10 * 1024 * 1024) },
+    });
     const res = await post(huge);
     expect(res.status).toBe(413);
     expect(res.json.errors?.[0]?.message).toMatch(/larger than/);

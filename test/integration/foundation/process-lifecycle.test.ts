@@ -15,10 +15,18 @@ const tempDir = () => {
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; key: string; output: () => string }> {
+function startProcess(
+  dataDir: string,
+): Promise<{ child: ChildProcess; url: string; key: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
     cwd: root,
-    env: { PATH: process.env['PATH'], DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env['PATH'],
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -42,7 +50,9 @@ describe('npm start in sandbox mode', () => {
     const dataDir = tempDir();
     const { child, url, key, output } = await startProcess(dataDir);
     expect(readFileSync(join(dataDir, 'sandbox-api-key'), 'utf8')).toBe(key);
-    expect(output()).toMatch(/"level":"warn".*SANDBOX MODE: every unconfigured upstream is SIMULATED/);
+    expect(output()).toMatch(
+      /"level":"warn".*SANDBOX MODE: every unconfigured upstream is SIMULATED/,
+    );
 
     const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await page.text()).toContain(JSON.stringify(key).slice(1, -1));
@@ -52,7 +62,9 @@ describe('npm start in sandbox mode', () => {
     const { port } = new URL(url);
     const socket = net.connect(Number(port), '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-api-key: ${key}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-api-key: ${key}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
     let response = '';
     socket.on('data', (c: Buffer) => (response += c.toString()));
     await new Promise((r) => setTimeout(r, 100));
@@ -88,13 +100,29 @@ describe('npm start in sandbox mode', () => {
 describe('CLI', () => {
   it('creates an API key for a workspace and stores only its digest', () => {
     const dataDir = tempDir();
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'api-key', 'create', '--workspace', 'shop-1', '--role', 'member'], {
-      cwd: root,
-      env: { PATH: process.env['PATH'], DATA_DIR: dataDir },
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/main.ts',
+        'api-key',
+        'create',
+        '--workspace',
+        'shop-1',
+        '--role',
+        'member',
+      ],
+      {
+        cwd: root,
+        env: { PATH: process.env['PATH'], DATA_DIR: dataDir },
+        encoding: 'utf8',
+      },
+    );
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/API key for workspace "shop-1" \(member\); it is shown only once:\ncg_[0-9a-f]{8}_\S+/);
+    expect(run.stdout).toMatch(
+      /API key for workspace "shop-1" \(member\); it is shown only once:\ncg_[0-9a-f]{8}_\S+/,
+    );
   });
 
   it('stops start-up with one line naming a wrong variable', () => {

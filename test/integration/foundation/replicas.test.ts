@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
 import { cacheKey } from '../../../src/store/cache.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import { createTestDatabase, postgresAvailable, redisAvailable, testRedisUrl } from '../../helpers/services.js';
+import {
+  createTestDatabase,
+  postgresAvailable,
+  redisAvailable,
+  testRedisUrl,
+} from '../../helpers/services.js';
 
 /**
  * Two gateway replicas on loopback sharing one PostgreSQL and one Redis, as in production:
@@ -32,7 +37,11 @@ describe.skipIf(!up)('two replicas on PostgreSQL + Redis', () => {
   });
 
   it('accepts on replica B a key created through replica A', async () => {
-    const res = await b.graphql<{ viewer: { workspace: { handle: string } } }>('{ viewer { workspace { handle } } }', undefined, { apiKey: a.keys.b });
+    const res = await b.graphql<{ viewer: { workspace: { handle: string } } }>(
+      '{ viewer { workspace { handle } } }',
+      undefined,
+      { apiKey: a.keys.b },
+    );
     expect(res.status).toBe(200);
     expect(res.body.data?.viewer.workspace.handle).toBe('ws-b');
   });
@@ -57,7 +66,11 @@ describe.skipIf(!up)('two replicas on PostgreSQL + Redis', () => {
   it('reports the PostgreSQL store as ready on both', async () => {
     for (const g of [a, b]) {
       const ready = await fetch(`${g.url}/readyz`);
-      expect(await ready.json()).toEqual({ status: 'ready', store: 'postgres', migrations: 'applied' });
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        store: 'postgres',
+        migrations: 'applied',
+      });
     }
   });
 });

@@ -3,7 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { route, SandboxServer } from '../../../src/sandbox/framework.js';
 
 describe('sandbox framework', () => {
-  const server = new SandboxServer([{ name: 'demo', routes: [route('GET', '/items/:id', (req) => ({ status: 200, body: { id: req.params['id'], q: req.query.get('q') } }))] }], { seed: 42 });
+  const server = new SandboxServer(
+    [
+      {
+        name: 'demo',
+        routes: [
+          route('GET', '/items/:id', (req) => ({
+            status: 200,
+            body: { id: req.params['id'], q: req.query.get('q') },
+          })),
+        ],
+      },
+    ],
+    { seed: 42 },
+  );
   let base: string;
   beforeAll(async () => {
     await server.listen();
@@ -16,7 +29,11 @@ describe('sandbox framework', () => {
     const res = await fetch(`${base}/items/a%20b?q=1`);
     expect(await res.json()).toEqual({ id: 'a b', q: '1' });
     expect(server.requestCount('demo')).toBe(1);
-    expect(server.requests('demo')[0]).toMatchObject({ method: 'GET', route: '/items/:id', status: 200 });
+    expect(server.requests('demo')[0]).toMatchObject({
+      method: 'GET',
+      route: '/items/:id',
+      status: 200,
+    });
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 
@@ -45,20 +62,29 @@ describe('sandbox framework', () => {
 
   it('exposes a control API for a sandbox running as its own process', async () => {
     const origin = new URL(base).origin;
-    const knobs = await fetch(`${origin}/__sandbox/knobs/demo`, { method: 'POST', body: JSON.stringify({ latencyMs: 5 }) });
+    const knobs = await fetch(`${origin}/__sandbox/knobs/demo`, {
+      method: 'POST',
+      body: JSON.stringify({ latencyMs: 5 }),
+    });
     expect(await knobs.json()).toMatchObject({ latencyMs: 5 });
     await fetch(`${origin}/__sandbox/reset`, { method: 'POST' });
     await fetch(`${base}/items/9`);
-    expect(await (await fetch(`${origin}/__sandbox/stats`)).json()).toEqual({ requests: { demo: 1 } });
+    expect(await (await fetch(`${origin}/__sandbox/stats`)).json()).toEqual({
+      requests: { demo: 1 },
+    });
   });
 });
 
 describe('npm run sandbox', () => {
   it('serves every simulator from its own process', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts', '--port', '0'], {
-      cwd: new URL('../../../', import.meta.url).pathname,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/sandbox/main.ts', '--port', '0'],
+      {
+        cwd: new URL('../../../', import.meta.url).pathname,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     const urls = await new Promise<Record<string, string>>((resolve, reject) => {
@@ -72,7 +98,9 @@ describe('npm run sandbox', () => {
         }
       }, 50);
     });
-    const res = await fetch(`${urls['apipanda']}/api/v1/connection/link-token/pk_sandbox_demo`, { method: 'POST' });
+    const res = await fetch(`${urls['apipanda']}/api/v1/connection/link-token/pk_sandbox_demo`, {
+      method: 'POST',
+    });
     expect(await res.json()).toEqual({ linkToken: expect.stringMatching(/^lt_/) });
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');

@@ -9,7 +9,11 @@ import { createTestDatabase, postgresAvailable } from '../../helpers/services.js
 /** The same store behaviour, on the embedded PGlite and on the real PostgreSQL server. */
 const pgUp = await postgresAvailable();
 
-const backends: Array<{ name: string; skip: boolean; open: () => Promise<{ store: Store; url?: string; cleanup: () => Promise<void> }> }> = [
+const backends: Array<{
+  name: string;
+  skip: boolean;
+  open: () => Promise<{ store: Store; url?: string; cleanup: () => Promise<void> }>;
+}> = [
   {
     name: 'PGlite',
     skip: false,
@@ -24,7 +28,14 @@ const backends: Array<{ name: string; skip: boolean; open: () => Promise<{ store
     open: async () => {
       const db = await createTestDatabase();
       const store = await openStore({ databaseUrl: db.url });
-      return { store, url: db.url, cleanup: async () => { await store.close(); await db.drop(); } };
+      return {
+        store,
+        url: db.url,
+        cleanup: async () => {
+          await store.close();
+          await db.drop();
+        },
+      };
     },
   },
 ];
@@ -45,9 +56,18 @@ for (const backend of backends) {
       expect(await migrate(store)).toEqual([]);
       expect(await pendingMigrations(store)).toEqual([]);
       const tables = rowsOf<{ table_name: string }>(
-        await store.db.execute(sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`),
+        await store.db.execute(
+          sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`,
+        ),
       ).map((r) => r.table_name);
-      expect(tables).toEqual(expect.arrayContaining(['workspaces', 'api_keys', 'idempotency_records', 'schema_migrations']));
+      expect(tables).toEqual(
+        expect.arrayContaining([
+          'workspaces',
+          'api_keys',
+          'idempotency_records',
+          'schema_migrations',
+        ]),
+      );
     });
 
     it('stores API keys only as digests and finds them by key', async () => {
@@ -57,7 +77,11 @@ for (const backend of backends) {
       const raw = JSON.stringify(rowsOf(await store.db.execute(sql`SELECT * FROM api_keys`)));
       expect(raw).not.toContain(key);
       const found = await repo.findByApiKey(key);
-      expect(found).toMatchObject({ keyId: id, roles: ['member'], workspace: { id: 'acme', name: 'Acme' } });
+      expect(found).toMatchObject({
+        keyId: id,
+        roles: ['member'],
+        workspace: { id: 'acme', name: 'Acme' },
+      });
       await repo.revokeApiKey(id);
       expect(await repo.findByApiKey(key)).toBeUndefined();
       expect(await repo.findByApiKey('cg_unknown')).toBeUndefined();
@@ -69,14 +93,38 @@ for (const backend of backends) {
       const idem = new IdempotencyStore(store.db);
       let runs = 0;
       const run = async () => ({ n: ++runs });
-      const first = await idem.execute({ workspaceId: 'idem', operation: 'op', key: 'k1', input: { a: 1, b: 2 }, run });
-      const replay = await idem.execute({ workspaceId: 'idem', operation: 'op', key: 'k1', input: { b: 2, a: 1 }, run });
+      const first = await idem.execute({
+        workspaceId: 'idem',
+        operation: 'op',
+        key: 'k1',
+        input: { a: 1, b: 2 },
+        run,
+      });
+      const replay = await idem.execute({
+        workspaceId: 'idem',
+        operation: 'op',
+        key: 'k1',
+        input: { b: 2, a: 1 },
+        run,
+      });
       expect(first).toEqual({ kind: 'fresh', value: { n: 1 } });
       expect(replay).toEqual({ kind: 'replayed', value: { n: 1 } });
       expect(runs).toBe(1);
-      const reused = await idem.execute({ workspaceId: 'idem', operation: 'op', key: 'k1', input: { a: 2 }, run });
+      const reused = await idem.execute({
+        workspaceId: 'idem',
+        operation: 'op',
+        key: 'k1',
+        input: { a: 2 },
+        run,
+      });
       expect(reused.kind).toBe('key-reused');
-      const otherOp = await idem.execute({ workspaceId: 'idem', operation: 'op2', key: 'k1', input: {}, run });
+      const otherOp = await idem.execute({
+        workspaceId: 'idem',
+        operation: 'op2',
+        key: 'k1',
+        input: {},
+        run,
+      });
       expect(otherOp).toEqual({ kind: 'fresh', value: { n: 2 } });
     });
 
@@ -85,9 +133,23 @@ for (const backend of backends) {
       await repo.ensure('idem2');
       const idem = new IdempotencyStore(store.db);
       await expect(
-        idem.execute({ workspaceId: 'idem2', operation: 'op', key: 'k', input: {}, run: async () => { throw new Error('upstream down'); } }),
+        idem.execute({
+          workspaceId: 'idem2',
+          operation: 'op',
+          key: 'k',
+          input: {},
+          run: async () => {
+            throw new Error('upstream down');
+          },
+        }),
       ).rejects.toThrow('upstream down');
-      const retry = await idem.execute({ workspaceId: 'idem2', operation: 'op', key: 'k', input: {}, run: async () => 'ok' });
+      const retry = await idem.execute({
+        workspaceId: 'idem2',
+        operation: 'op',
+        key: 'k',
+        input: {},
+        run: async () => 'ok',
+      });
       expect(retry).toEqual({ kind: 'fresh', value: 'ok' });
     });
 
@@ -102,21 +164,33 @@ for (const backend of backends) {
         return 'done';
       };
       const outcomes = await Promise.all(
-        [1, 2, 3].map(() => idem.execute({ workspaceId: 'idem3', operation: 'op', key: 'same', input: {}, run })),
+        [1, 2, 3].map(() =>
+          idem.execute({ workspaceId: 'idem3', operation: 'op', key: 'same', input: {}, run }),
+        ),
       );
       expect(runs).toBe(1);
       expect(outcomes.map((o) => o.kind).sort()).toEqual(['fresh', 'in-progress', 'in-progress']);
     });
 
-    it.skipIf(backend.name !== 'PostgreSQL')('serialises migrations of two replicas starting at once', async () => {
-      const fresh = await createTestDatabase();
-      const [a, b] = await Promise.all([openStore({ databaseUrl: fresh.url }), openStore({ databaseUrl: fresh.url })]);
-      const [appliedA, appliedB] = await Promise.all([migrate(a), migrate(b)]);
-      expect([...appliedA, ...appliedB].sort()).toEqual(listMigrations().map((m) => m.id).sort());
-      await a.close();
-      await b.close();
-      await fresh.drop();
-      expect(url).toBeDefined();
-    });
+    it.skipIf(backend.name !== 'PostgreSQL')(
+      'serialises migrations of two replicas starting at once',
+      async () => {
+        const fresh = await createTestDatabase();
+        const [a, b] = await Promise.all([
+          openStore({ databaseUrl: fresh.url }),
+          openStore({ databaseUrl: fresh.url }),
+        ]);
+        const [appliedA, appliedB] = await Promise.all([migrate(a), migrate(b)]);
+        expect([...appliedA, ...appliedB].sort()).toEqual(
+          listMigrations()
+            .map((m) => m.id)
+            .sort(),
+        );
+        await a.close();
+        await b.close();
+        await fresh.drop();
+        expect(url).toBeDefined();
+      },
+    );
   });
 }

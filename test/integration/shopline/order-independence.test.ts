@@ -65,14 +65,12 @@ describe.each([
       let run = 0;
       await fc.assert(
         fc.asyncProperty(
-          fc
-            .array(fc.nat(3), { maxLength: 6 })
-            .chain((extra) =>
-              fc.shuffledSubarray([0, 1, 2, 3, ...extra], {
-                minLength: 4 + extra.length,
-                maxLength: 4 + extra.length,
-              }),
-            ),
+          fc.array(fc.nat(3), { maxLength: 6 }).chain((extra) =>
+            fc.shuffledSubarray([0, 1, 2, 3, ...extra], {
+              minLength: 4 + extra.length,
+              maxLength: 4 + extra.length,
+            }),
+          ),
           fc.boolean(),
           async (order, concurrent) => {
             const merchantId = `m-order-${run++}`;

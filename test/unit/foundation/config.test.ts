@@ -41,7 +41,9 @@ describe('loadConfig', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toBe('Invalid SECRETS_KEY: expected 32 bytes encoded as base64 (got "[redacted]")');
+    expect(message).toBe(
+      'Invalid SECRETS_KEY: expected 32 bytes encoded as base64 (got "[redacted]")',
+    );
   });
 
   it('reads lists and keys', () => {

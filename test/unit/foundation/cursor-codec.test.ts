@@ -20,7 +20,9 @@ describe('CursorCodec', () => {
   it('refuses a tampered cursor', () => {
     const cursor = codec.encode('orders', { page: 1 });
     const [body, sig] = cursor.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ s: 'orders', p: { page: 99 } })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ s: 'orders', p: { page: 99 } })).toString(
+      'base64url',
+    );
     expect(() => codec.decode('orders', `${forged}.${sig}`)).toThrow(GatewayError);
     expect(() => codec.decode('orders', `${body}.${sig}x`)).toThrow(GatewayError);
     expect(() => codec.decode('orders', 'garbage', 'before')).toThrow(/"before" cursor/);

@@ -12,17 +12,38 @@ describe('structured logs', () => {
       },
     });
     const log = createLogger('info', sink);
-    log.info({
-      headers: { authorization: 'Bearer eyJsecret', 'x-api-key': 'cg_key_secret' },
-      token: 'tok_secret',
-      upstream: { request: { accessToken: 'acc_secret', credentials: { apiKey: 'k_secret', apiSecret: 's_secret' } } },
-      keep: 'visible',
-    }, 'call');
+    log.info(
+      {
+        headers: { authorization: 'Bearer eyJsecret', 'x-api-key': 'cg_key_secret' },
+        token: 'tok_secret',
+        upstream: {
+          request: {
+            accessToken: 'acc_secret',
+            credentials: { apiKey: 'k_secret', apiSecret: 's_secret' },
+          },
+        },
+        keep: 'visible',
+      },
+      'call',
+    );
     const text = lines.join('');
-    for (const secret of ['eyJsecret', 'cg_key_secret', 'tok_secret', 'acc_secret', 'k_secret', 's_secret']) {
+    for (const secret of [
+      'eyJsecret',
+      'cg_key_secret',
+      'tok_secret',
+      'acc_secret',
+      'k_secret',
+      's_secret',
+    ]) {
       expect(text).not.toContain(secret);
     }
     const entry = JSON.parse(text) as Record<string, unknown>;
-    expect(entry).toMatchObject({ level: 'info', msg: 'call', keep: 'visible', token: '[redacted]', service: 'commerce-graph' });
+    expect(entry).toMatchObject({
+      level: 'info',
+      msg: 'call',
+      keep: 'visible',
+      token: '[redacted]',
+      service: 'commerce-graph',
+    });
   });
 });

@@ -40,6 +40,8 @@ describe('SecretBox (AES-256-GCM at rest)', () => {
 
   it('says which key is missing when a key was dropped too early', () => {
     const sealed = new SecretBox(randomBytes(32)).seal('token');
-    expect(() => new SecretBox(key).open(sealed)).toThrow(/neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS/);
+    expect(() => new SecretBox(key).open(sealed)).toThrow(
+      /neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS/,
+    );
   });
 });

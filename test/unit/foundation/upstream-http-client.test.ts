@@ -2,7 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GatewayError } from '../../../src/errors.js';
 import { route, SandboxServer, type SandboxReply } from '../../../src/sandbox/framework.js';
 import { CircuitBreaker } from '../../../src/upstreams/circuit-breaker.js';
-import { codeForStatus, parseRetryAfter, UpstreamHttpClient, UpstreamHttpError } from '../../../src/upstreams/http-client.js';
+import {
+  codeForStatus,
+  parseRetryAfter,
+  UpstreamHttpClient,
+  UpstreamHttpError,
+} from '../../../src/upstreams/http-client.js';
 import { UpstreamMetrics } from '../../../src/upstreams/upstream-metrics.js';
 
 /** A scripted upstream: each request to /script takes the next reply. */
@@ -13,7 +18,10 @@ const server = new SandboxServer([
     routes: [
       route('GET', '/script', () => script.shift() ?? { status: 200, body: { ok: true } }),
       route('POST', '/script', () => script.shift() ?? { status: 200, body: { ok: true } }),
-      route('GET', '/echo', (req) => ({ status: 200, body: { auth: req.headers['authorization'], q: req.query.getAll('id') } })),
+      route('GET', '/echo', (req) => ({
+        status: 200,
+        body: { auth: req.headers['authorization'], q: req.query.getAll('id') },
+      })),
       route('GET', '/decimal', () => ({ status: 200, json: '{"amount":9007199254740993.01}' })),
     ],
   },
@@ -49,34 +57,63 @@ afterEach(() => {
 describe('UpstreamHttpClient', () => {
   it('sends auth headers and repeated query parameters', async () => {
     metrics = new UpstreamMetrics();
-    const res = await client().request<{ auth: string; q: string[] }>({ method: 'GET', path: '/echo', operation: 'GET /echo', query: { id: ['a', 'b'], skip: undefined } });
+    const res = await client().request<{ auth: string; q: string[] }>({
+      method: 'GET',
+      path: '/echo',
+      operation: 'GET /echo',
+      query: { id: ['a', 'b'], skip: undefined },
+    });
     expect(res.body).toEqual({ auth: 'Basic c2VjcmV0', q: ['a', 'b'] });
-    expect(metrics.snapshot('up')).toMatchObject({ requests: 1, calls: 1, byOperation: { 'GET /echo': 1 } });
+    expect(metrics.snapshot('up')).toMatchObject({
+      requests: 1,
+      calls: 1,
+      byOperation: { 'GET /echo': 1 },
+    });
   });
 
   it('retries an idempotent call on 503 with jittered backoff, then succeeds', async () => {
     metrics = new UpstreamMetrics();
-    script = [{ status: 503, body: {} }, { status: 502, body: {} }, { status: 200, body: { ok: 1 } }];
-    const res = await client().request({ method: 'GET', path: '/script', operation: 'GET /script' });
+    script = [
+      { status: 503, body: {} },
+      { status: 502, body: {} },
+      { status: 200, body: { ok: 1 } },
+    ];
+    const res = await client().request({
+      method: 'GET',
+      path: '/script',
+      operation: 'GET /script',
+    });
     expect(res.body).toEqual({ ok: 1 });
     expect(server.requestCount('up')).toBe(3);
     expect(sleeps).toHaveLength(2);
     expect(sleeps[0]).toBeLessThanOrEqual(50);
     expect(sleeps[1]).toBeLessThanOrEqual(100);
-    expect(metrics.snapshot('up')).toMatchObject({ requests: 3, calls: 1, retries: 2, failures: 0 });
+    expect(metrics.snapshot('up')).toMatchObject({
+      requests: 3,
+      calls: 1,
+      retries: 2,
+      failures: 0,
+    });
   });
 
   it('honours Retry-After on 429', async () => {
     metrics = new UpstreamMetrics();
-    script = [{ status: 429, headers: { 'retry-after': '1' }, body: {} }, { status: 200, body: {} }];
+    script = [
+      { status: 429, headers: { 'retry-after': '1' }, body: {} },
+      { status: 200, body: {} },
+    ];
     await client().request({ method: 'GET', path: '/script', operation: 'GET /script' });
     expect(sleeps).toEqual([1000]);
   });
 
   it('gives up at once with RATE_LIMITED when Retry-After is too long to wait', async () => {
     metrics = new UpstreamMetrics();
-    script = [{ status: 429, headers: { 'retry-after': '30' }, body: { secret: 'upstream detail' } }];
-    const error = await client().request({ method: 'GET', path: '/script', operation: 'GET /script' }).catch((e: unknown) => e);
+    script = [
+      { status: 429, headers: { 'retry-after': '30' }, body: { secret: 'upstream detail' } },
+    ];
+    const error = await client()
+      .request({ method: 'GET', path: '/script', operation: 'GET /script' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamHttpError);
     const gateway = (error as UpstreamHttpError).toGatewayError();
     expect(gateway.code).toBe(ErrorCode.RATE_LIMITED);
@@ -87,15 +124,22 @@ describe('UpstreamHttpClient', () => {
 
   it('never retries a non-idempotent POST', async () => {
     metrics = new UpstreamMetrics();
-    script = [{ status: 503, body: {} }, { status: 200, body: {} }];
-    await expect(client().request({ method: 'POST', path: '/script', operation: 'POST /script', body: {} })).rejects.toBeInstanceOf(UpstreamHttpError);
+    script = [
+      { status: 503, body: {} },
+      { status: 200, body: {} },
+    ];
+    await expect(
+      client().request({ method: 'POST', path: '/script', operation: 'POST /script', body: {} }),
+    ).rejects.toBeInstanceOf(UpstreamHttpError);
     expect(server.requestCount('up')).toBe(1);
   });
 
   it('does not retry a 4xx', async () => {
     metrics = new UpstreamMetrics();
     script = [{ status: 404, body: {} }];
-    const error = (await client().request({ method: 'GET', path: '/script', operation: 'GET /script' }).catch((e: unknown) => e)) as UpstreamHttpError;
+    const error = (await client()
+      .request({ method: 'GET', path: '/script', operation: 'GET /script' })
+      .catch((e: unknown) => e)) as UpstreamHttpError;
     expect(error.status).toBe(404);
     expect(error.toGatewayError().code).toBe(ErrorCode.NOT_FOUND);
     expect(server.requestCount('up')).toBe(1);
@@ -104,7 +148,9 @@ describe('UpstreamHttpClient', () => {
   it('turns a hung upstream into UPSTREAM_TIMEOUT after retries', async () => {
     metrics = new UpstreamMetrics();
     server.setKnobs('up', { timeoutRate: 1 });
-    const error = await client({ timeoutMs: 100 }).request({ method: 'GET', path: '/script', operation: 'GET /script' }).catch((e: unknown) => e);
+    const error = await client({ timeoutMs: 100 })
+      .request({ method: 'GET', path: '/script', operation: 'GET /script' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).code).toBe(ErrorCode.UPSTREAM_TIMEOUT);
     expect(server.requestCount('up')).toBe(3);
@@ -113,7 +159,9 @@ describe('UpstreamHttpClient', () => {
   it('turns a dropped connection into UPSTREAM_UNAVAILABLE', async () => {
     metrics = new UpstreamMetrics();
     server.setKnobs('up', { dropRate: 1 });
-    const error = await client().request({ method: 'POST', path: '/script', operation: 'POST /script' }).catch((e: unknown) => e);
+    const error = await client()
+      .request({ method: 'POST', path: '/script', operation: 'POST /script' })
+      .catch((e: unknown) => e);
     expect((error as GatewayError).code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
   });
 
@@ -123,9 +171,14 @@ describe('UpstreamHttpClient', () => {
     const breaker = new CircuitBreaker(3, 10_000, () => now);
     const c = client({ breaker, retry: { maxAttempts: 1 } });
     script = Array.from({ length: 3 }, () => ({ status: 500, body: {} }));
-    for (let i = 0; i < 3; i++) await c.request({ method: 'GET', path: '/script', operation: 'GET /script' }).catch(() => undefined);
+    for (let i = 0; i < 3; i++)
+      await c
+        .request({ method: 'GET', path: '/script', operation: 'GET /script' })
+        .catch(() => undefined);
     expect(breaker.state).toBe('open');
-    const error = (await c.request({ method: 'GET', path: '/script', operation: 'GET /script' }).catch((e: unknown) => e)) as GatewayError;
+    const error = (await c
+      .request({ method: 'GET', path: '/script', operation: 'GET /script' })
+      .catch((e: unknown) => e)) as GatewayError;
     expect(error.code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
     expect(error.extensions['retryAfter']).toBe(10);
     expect(server.requestCount('up')).toBe(3);
@@ -147,10 +200,22 @@ describe('UpstreamHttpClient', () => {
   });
 
   it('maps every status to one code', () => {
-    expect([400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504].map(codeForStatus)).toEqual([
-      'BAD_USER_INPUT', 'UPSTREAM_ERROR', 'UPSTREAM_ERROR', 'NOT_FOUND', 'CONFLICT', 'NOT_FOUND',
-      'BAD_USER_INPUT', 'RATE_LIMITED', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE',
-    ]);
+    expect([400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504].map(codeForStatus)).toEqual(
+      [
+        'BAD_USER_INPUT',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_ERROR',
+        'NOT_FOUND',
+        'CONFLICT',
+        'NOT_FOUND',
+        'BAD_USER_INPUT',
+        'RATE_LIMITED',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_UNAVAILABLE',
+        'UPSTREAM_UNAVAILABLE',
+        'UPSTREAM_UNAVAILABLE',
+      ],
+    );
   });
 
   it('parses Retry-After as seconds or an HTTP date', () => {
