@@ -277,7 +277,7 @@ function printCell(
     `  ${scenario} ${variant.padEnd(8)} ${String(latencyMs).padStart(2)}ms c${String(connections).padEnd(3)} ` +
       `${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms} ms  p99 ${m.p99Ms} ms  ` +
       `non2xx ${m.non2xx}  mismatch ${m.mismatches}  upstream/q ${m.upstreamPerQuery.toFixed(2)}  ` +
-      `cpu ${m.cpuMsPerQuery.toFixed(3)} ms/q  peak ${f.peakRssMb.toFixed(0)} MiB`,
+      `cpu ${m.cpuMsPerQuery.toFixed(3)} ms/q  peak ${f.peakRssMb.toFixed(0)} MiB  load ${f.loadAverage.toFixed(1)}`,
   );
 }
 

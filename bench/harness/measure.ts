@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { runLoad, type LoadRequest, type LoadResult } from './load.js';
 import { readProcTreeSample, resetPeakRss } from './proc-stats.js';
 import type { SandboxControl } from './sandbox-control.js';
@@ -15,6 +16,11 @@ export interface CellFigures {
   median: RunFigures;
   /** Peak RSS of the server process over warm-up and runs (MiB). */
   peakRssMb: number;
+  /**
+   * The machine's 1-minute load average when the cell ended. Above 2 (two cores) something else
+   * was running: requests/s and latency are then not the server's alone; CPU per query still is.
+   */
+  loadAverage: number;
 }
 
 export interface CellPlan {
@@ -33,13 +39,11 @@ export async function measureCell(plan: CellPlan): Promise<CellFigures> {
   if (plan.warmupSeconds > 0) await runLoad(plan.request, plan.connections, plan.warmupSeconds);
   const runs: RunFigures[] = [];
   for (let i = 0; i < plan.runs; i++) {
-    const upstreamBefore = await plan.sandbox.totalRequests();
+    const upstreamBefore = await plan.sandbox.settledTotal();
     const cpuBefore = readProcTreeSample(plan.pid).cpuMs;
     const load = await runLoad(plan.request, plan.connections, plan.runSeconds);
     const cpuAfter = readProcTreeSample(plan.pid).cpuMs;
-    // Requests still in flight when the run stops reach the upstream after it: let them land.
-    await new Promise((r) => setTimeout(r, 200));
-    const upstreamRequests = (await plan.sandbox.totalRequests()) - upstreamBefore;
+    const upstreamRequests = (await plan.sandbox.settledTotal()) - upstreamBefore;
     const completed = Math.max(load.requests, 1);
     runs.push({
       ...load,
@@ -48,7 +52,12 @@ export async function measureCell(plan: CellPlan): Promise<CellFigures> {
       cpuMsPerQuery: (cpuAfter - cpuBefore) / completed,
     });
   }
-  return { runs, median: medianOf(runs), peakRssMb: readProcTreeSample(plan.pid).peakRssMb };
+  return {
+    runs,
+    median: medianOf(runs),
+    peakRssMb: readProcTreeSample(plan.pid).peakRssMb,
+    loadAverage: loadavg()[0] ?? 0,
+  };
 }
 
 function median(values: number[]): number {

@@ -252,7 +252,7 @@ function renderMarkdown(r: RunRecord, jsonPath: string, chartNote: string): stri
     for (const c of r.cells.filter((x) => x.latencyMs === latency)) {
       const head = `| ${c.scenario} | ${c.variant} | ${c.connections} |`;
       if (c.notApplicable) {
-        lines.push(`${head} n/a: ${c.notApplicable} ||||||||`);
+        lines.push(`${head} n/a: ${c.notApplicable} |||||||||`);
       } else if (c.error) {
         lines.push(
           `${head} not measured: wrong answer (${escape(c.error.slice(0, 160))}) ||||||||`,
@@ -262,7 +262,7 @@ function renderMarkdown(r: RunRecord, jsonPath: string, chartNote: string): stri
         const same = c.sameJsonAsGateway === false ? ' (JSON differs from the gateway)' : '';
         lines.push(
           `${head} ${m.requestsPerSecond.toFixed(0)}${same} | ${m.p50Ms} | ${m.p99Ms} | ${m.non2xx} | ${m.mismatches} | ` +
-            `${m.upstreamPerQuery.toFixed(2)} | ${m.cpuMsPerQuery.toFixed(3)} | ${c.figures.peakRssMb.toFixed(0)} |`,
+            `${m.upstreamPerQuery.toFixed(2)} | ${m.cpuMsPerQuery.toFixed(3)} | ${c.figures.peakRssMb.toFixed(0)} | ${c.figures.loadAverage.toFixed(1)} |`,
         );
       }
     }

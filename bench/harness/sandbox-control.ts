@@ -14,6 +14,22 @@ export class SandboxControl {
     return Object.values(await this.requestCounts()).reduce((a, b) => a + b, 0);
   }
 
+  /**
+   * The total once it stops moving: requests a server started before a run ended (its in-flight
+   * queries' upstream calls, or ones still queued in the sandbox's sockets) land after it, and
+   * must be counted in that run, not the next.
+   */
+  async settledTotal(quietMs = 300, maxMs = 15_000): Promise<number> {
+    const deadline = Date.now() + maxMs;
+    let last = await this.totalRequests();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, quietMs));
+      const now = await this.totalRequests();
+      if (now === last || Date.now() > deadline) return now;
+      last = now;
+    }
+  }
+
   async reset(): Promise<void> {
     const res = await fetch(`${this.origin}/__sandbox/reset`, { method: 'POST' });
     if (!res.ok) throw new Error(`sandbox reset answered ${res.status}`);

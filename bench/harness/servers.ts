@@ -4,6 +4,9 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SANDBOX_PUBLIC_TOKEN } from '../../src/sandbox/apipanda/simulator.js';
+import { SANDBOX_CODAT_API_KEY } from '../../src/sandbox/codat/simulator.js';
+import { SANDBOX_QARD_API_KEY } from '../../src/sandbox/qard/simulator.js';
 import { spawnPinned, waitForHttp, type ManagedProcess } from './processes.js';
 
 /** How each server of a run is started: the sandbox, this gateway, the peer and the limit. */
@@ -69,6 +72,10 @@ export function gatewayEnvironment(
     CODAT_BASE_URL: `${sandboxOrigin}/codat`,
     QARD_BASE_URL: `${sandboxOrigin}/qard`,
     SHOPLINE_API_BASE_URL: `${sandboxOrigin}/shopline`,
+    // The sandbox's credentials, configured as a deployment configures real ones.
+    APIPANDA_PUBLIC_TOKEN: SANDBOX_PUBLIC_TOKEN,
+    CODAT_API_KEY: SANDBOX_CODAT_API_KEY,
+    QARD_API_KEY: SANDBOX_QARD_API_KEY,
   };
 }
 
@@ -162,12 +169,15 @@ export async function startPeer(cpus: string, dir: string, supergraph: string): 
       join(PEER_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js'),
       'supergraph',
       supergraph,
+      '--config-path',
+      join(PEER_DIR, 'gateway.config.ts'),
       '--host',
       '127.0.0.1',
       '--port',
       String(port),
     ],
-    cwd: PEER_DIR,
+    // Not bench/peer: Hive Gateway would take the Mesh compose config there for its own config.
+    cwd: dir,
     env: { NODE_ENV: 'production' },
     logFile,
   });

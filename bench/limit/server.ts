@@ -60,7 +60,7 @@ async function getJson<T>(path: string, authorization: string): Promise<T> {
 
 const codat = <T>(path: string) => getJson<T>(`${companyPath}${path}`, codatAuth);
 
-/** Codat's `query` filter for a set of ids, as the gateway sends it. */
+/** Codat's `query` filter for a set of ids: one call for all of them, the least there can be. */
 const idQuery = (ids: string[]) => encodeURIComponent(ids.map((id) => `id=${id}`).join('||'));
 
 async function byIds(dataset: string, ids: string[]): Promise<Map<string, Named>> {

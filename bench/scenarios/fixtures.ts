@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SANDBOX_CODAT_API_KEY } from '../../src/sandbox/codat/simulator.js';
+import { SANDBOX_QARD_API_KEY } from '../../src/sandbox/qard/simulator.js';
 import type { SandboxControl } from '../harness/sandbox-control.js';
 import type { Fixtures } from './types.js';
 
@@ -9,7 +11,6 @@ import type { Fixtures } from './types.js';
  * ids the peer, the limit and the raw-upstream requests need come out of these answers.
  */
 
-const SANDBOX_CODAT_API_KEY = 'codat-sandbox-key-2f6c1b9e';
 const DISPATCH_TOKEN = 'dsp_sandbox_bench';
 
 interface GraphqlAnswer {
@@ -125,19 +126,31 @@ async function authorise(url: string): Promise<void> {
   await res.arrayBuffer();
 }
 
-/** The first sync takes a moment (409 / DATA_NOT_READY until then). */
-async function waitForOrders(gql: Gql, apiKey: string): Promise<Fixtures['order']> {
+/**
+ * The first sync takes a moment (409 / DATA_NOT_READY until then): wait until orders of
+ * `sources` different sources come back, and return the newest order.
+ */
+async function waitForOrders(gql: Gql, apiKey: string, sources = 1): Promise<Fixtures['order']> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      const data = await gql(apiKey, `{ commerce { orders(first: 1) { nodes { id sourceId } } } }`);
-      const node = (
-        data['commerce'] as { orders: { nodes: Array<{ id: string; sourceId: string }> } }
-      ).orders.nodes[0];
-      if (node) return { globalId: node.id, sourceId: node.sourceId };
+      const data = await gql(
+        apiKey,
+        `{ commerce { orders(first: 50) { nodes { id sourceId source } } } }`,
+      );
+      const commerce = data['commerce'] as {
+        orders: { nodes: Array<{ id: string; sourceId: string; source: string }> };
+      };
+      const nodes = commerce.orders.nodes;
+      const node = nodes[0];
+      if (node && new Set(nodes.map((n) => n.source)).size >= sources) {
+        return { globalId: node.id, sourceId: node.sourceId };
+      }
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
+    if (Date.now() > deadline)
+      throw new Error(`orders of ${sources} sources did not arrive in 60 s`);
     await sleep(500);
   }
 }
@@ -172,10 +185,29 @@ async function prepareWorkflow(gql: Gql, ctx: FixtureContext): Promise<Fixtures[
 
 async function prepareMerged(gql: Gql, ctx: FixtureContext): Promise<Fixtures['merged']> {
   try {
+    // Qard serves a platform once the workspace's admin has configured its provider app.
+    await gql(
+      ctx.mergedApiKey,
+      `mutation($input: ConfigureQardProviderInput!) { configureQardProvider(input: $input) { userErrors { field message } } }`,
+      {
+        input: {
+          provider: 'shopify',
+          credentials: { clientId: 'bench-client', clientSecret: 'bench-secret' },
+          autoConnect: true,
+          enabled: true,
+        },
+      },
+    );
     await linkSource(gql, ctx.mergedApiKey, 'CODAT');
-    await linkSource(gql, ctx.mergedApiKey, 'QARD');
-    await waitForOrders(gql, ctx.mergedApiKey);
-    return { apiKey: ctx.mergedApiKey, qardOrdersUrl: '', qardHeaders: {} };
+    const qard = await linkSource(gql, ctx.mergedApiKey, 'QARD');
+    const [, userId] = /\/connect\/([^/]+)\//.exec(new URL(qard.url).pathname) ?? [];
+    if (!userId) throw new Error(`unexpected Qard connect URL ${qard.url}`);
+    await waitForOrders(gql, ctx.mergedApiKey, 2);
+    return {
+      apiKey: ctx.mergedApiKey,
+      qardOrdersUrl: `${ctx.sandboxOrigin}/qard/api/v6/users/${userId}/commerce-orders?page=1&per_page=50`,
+      qardHeaders: { 'x-api-key': SANDBOX_QARD_API_KEY, accept: 'application/json' },
+    };
   } catch (error) {
     console.warn(`bench: scenario 3 not set up: ${(error as Error).message}`);
     return undefined;

@@ -4,19 +4,22 @@ import type { Fixtures } from './types.js';
 
 /**
  * How the peer and the limit are pointed at this run's sandbox data. The peer's field and type
- * names are the ones GraphQL Mesh derives from schema/upstreams/codat.yaml (operationId with
- * dashes as underscores, component schema names as types).
+ * names are the ones GraphQL Mesh derives from schema/upstreams/codat.yaml (operationIds as
+ * root fields, component schema names as types; answers are unions with the error schemas).
+ * Inside the list answer Mesh does not add a `@resolveTo` link's `requiredSelectionSet` to the
+ * upstream selection (every customer fails with "customerId was not provided"), so the orders
+ * query selects the refs itself, as a user of the peer would learn to.
  */
 
 const MESH = {
-  listOrders: 'list_commerce_orders',
-  getOrder: 'get_commerce_order',
-  getCustomer: 'get_commerce_customer',
-  getProduct: 'get_commerce_product',
-  orderType: 'CommerceOrder',
-  lineItemType: 'CommerceOrderLineItem',
-  customerType: 'CommerceCustomer',
-  productType: 'CommerceProduct',
+  listOrders: 'listCommerceOrders',
+  getOrder: 'getCommerceOrder',
+  getCustomer: 'getCommerceCustomer',
+  getProduct: 'getCommerceProduct',
+  orderType: 'Order',
+  lineItemType: 'OrderLineItem',
+  customerType: 'Customer',
+  productType: 'Product',
 };
 
 const ids = (f: Fixtures) =>
@@ -26,14 +29,22 @@ export const PEER = {
   orders50: (f: Fixtures) => /* GraphQL */ `
     query Orders50 {
       ${MESH.listOrders}(${ids(f)}, page: 1, pageSize: 50, orderBy: "-createdDate") {
-        results {
-          orderNumber
-          customer {
-            customerName
-          }
-          orderLineItems {
-            product {
-              name
+        ... on Orders {
+          results {
+            orderNumber
+            customerRef {
+              id
+            }
+            customer {
+              customerName
+            }
+            orderLineItems {
+              productRef {
+                id
+              }
+              product {
+                name
+              }
             }
           }
         }
@@ -43,9 +54,11 @@ export const PEER = {
   orderWithCustomer: (f: Fixtures) => /* GraphQL */ `
     query OrderWithCustomer {
       ${MESH.getOrder}(${ids(f)}, orderId: "${f.order.sourceId}") {
-        orderNumber
-        customer {
-          customerName
+        ... on Order {
+          orderNumber
+          customer {
+            customerName
+          }
         }
       }
     }
