@@ -174,10 +174,10 @@ export type CommerceLinkStatus =
  * page forwards with `first`/`after` (default 20, at most 250).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
- * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
- * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
- * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
- * null with those errors at its path.
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
+ * fails, the list itself is null with those errors at its path.
  */
 export type CommerceQuery = {
   __typename?: 'CommerceQuery';
@@ -211,10 +211,10 @@ export type CommerceQuery = {
  * page forwards with `first`/`after` (default 20, at most 250).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
- * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
- * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
- * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
- * null with those errors at its path.
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
+ * fails, the list itself is null with those errors at its path.
  */
 export type CommerceQueryCompanyInfoArgs = {
   filter?: InputMaybe<CommerceLinkFilter>;
@@ -227,10 +227,10 @@ export type CommerceQueryCompanyInfoArgs = {
  * page forwards with `first`/`after` (default 20, at most 250).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
- * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
- * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
- * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
- * null with those errors at its path.
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
+ * fails, the list itself is null with those errors at its path.
  */
 export type CommerceQueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -247,10 +247,10 @@ export type CommerceQueryCustomersArgs = {
  * page forwards with `first`/`after` (default 20, at most 250).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
- * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
- * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
- * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
- * null with those errors at its path.
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
+ * fails, the list itself is null with those errors at its path.
  */
 export type CommerceQueryDisputesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -267,10 +267,10 @@ export type CommerceQueryDisputesArgs = {
  * page forwards with `first`/`after` (default 20, at most 250).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
- * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
- * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
- * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
- * null with those errors at its path.
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
+ * fails, the list itself is null with those errors at its path.
  */
 export type CommerceQueryLocationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -287,10 +287,10 @@ export type CommerceQueryLocationsArgs = {
  * page forwards with `first`/`after` (default 20, at most 250).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
- * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
- * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
- * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
- * null with those errors at its path.
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
+ * fails, the list itself is null with those errors at its path.
  */
 export type CommerceQueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -307,10 +307,10 @@ export type CommerceQueryOrdersArgs = {
  * page forwards with `first`/`after` (default 20, at most 250).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
- * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
- * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
- * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
- * null with those errors at its path.
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
+ * fails, the list itself is null with those errors at its path.
  */
 export type CommerceQueryPaymentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -327,10 +327,10 @@ export type CommerceQueryPaymentsArgs = {
  * page forwards with `first`/`after` (default 20, at most 250).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
- * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
- * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
- * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
- * null with those errors at its path.
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
+ * fails, the list itself is null with those errors at its path.
  */
 export type CommerceQueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -347,10 +347,10 @@ export type CommerceQueryProductsArgs = {
  * page forwards with `first`/`after` (default 20, at most 250).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
- * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
- * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
- * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
- * null with those errors at its path.
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
+ * fails, the list itself is null with those errors at its path.
  */
 export type CommerceQuerySourcesArgs = {
   filter?: InputMaybe<CommerceLinkFilter>;
@@ -363,10 +363,10 @@ export type CommerceQuerySourcesArgs = {
  * page forwards with `first`/`after` (default 20, at most 250).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
- * returns the other sources' records, and `sourceErrors` holds one null entry per failed link,
- * each with a GraphQL error at its path (`extensions.code` DATA_NOT_READY with `syncStatus`, or
- * UPSTREAM_UNAVAILABLE, …, plus `source` and `linkId`). When every link fails, the list itself is
- * null with those errors at its path.
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
+ * fails, the list itself is null with those errors at its path.
  */
 export type CommerceQueryTransactionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -718,8 +718,8 @@ export type CustomerConnection = {
   nodes: Array<Customer>;
   /** Paging. */
   pageInfo: PageInfo;
-  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
-  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Links whose records are missing from this page; each has an error at this list's path. */
+  sourceErrors: Array<CommerceLink>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -805,8 +805,8 @@ export type DisputeConnection = {
   nodes: Array<Dispute>;
   /** Paging. */
   pageInfo: PageInfo;
-  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
-  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Links whose records are missing from this page; each has an error at this list's path. */
+  sourceErrors: Array<CommerceLink>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -1050,8 +1050,8 @@ export type LocationConnection = {
   nodes: Array<Location>;
   /** Paging. */
   pageInfo: PageInfo;
-  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
-  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Links whose records are missing from this page; each has an error at this list's path. */
+  sourceErrors: Array<CommerceLink>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -1289,8 +1289,8 @@ export type OrderConnection = {
   nodes: Array<Order>;
   /** Paging. */
   pageInfo: PageInfo;
-  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
-  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Links whose records are missing from this page; each has an error at this list's path. */
+  sourceErrors: Array<CommerceLink>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -1395,8 +1395,8 @@ export type PaymentConnection = {
   nodes: Array<Payment>;
   /** Paging. */
   pageInfo: PageInfo;
-  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
-  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Links whose records are missing from this page; each has an error at this list's path. */
+  sourceErrors: Array<CommerceLink>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -1485,8 +1485,8 @@ export type ProductConnection = {
   nodes: Array<Product>;
   /** Paging. */
   pageInfo: PageInfo;
-  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
-  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Links whose records are missing from this page; each has an error at this list's path. */
+  sourceErrors: Array<CommerceLink>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -2009,8 +2009,8 @@ export type TransactionConnection = {
   nodes: Array<Transaction>;
   /** Paging. */
   pageInfo: PageInfo;
-  /** One null entry per link whose records are missing, each with a GraphQL error at its path. */
-  sourceErrors: Array<Maybe<CommerceLink>>;
+  /** Links whose records are missing from this page; each has an error at this list's path. */
+  sourceErrors: Array<CommerceLink>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -2752,7 +2752,7 @@ export type CustomerConnectionResolvers<ContextType = GraphQLContext, ParentType
   edges?: Resolver<Array<ResolversTypes['CustomerEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2803,7 +2803,7 @@ export type DisputeConnectionResolvers<ContextType = GraphQLContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['DisputeEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Dispute']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2882,7 +2882,7 @@ export type LocationConnectionResolvers<ContextType = GraphQLContext, ParentType
   edges?: Resolver<Array<ResolversTypes['LocationEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Location']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2955,7 +2955,7 @@ export type OrderConnectionResolvers<ContextType = GraphQLContext, ParentType ex
   edges?: Resolver<Array<ResolversTypes['OrderEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3009,7 +3009,7 @@ export type PaymentConnectionResolvers<ContextType = GraphQLContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['PaymentEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3049,7 +3049,7 @@ export type ProductConnectionResolvers<ContextType = GraphQLContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3224,7 +3224,7 @@ export type TransactionConnectionResolvers<ContextType = GraphQLContext, ParentT
   edges?: Resolver<Array<ResolversTypes['TransactionEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Transaction']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  sourceErrors?: Resolver<Array<Maybe<ResolversTypes['CommerceLink']>>, ParentType, ContextType>;
+  sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };

@@ -16,7 +16,7 @@ import { ErrorCode, GatewayError } from '../errors.js';
 import { pendingMigrations } from '../store/migrator.js';
 import { createContext, type GraphQLContext, type Principal } from './context.js';
 import { depthLimitRule } from './depth-limit.js';
-import { createErrorFormatter } from './error-format.js';
+import { createErrorFormatter, formatPartialErrors } from './error-format.js';
 import { registerGraphiqlAssets, renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
 import type { AppServices } from './services.js';
 
@@ -106,23 +106,22 @@ export async function buildApp({
     sendHttpError(error, request, reply),
   );
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({
-        errors: [
-          {
-            message: `No route ${request.method} ${request.url.split('?')[0]}`,
-            extensions: { code: ErrorCode.NOT_FOUND },
-          },
-        ],
-      }),
+    reply.code(404).send({
+      errors: [
+        {
+          message: `No route ${request.method} ${request.url.split('?')[0]}`,
+          extensions: { code: ErrorCode.NOT_FOUND },
+        },
+      ],
+    }),
   );
 
+  const formatError = createErrorFormatter(logger);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(logger),
+    formatError,
     validationRules: [depthLimitRule(config.limits.maxQueryDepth)],
     // Bounds the parser's work before validation runs (the depth rule needs a parsed document).
     parseOptions: { maxTokens: 20_000 },
@@ -133,7 +132,25 @@ export async function buildApp({
     // The gateway owns shutdown (drain HTTP first, then stop Apollo); Apollo's own signal
     // handler would stop it while requests are still in flight.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        // Partial results: errors reported on fields that still returned data join `errors`.
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response, contextValue }) {
+              const reported = contextValue.takePartialErrors();
+              if (reported.length === 0 || response.body.kind !== 'single') return;
+              const result = response.body.singleResult;
+              result.errors = [
+                ...(result.errors ?? []),
+                ...formatPartialErrors(formatError, reported),
+              ];
+            },
+          };
+        },
+      },
+    ],
   });
   await apollo.start();
 
@@ -142,14 +159,12 @@ export async function buildApp({
       request.method === 'GET' &&
       wantsGraphiql(request.headers.accept, request.query as Record<string, unknown>)
     ) {
-      return reply
-        .header('content-type', 'text/html; charset=utf-8')
-        .send(
-          renderGraphiqlPage({
-            defaultHeaders: graphiqlHeaders?.() ?? {},
-            sandbox: config.sandbox,
-          }),
-        );
+      return reply.header('content-type', 'text/html; charset=utf-8').send(
+        renderGraphiqlPage({
+          defaultHeaders: graphiqlHeaders?.() ?? {},
+          sandbox: config.sandbox,
+        }),
+      );
     }
     let principal: Principal;
     try {

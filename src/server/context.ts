@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { FastifyBaseLogger } from 'fastify';
-import { forbidden } from '../errors.js';
+import { forbidden, type GatewayError } from '../errors.js';
 import type { Role, WorkspaceRecord } from '../store/repositories/workspaces.js';
 import type { AppServices } from './services.js';
 
@@ -22,6 +22,14 @@ export interface GraphQLContext {
   workspace: WorkspaceRecord;
   services: AppServices;
   /**
+   * Reports an error on `path` while the field there still returns data (partial results: one
+   * source of a merged list failed, the others answered). The error is added to the response's
+   * `errors`, formatted like any other, so a client sees it whatever fields it selected.
+   */
+  reportPartialError(error: GatewayError, path: ReadonlyArray<string | number>): void;
+  /** Hands over (and forgets) the errors reported so far, to be added to the response. */
+  takePartialErrors(): Array<{ error: GatewayError; path: ReadonlyArray<string | number> }>;
+  /**
    * Per-request DataLoader registry: the first call with a name creates the loader, later calls
    * in the same request get the same instance, so loads from sibling fields batch together.
    * With `DATALOADER_BATCHING=false` (a benchmark ablation) every load is its own call.
@@ -40,9 +48,14 @@ export function createContext(args: {
   services: AppServices;
 }): GraphQLContext {
   const loaders = new Map<string, unknown>();
+  const partialErrors: Array<{ error: GatewayError; path: ReadonlyArray<string | number> }> = [];
   return {
     ...args,
     workspace: args.principal.workspace,
+    reportPartialError(error, path) {
+      partialErrors.push({ error, path: [...path] });
+    },
+    takePartialErrors: () => partialErrors.splice(0),
     loader<K, V, C = K>(
       name: string,
       batch: DataLoader.BatchLoadFn<K, V>,

@@ -14,6 +14,16 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+export type ErrorFormatter = ReturnType<typeof createErrorFormatter>;
+
+/** Formats errors reported with `ctx.reportPartialError`, each at its own path. */
+export function formatPartialErrors(
+  formatError: ErrorFormatter,
+  reported: ReadonlyArray<{ error: GatewayError; path: ReadonlyArray<string | number> }>,
+): GraphQLFormattedError[] {
+  return reported.map(({ error, path }) => ({ ...formatError(error.toJSON(), error), path }));
+}
+
 /**
  * The last word on what an error shows a client. GatewayErrors pass as built (they hold only
  * client-safe fields); request errors keep their message under BAD_USER_INPUT; anything else

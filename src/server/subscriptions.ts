@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { createContext, type Principal } from './context.js';
+import { createContext, type GraphQLContext, type Principal } from './context.js';
 import { depthLimitRule } from './depth-limit.js';
-import { createErrorFormatter } from './error-format.js';
+import { createErrorFormatter, formatPartialErrors, type ErrorFormatter } from './error-format.js';
 import type { AppServices } from './services.js';
 
 /**
@@ -65,8 +65,8 @@ export function attachSubscriptions(
           services,
         });
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        formatResult(result as ExecutionResult, formatError),
+      onNext: (_ctx, _id, _payload, args, result) =>
+        formatResult(result as ExecutionResult, formatError, args.contextValue as GraphQLContext),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
     },
     wss,
@@ -80,10 +80,11 @@ export function attachSubscriptions(
   };
 }
 
-function formatResult(
-  result: ExecutionResult,
-  formatError: ReturnType<typeof createErrorFormatter>,
-) {
-  if (!result.errors) return result;
-  return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+function formatResult(result: ExecutionResult, formatError: ErrorFormatter, ctx: GraphQLContext) {
+  const partial = formatPartialErrors(formatError, ctx.takePartialErrors());
+  if (!result.errors && partial.length === 0) return result;
+  return {
+    ...result,
+    errors: [...(result.errors ?? []).map((e) => formatError(e.toJSON(), e)), ...partial],
+  };
 }

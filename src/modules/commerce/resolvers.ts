@@ -1,3 +1,4 @@
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import { requireRole, type GraphQLContext } from '../../server/context.js';
 import type {
   CommerceDataType,
@@ -7,6 +8,7 @@ import type {
 } from '../../generated/graphql.js';
 import { tryParseGlobalId, toGlobalId } from '../base/global-id.js';
 import { idempotentMutation, userError } from '../base/mutations.js';
+import type { CommerceServices } from './commerce-services.js';
 import type { CommerceConnectionModel } from './connection.js';
 import { recordKey, recordLoader } from './record-loaders.js';
 import type {
@@ -99,9 +101,8 @@ function connection<K extends keyof Resolvers>(): NonNullable<Resolvers[K]> {
       startCursor: c.edges[0]?.cursor ?? null,
       endCursor: c.edges.at(-1)?.cursor ?? null,
     }),
-    // Each failed link is a null entry whose GraphQL error (code, source, linkId, syncStatus)
-    // lands at its path: graphql-js reports an Error returned in a list as that item's error.
-    sourceErrors: (c: CommerceConnectionModel) => c.failures.map((f) => f.error),
+    // The failed links themselves; their errors were reported at the list's path (see `list`).
+    sourceErrors: (c: CommerceConnectionModel) => c.failures.map((f) => f.link),
   };
   return resolvers as unknown as NonNullable<Resolvers[K]>;
 }
@@ -116,6 +117,25 @@ const notFound = () => [
   userError(['input', 'linkId'], 'No such commerce link in this workspace', 'NOT_FOUND'),
 ];
 
+/**
+ * One merged list. A link that could not serve its part is reported as an error at the list's
+ * own path while the list still returns the other links' records (partial results), so a client
+ * sees the failure whatever it selected.
+ */
+async function list<D extends CommerceDataset>(
+  ctx: GraphQLContext,
+  dataset: D,
+  args: Parameters<CommerceServices['reader']['list']>[2],
+  info: GraphQLResolveInfo,
+) {
+  const page = await services(ctx).reader.list(ctx, dataset, args);
+  if (page) {
+    const path = responsePathAsArray(info.path);
+    for (const failure of page.failures) ctx.reportPartialError(failure.error, path);
+  }
+  return page;
+}
+
 const commerceRecord: CommerceRecordResolvers = {
   __resolveType: (r) => (r as unknown as { kind: 'Customer' }).kind,
 };
@@ -126,13 +146,13 @@ export const commerceResolvers: Resolvers = {
   },
   CommerceQuery: {
     sources: (_q, { filter }, ctx) => services(ctx).reader.selectLinks(ctx, filter),
-    customers: (_q, args, ctx) => services(ctx).reader.list(ctx, 'customers', args),
-    orders: (_q, args, ctx) => services(ctx).reader.list(ctx, 'orders', args),
-    products: (_q, args, ctx) => services(ctx).reader.list(ctx, 'products', args),
-    payments: (_q, args, ctx) => services(ctx).reader.list(ctx, 'payments', args),
-    transactions: (_q, args, ctx) => services(ctx).reader.list(ctx, 'transactions', args),
-    disputes: (_q, args, ctx) => services(ctx).reader.list(ctx, 'disputes', args),
-    locations: (_q, args, ctx) => services(ctx).reader.list(ctx, 'locations', args),
+    customers: (_q, args, ctx, info) => list(ctx, 'customers', args, info),
+    orders: (_q, args, ctx, info) => list(ctx, 'orders', args, info),
+    products: (_q, args, ctx, info) => list(ctx, 'products', args, info),
+    payments: (_q, args, ctx, info) => list(ctx, 'payments', args, info),
+    transactions: (_q, args, ctx, info) => list(ctx, 'transactions', args, info),
+    disputes: (_q, args, ctx, info) => list(ctx, 'disputes', args, info),
+    locations: (_q, args, ctx, info) => list(ctx, 'locations', args, info),
     companyInfo: (_q, { filter }, ctx) => services(ctx).reader.companyInfo(ctx, filter) as never,
   },
   CustomerConnection: connection<'CustomerConnection'>(),

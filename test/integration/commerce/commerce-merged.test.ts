@@ -5,7 +5,7 @@ import { authorizeCodat, authorizeQard, linkSource, syncLink } from './helpers.j
 interface Page {
   edges: Array<{ cursor: string; node: { id: string; source: string; createdAt: string } }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  sourceErrors: Array<null>;
+  sourceErrors: Array<{ id: string }>;
 }
 
 const ORDERS = `query ($first: Int, $after: String, $filter: CommerceRecordFilter) {
@@ -76,12 +76,21 @@ describe('commerce merged across a Codat and a Qard link', () => {
     const page = res.body.data!.commerce.orders;
     expect(page.edges).toHaveLength(10);
     expect(new Set(page.edges.map((e) => e.node.source))).toEqual(new Set(['CODAT']));
-    expect(page.sourceErrors).toEqual([null]);
+    expect(page.sourceErrors).toEqual([{ id: qardLinkId }]);
     const error = res.body.errors!.find((e) => e.extensions?.['source'] === 'QARD')!;
-    expect(error.path).toEqual(['commerce', 'orders', 'sourceErrors', 0]);
+    expect(error.path).toEqual(['commerce', 'orders']);
     expect(error.extensions?.['code']).toBe('DATA_NOT_READY');
     expect(error.extensions?.['linkId']).toBe(qardLinkId);
     expect(error.extensions?.['syncStatus']).toMatchObject({ state: 'NOT_SYNCED' });
+
+    // A client that selects only the records still learns that part of the list is missing.
+    const bare = await t.graphql<{ commerce: { orders: { nodes: unknown[] } } }>(
+      '{ commerce { orders(first: 3) { nodes { id } } } }',
+    );
+    expect(bare.body.data!.commerce.orders.nodes).toHaveLength(3);
+    expect(
+      bare.body.errors?.map((e) => [e.path, e.extensions?.['code'], e.extensions?.['source']]),
+    ).toEqual([[['commerce', 'orders'], 'DATA_NOT_READY', 'QARD']]);
   });
 
   it('queues a Qard sync, refuses a second one while it runs, and serves the data once done', async () => {
@@ -243,7 +252,8 @@ describe('commerce merged across a Codat and a Qard link', () => {
       expect(new Set(page.edges.map((e) => e.node.source))).toEqual(new Set(['QARD']));
       const error = res.body.errors!.find((e) => e.extensions?.['source'] === 'CODAT')!;
       expect(error.extensions?.['code']).toBe('UPSTREAM_UNAVAILABLE');
-      expect(error.path?.slice(0, 3)).toEqual(['commerce', 'orders', 'sourceErrors']);
+      expect(error.path).toEqual(['commerce', 'orders']);
+      expect(page.sourceErrors).toHaveLength(1);
     } finally {
       t.sandbox.server.setKnobs('codat', { dropRate: 0 });
     }

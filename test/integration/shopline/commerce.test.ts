@@ -21,7 +21,7 @@ interface OrdersPage {
       edges: Array<{ cursor: string; node: OrderNode }>;
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
       totalCount: number | null;
-      sourceErrors: Array<{ id: string } | null>;
+      sourceErrors: Array<{ id: string }>;
     };
   };
 }
@@ -206,10 +206,10 @@ describe('SHOPLINE in the unified commerce graph', () => {
       tokenStatus: 'TOKEN_REJECTED',
     });
     expect(error.message).toMatch(/401/);
-    // The other source's orders still come back; SHOPLINE's part is a null entry with the error.
-    expect(error.path?.slice(0, 3)).toEqual(['commerce', 'orders', 'sourceErrors']);
+    // The other source's orders still come back; the error sits at the list, naming SHOPLINE's link.
+    expect(error.path).toEqual(['commerce', 'orders']);
     const page = refused.body.data!.commerce.orders;
-    expect(page.sourceErrors).toEqual([null]);
+    expect(page.sourceErrors).toEqual([{ id: error.extensions?.['linkId'] }]);
     expect(new Set(page.edges.map((e) => e.node.source))).toEqual(new Set(['CODAT']));
     expect(JSON.stringify(refused.body)).not.toContain(token!.token);
 
