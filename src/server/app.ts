@@ -12,6 +12,7 @@ import Fastify, {
 } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayModule } from '../modules/module.js';
+import { runWithLogger } from '../request-scope.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { pendingMigrations } from '../store/migrator.js';
 import { createContext, type GraphQLContext, type Principal } from './context.js';
@@ -202,7 +203,11 @@ export async function buildApp({
     // Incremental delivery (@defer) is not enabled, so every body is complete.
     throw new Error('unexpected chunked GraphQL response');
   };
-  app.route({ method: ['GET', 'POST'], url: '/graphql', handler: graphqlHandler });
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/graphql',
+    handler: (request, reply) => runWithLogger(request.log, () => graphqlHandler(request, reply)),
+  });
 
   registerGraphiqlAssets(app);
   for (const module of modules) {

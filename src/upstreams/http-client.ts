@@ -1,6 +1,7 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Logger } from 'pino';
 import { ErrorCode, GatewayError } from '../errors.js';
+import { scopedLogger } from '../request-scope.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { UpstreamMetrics } from './upstream-metrics.js';
 
@@ -183,7 +184,7 @@ export class UpstreamHttpClient {
       }
       const retryDelay = this.retryDelay(outcome, attempt, maxAttempts);
       if (retryDelay === undefined) return this.finish(outcome, req, attempt - 1);
-      this.options.logger?.debug(
+      this.log()?.debug(
         { upstream: this.name, operation: req.operation, attempt, retryInMs: retryDelay },
         'upstream call retried',
       );
@@ -214,7 +215,7 @@ export class UpstreamHttpClient {
       outcome.error.name === 'TimeoutError' ||
       outcome.error instanceof undiciErrors.HeadersTimeoutError ||
       outcome.error instanceof undiciErrors.BodyTimeoutError;
-    this.options.logger?.warn(
+    this.log()?.warn(
       { upstream: this.name, operation: req.operation, error: outcome.error.name, retries },
       timedOut ? 'upstream call timed out' : 'upstream unreachable',
     );
@@ -297,11 +298,16 @@ export class UpstreamHttpClient {
     } finally {
       const ms = performance.now() - started;
       this.options.metrics.recordAttempt(this.name, req.operation, status, ms);
-      this.options.logger?.debug(
+      this.log()?.debug(
         { upstream: this.name, operation: req.operation, status, ms: Math.round(ms * 10) / 10 },
         'upstream call',
       );
     }
+  }
+
+  /** The calling request's logger (so the line carries its request id), else the client's own. */
+  private log() {
+    return this.options.logger ? scopedLogger(this.options.logger) : undefined;
   }
 
   async close(): Promise<void> {

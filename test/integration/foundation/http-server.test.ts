@@ -155,6 +155,19 @@ describe('operational endpoints', () => {
     expect(t.logs.some((l) => l.includes('"requestId":"trace-123"'))).toBe(true);
   });
 
+  it('logs upstream calls with the id of the request that made them', async () => {
+    const res = await t.graphql('{ workflowTriggers(entityType: ORDER) { nodes { code } } }', undefined, {
+      headers: { 'x-request-id': 'trace-upstream-1' },
+    });
+    expect(res.body.errors).toBeUndefined();
+    const lines = t.logs.filter((l) => l.includes('"msg":"upstream call"'));
+    expect(
+      lines.some(
+        (l) => l.includes('"requestId":"trace-upstream-1"') && l.includes('"upstream":"dispatch"'),
+      ),
+    ).toBe(true);
+  });
+
   it('never logs the API key', () => {
     expect(t.logs.join('\n')).not.toContain(t.keys.a);
   });
