@@ -44,7 +44,7 @@ export async function renderChart(record: RunRecord, pngPath: string): Promise<v
   const html = `<!doctype html><html><body style="margin:0;background:#fff;font-family:sans-serif">
 <h3 style="margin:12px 16px">${title}</h3>
 ${panel('requests/s (log scale, higher is better)', rps, true)}
-${panel('server CPU ms per query (lower is better)', cpu, false)}
+${panel('server CPU ms per query (log scale, lower is better)', cpu, true)}
 <div style="margin:8px 16px">${Object.entries(COLORS)
     .map(
       ([v, c]) =>

@@ -202,6 +202,12 @@ async function prepareMerged(gql: Gql, ctx: FixtureContext): Promise<Fixtures['m
     const qard = await linkSource(gql, ctx.mergedApiKey, 'QARD');
     const [, userId] = /\/connect\/([^/]+)\//.exec(new URL(qard.url).pathname) ?? [];
     if (!userId) throw new Error(`unexpected Qard connect URL ${qard.url}`);
+    // Qard fetches nothing until asked: queue the first sync of every dataset.
+    await gql(
+      ctx.mergedApiKey,
+      `mutation($input: SyncCommerceDataInput!) { syncCommerceData(input: $input) { userErrors { field message } } }`,
+      { input: { linkId: qard.id } },
+    );
     await waitForOrders(gql, ctx.mergedApiKey, 2);
     return {
       apiKey: ctx.mergedApiKey,
