@@ -156,9 +156,13 @@ describe('operational endpoints', () => {
   });
 
   it('logs upstream calls with the id of the request that made them', async () => {
-    const res = await t.graphql('{ workflowTriggers(entityType: ORDER) { nodes { code } } }', undefined, {
-      headers: { 'x-request-id': 'trace-upstream-1' },
-    });
+    const res = await t.graphql(
+      '{ workflowTriggers(entityType: ORDER) { nodes { code } } }',
+      undefined,
+      {
+        headers: { 'x-request-id': 'trace-upstream-1' },
+      },
+    );
     expect(res.body.errors).toBeUndefined();
     const lines = t.logs.filter((l) => l.includes('"msg":"upstream call"'));
     expect(
