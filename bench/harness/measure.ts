@@ -34,22 +34,50 @@ export interface CellPlan {
   sandbox: SandboxControl;
 }
 
+/**
+ * Waits until the server has finished work left from the previous cell: a closed-loop client
+ * that stops abandons its last requests, but the server still resolves them (a naive N+1 query
+ * can keep it busy for seconds), and that work must not land in the next cell's figures.
+ */
+export async function waitForIdle(
+  pid: number,
+  sandbox: SandboxControl,
+  maxMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let cpu = readProcTreeSample(pid).cpuMs;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = readProcTreeSample(pid).cpuMs;
+    // Idle: under 2% of a core over the last half second.
+    if (now - cpu <= 10) break;
+    cpu = now;
+  }
+  await sandbox.settledTotal();
+}
+
 export async function measureCell(plan: CellPlan): Promise<CellFigures> {
+  await waitForIdle(plan.pid, plan.sandbox);
   resetPeakRss(plan.pid);
   if (plan.warmupSeconds > 0) await runLoad(plan.request, plan.connections, plan.warmupSeconds);
   const runs: RunFigures[] = [];
   for (let i = 0; i < plan.runs; i++) {
+    await waitForIdle(plan.pid, plan.sandbox);
     const upstreamBefore = await plan.sandbox.settledTotal();
     const cpuBefore = readProcTreeSample(plan.pid).cpuMs;
     const load = await runLoad(plan.request, plan.connections, plan.runSeconds);
+    // In a closed loop each connection has exactly one query in flight when the run stops; the
+    // server still finishes those, so the run's work is that of completed + connections queries,
+    // all of it counted once the server is idle again.
+    await waitForIdle(plan.pid, plan.sandbox);
     const cpuAfter = readProcTreeSample(plan.pid).cpuMs;
     const upstreamRequests = (await plan.sandbox.settledTotal()) - upstreamBefore;
-    const completed = Math.max(load.requests, 1);
+    const started = load.requests + plan.connections;
     runs.push({
       ...load,
       upstreamRequests,
-      upstreamPerQuery: upstreamRequests / completed,
-      cpuMsPerQuery: (cpuAfter - cpuBefore) / completed,
+      upstreamPerQuery: upstreamRequests / started,
+      cpuMsPerQuery: (cpuAfter - cpuBefore) / started,
     });
   }
   return {

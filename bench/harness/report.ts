@@ -62,14 +62,30 @@ export async function writeResults(args: {
     soak: args.soak,
     targets: [],
   };
-  record.targets = checkTargets(record);
-  const name = args.startedAt.toISOString().slice(0, 10) + (args.options.quick ? '-quick' : '');
+  // A run of a subset of the matrix never replaces the day's full record.
+  const partial = args.options.scenarios || args.options.variants ? '-partial' : '';
+  const name =
+    args.startedAt.toISOString().slice(0, 10) + (args.options.quick ? '-quick' : partial);
   const json = join(ROOT, 'bench/results', `${name}.json`);
-  writeFileSync(json, JSON.stringify(record, null, 2) + '\n');
+  writeFileSync(json, JSON.stringify({ ...record, targets: checkTargets(record) }, null, 2) + '\n');
+  const markdown = await renderReport(record, name, args.chart);
+  return { json, markdown };
+}
+
+/**
+ * The chart and the generated part of RESULTS.md for a run record (also used by bench/report.ts
+ * to render a stored results file again).
+ */
+export async function renderReport(
+  record: RunRecord,
+  name: string,
+  chart: (record: RunRecord, pngPath: string) => Promise<void>,
+): Promise<string> {
+  record.targets = checkTargets(record);
   const png = join(ROOT, 'bench/results', `${name}.png`);
   let chartNote = `![requests/s and CPU per query by variant](results/${name}.png)`;
   try {
-    await args.chart(record, png);
+    await chart(record, png);
   } catch (error) {
     chartNote = `(chart not rendered: ${(error as Error).message})`;
   }
@@ -85,7 +101,7 @@ export async function writeResults(args: {
       ? current.slice(0, start + START.length) + '\n' + generated + '\n' + current.slice(end)
       : current + `\n${START}\n${generated}\n${END}\n`;
   writeFileSync(markdown, next);
-  return { json, markdown };
+  return markdown;
 }
 
 function machine(): Machine {
@@ -260,9 +276,14 @@ function renderMarkdown(r: RunRecord, jsonPath: string, chartNote: string): stri
       } else if (c.figures) {
         const m = c.figures.median;
         const same = c.sameJsonAsGateway === false ? ' (JSON differs from the gateway)' : '';
+        // With no query completed in a run, per-query figures would divide by nothing.
+        const perQuery =
+          m.requests > 0
+            ? `${m.p50Ms} | ${m.p99Ms} | ${m.non2xx} | ${m.mismatches} | ${m.upstreamPerQuery.toFixed(2)} | ${m.cpuMsPerQuery.toFixed(3)}`
+            : `no query completed within a run (${m.upstreamRequests} upstream requests started) |||||`;
         lines.push(
-          `${head} ${m.requestsPerSecond.toFixed(0)}${same} | ${m.p50Ms} | ${m.p99Ms} | ${m.non2xx} | ${m.mismatches} | ` +
-            `${m.upstreamPerQuery.toFixed(2)} | ${m.cpuMsPerQuery.toFixed(3)} | ${c.figures.peakRssMb.toFixed(0)} | ${c.figures.loadAverage.toFixed(1)} |`,
+          `${head} ${m.requestsPerSecond.toFixed(m.requestsPerSecond < 10 ? 1 : 0)}${same} | ${perQuery} | ` +
+            `${c.figures.peakRssMb.toFixed(0)} | ${c.figures.loadAverage.toFixed(1)} |`,
         );
       }
     }
