@@ -130,17 +130,20 @@ describe('Codat source paging', () => {
     );
   });
 
-  it('looks ids up in batches of at most 100 through the query filter', async () => {
+  it('looks ids up in as few query batches as keep each URL under 8 KB', async () => {
     const seen: CodatListQuery[] = [];
     const source = new CodatSource(stubClient(0, seen));
-    await source.fetchByIds(
-      link,
-      'customers',
-      Array.from({ length: 150 }, (_, i) => `id-${i}`),
+    const ids = Array.from(
+      { length: 400 },
+      (_, i) => `3fa85f64-5717-4562-b3fc-${String(i).padStart(12, '0')}`,
     );
-    expect(seen).toHaveLength(2);
-    expect(seen[0]!.query!.split('||')).toHaveLength(100);
-    expect(seen[0]!.query!.startsWith('id=id-0||id=id-1')).toBe(true);
-    expect(seen[1]!.pageSize).toBe(50);
+    await source.fetchByIds(link, 'customers', ids);
+    expect(seen.length).toBe(3);
+    for (const q of seen) {
+      expect(encodeURIComponent(q.query!).length).toBeLessThanOrEqual(7_600);
+      expect(q.pageSize).toBe(q.query!.split('||').length);
+    }
+    expect(seen.flatMap((q) => q.query!.split('||'))).toEqual(ids.map((id) => `id=${id}`));
+    expect(seen[0]!.query!.split('||').length).toBeGreaterThan(150);
   });
 });

@@ -57,8 +57,32 @@ const DATASET_OF = new Map(
   Object.entries(DATA_TYPE_OF).map(([d, t]) => [t, d as CommerceDataset | 'companyInfo']),
 );
 
-/** Batched id lookups go through Codat's `query`; this many ids keep the URL well under 8 KB. */
-const IDS_PER_QUERY = 100;
+/**
+ * Batched id lookups go through Codat's `query` (`id=a||id=b…`). A batch holds as many ids as fit
+ * in this many characters of encoded query, so the whole URL stays under the common 8 KB limit of
+ * HTTP front ends: about 160 UUIDs, enough for the distinct products of 50 orders in one call.
+ */
+const MAX_ENCODED_QUERY = 7_600;
+
+/** Splits ids into `id=…||id=…` queries that each fit in MAX_ENCODED_QUERY once URL-encoded. */
+export function idQueries(ids: readonly string[]): Array<{ query: string; count: number }> {
+  const batches: Array<{ query: string; count: number }> = [];
+  let parts: string[] = [];
+  let length = 0;
+  for (const id of ids) {
+    const part = `id=${quoteValue(id)}`;
+    const cost = encodeURIComponent(part).length + (parts.length > 0 ? 6 : 0); // `||` is %7C%7C
+    if (parts.length > 0 && length + cost > MAX_ENCODED_QUERY) {
+      batches.push({ query: parts.join('||'), count: parts.length });
+      parts = [];
+      length = 0;
+    }
+    parts.push(part);
+    length += parts.length === 1 ? encodeURIComponent(part).length : cost;
+  }
+  if (parts.length > 0) batches.push({ query: parts.join('||'), count: parts.length });
+  return batches;
+}
 
 const SYNC_STATE: Record<string, SyncState> = {
   Initial: 'QUEUED',
@@ -138,16 +162,13 @@ export class CodatSource implements CommerceSource {
     const { companyId, connectionId } = refs(link);
     const list = LISTS[dataset];
     const map = list.map as (linkId: string, r: CodatRecord) => DatasetRecords[D];
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += IDS_PER_QUERY)
-      chunks.push(ids.slice(i, i + IDS_PER_QUERY));
     const pages = await Promise.all(
-      chunks.map((chunk) =>
+      idQueries(ids).map((batch) =>
         this.guard(link, dataset, () =>
           this.codat.listCommerce(companyId, connectionId, list.path, {
             page: 1,
-            pageSize: chunk.length,
-            query: chunk.map((id) => `id=${quoteValue(id)}`).join('||'),
+            pageSize: batch.count,
+            query: batch.query,
           }),
         ),
       ),
