@@ -1,9 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderChart } from './harness/chart.js';
 import { createRunDatabase } from './harness/database.js';
-import { measureCell, soak, type CellFigures, type SoakFigures } from './harness/measure.js';
+import {
+  measureCell,
+  soak,
+  waitForIdle,
+  type CellFigures,
+  type SoakFigures,
+} from './harness/measure.js';
 import { loadOptions, type BenchOptions } from './harness/options.js';
 import { stopAll } from './harness/processes.js';
 import { writeResults, type CellResult } from './harness/report.js';
@@ -84,7 +90,7 @@ async function main(): Promise<void> {
 
   const cells: CellResult[] = [];
   const referenceBodies = new Map<string, string>();
-  for (const latencyMs of options.latenciesMs) {
+  for (const latencyMs of options.soakOnly ? [] : options.latenciesMs) {
     await control.setLatency(UPSTREAMS, latencyMs);
     for (const variant of selected) {
       const server = await startVariant(variant, options, dir, gatewayEnv, sandbox, fixtures);
@@ -105,7 +111,13 @@ async function main(): Promise<void> {
             }
             continue;
           }
-          const first = await send(request);
+          await waitForIdle(server.process.pid, control);
+          let first: { status: number; body: string };
+          try {
+            first = await send(request);
+          } catch (error) {
+            first = { status: 0, body: `request failed: ${(error as Error).message}` };
+          }
           const problem = scenario.check(variant, first.status, first.body);
           if (problem) {
             console.log(
@@ -117,8 +129,8 @@ async function main(): Promise<void> {
           }
           let expectBody: string | undefined;
           if (scenario.stableBody) {
-            const second = await send(request);
-            if (second.body === first.body) expectBody = first.body;
+            const second = await send(request).catch(() => undefined);
+            if (second?.body === first.body) expectBody = first.body;
           }
           const referenceKey = `${scenario.id}@${latencyMs}`;
           if (variant === 'gateway') referenceBodies.set(referenceKey, first.body);
@@ -139,6 +151,8 @@ async function main(): Promise<void> {
             });
             cells.push({ ...base, connections, figures, sameJsonAsGateway });
             printCell(scenario.id, variant, latencyMs, connections, figures);
+            // Kept after every cell, so an interrupted run still leaves its figures behind.
+            writeFileSync(join(dir, 'cells.json'), JSON.stringify(cells, null, 2));
           }
         }
       } finally {
@@ -245,6 +259,7 @@ async function send(request: {
     method: request.method,
     headers: request.headers,
     body: request.body,
+    signal: AbortSignal.timeout(60_000),
   });
   return { status: res.status, body: await res.text() };
 }

@@ -16,6 +16,8 @@ export interface BenchOptions {
   variants: string[] | undefined;
   /** Length of the RSS soak of scenario 2 at the highest connection count; 0 skips it. */
   soakSeconds: number;
+  /** Only the soak, without the scenario × variant matrix (`BENCH_SOAK_ONLY=1`). */
+  soakOnly: boolean;
   /** Writes a V8 CPU profile of the gateway (`--cpu-prof`) into the run's folder. */
   cpuProfile: boolean;
   /**
@@ -56,6 +58,7 @@ export function loadOptions(env: Record<string, string | undefined> = process.en
     scenarios: list(env['BENCH_SCENARIOS']),
     variants: list(env['BENCH_VARIANTS']),
     soakSeconds: number(env['BENCH_SOAK_SECONDS'], quick ? 0 : 300),
+    soakOnly: env['BENCH_SOAK_ONLY'] === '1',
     cpuProfile: env['BENCH_CPU_PROFILE'] === '1',
     databaseUrl: env['BENCH_DATABASE_URL'] || undefined,
     serverCpu: env['BENCH_SERVER_CPU'] ?? '1',

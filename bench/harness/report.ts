@@ -63,7 +63,11 @@ export async function writeResults(args: {
     targets: [],
   };
   // A run of a subset of the matrix never replaces the day's full record.
-  const partial = args.options.scenarios || args.options.variants ? '-partial' : '';
+  const partial = args.options.soakOnly
+    ? '-soak'
+    : args.options.scenarios || args.options.variants
+      ? '-partial'
+      : '';
   const name =
     args.startedAt.toISOString().slice(0, 10) + (args.options.quick ? '-quick' : partial);
   const json = join(ROOT, 'bench/results', `${name}.json`);
