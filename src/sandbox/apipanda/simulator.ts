@@ -1,3 +1,4 @@
+import { escapeHtml, htmlPage as page } from '../html-page.js';
 import {
   mulberry32,
   route,
@@ -211,14 +212,4 @@ export function createApiPandaSimulator(seed = 1): ApiPandaSimulator {
     },
     sessions: () => [...sessionsById.values()],
   };
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
-<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto}button{font-size:1rem;margin-right:1rem;padding:.5rem 1.5rem}</style>
-</head><body><h1>${title}</h1>${body}</body></html>`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -1,5 +1,5 @@
 import { toExactJson } from '../commerce-data/exact-json.js';
-import { escapeHtml, htmlPage } from '../commerce-data/html-page.js';
+import { escapeHtml, htmlPage } from '../html-page.js';
 import { Seeded, hashSeed } from '../commerce-data/seeded.js';
 import {
   route,

@@ -1,4 +1,4 @@
-import { escapeHtml, htmlPage } from '../commerce-data/html-page.js';
+import { escapeHtml, htmlPage } from '../html-page.js';
 import { Seeded, hashSeed } from '../commerce-data/seeded.js';
 import {
   route,
