@@ -173,7 +173,10 @@ function checkTargets(r: RunRecord): TargetCheck[] {
       const ratio = s2.median.requestsPerSecond / Math.max(s2peer.median.requestsPerSecond, 1e-9);
       checks.push({
         target: `s2 c${c}: ≥ 20× the peer's requests/s`,
-        measured: `${fmt(ratio, 1)}×`,
+        measured:
+          s2peer.median.requests > 0
+            ? `${fmt(ratio, 1)}×`
+            : `the peer completed no query within a run (gateway ${fmt(s2.median.requestsPerSecond, 0)}/s)`,
         met: ratio >= 20,
       });
     }
@@ -266,9 +269,9 @@ function renderMarkdown(r: RunRecord, jsonPath: string, chartNote: string): stri
     lines.push(`### Upstream latency ${latency} ms`);
     lines.push('');
     lines.push(
-      '| scenario | variant | conns | req/s | p50 ms | p99 ms | non-2xx | mismatches | upstream req/query | CPU ms/query | peak RSS MiB |',
+      '| scenario | variant | conns | req/s | p50 ms | p99 ms | non-2xx | mismatches | upstream req/query | CPU ms/query | peak RSS MiB | load avg |',
     );
-    lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const c of r.cells.filter((x) => x.latencyMs === latency)) {
       const head = `| ${c.scenario} | ${c.variant} | ${c.connections} |`;
       if (c.notApplicable) {
