@@ -125,6 +125,7 @@ export async function createServices(
       db: store.db,
       secretBox,
       eventBus,
+      cache,
       onClose,
     }),
     commerce: createCommerceServices({ config, logger, metrics, onClose, store, secretBox, cache }),

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { cacheKey, type Cache } from '../../store/cache.js';
 import type { Database } from '../../store/database.js';
 import type { SecretBox } from '../../store/secret-box.js';
 import { shoplineMerchants, shoplineTokens } from '../../store/tables/index.js';
@@ -34,12 +35,47 @@ export function tokenUsable(
   );
 }
 
+/**
+ * Bumped by every write to merchants or tokens. A workspace's merchant list is cached under the
+ * generation it was read at, so the commerce graph (which lists a workspace's SHOPLINE links on
+ * every commerce request) reads the store only after a change, on every replica alike.
+ */
+const GENERATION_KEY = 'shopline:merchants:generation';
+const LIST_TTL_SECONDS = 300;
+
 /** SHOPLINE merchants, their tokens (sealed at rest) and which workspace each merchant belongs to. */
 export class ShoplineMerchantRepository {
   constructor(
     private readonly db: Database,
     private readonly secretBox: SecretBox,
+    private readonly cache: Cache,
   ) {}
+
+  /** A workspace's merchants and their tokens (no token values), from the cache when unchanged. */
+  async workspaceMerchants(
+    workspaceId: string,
+  ): Promise<{ merchants: ShoplineMerchantRecord[]; tokens: ShoplineTokenRecord[] }> {
+    const generation = (await this.cache.get<number>(GENERATION_KEY)) ?? 0;
+    const key = cacheKey(workspaceId, 'shopline', 'merchants', String(generation));
+    const cached = await this.cache.get<{
+      merchants: ShoplineMerchantRecord[];
+      tokens: ShoplineTokenRecord[];
+    }>(key);
+    if (cached) return reviveDates(cached);
+    const merchants = await this.listForWorkspace(workspaceId);
+    const tokens = await this.tokensOf(merchants.map((m) => m.merchantId));
+    await this.cache.set(key, { merchants, tokens }, LIST_TTL_SECONDS);
+    return { merchants, tokens };
+  }
+
+  /**
+   * Marks every cached merchant list stale. Writes made in a transaction (`saveState`, `link`)
+   * must call this after the commit, or a reader could cache the pre-commit rows as current.
+   */
+  async changed(): Promise<void> {
+    const generation = (await this.cache.get<number>(GENERATION_KEY)) ?? 0;
+    await this.cache.set(GENERATION_KEY, generation + 1, 24 * 3600);
+  }
 
   /** Writes a reduced state. The workspace link and 401 rejections are not the webhooks' to change. */
   async saveState(db: Database, state: MerchantState): Promise<void> {
@@ -140,6 +176,7 @@ export class ShoplineMerchantRepository {
       .update(shoplineTokens)
       .set({ rejectedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(shoplineTokens.tokenId, tokenId), isNull(shoplineTokens.rejectedAt)));
+    await this.changed();
   }
 
   /** Links the merchant to a workspace (creating the row when no webhook has arrived yet). */
@@ -160,4 +197,16 @@ export class ShoplineMerchantRepository {
         set: { workspaceId, linkedAt: now, updatedAt: now },
       });
   }
+}
+
+/** Through Redis the cached lists come back as JSON: dates are text again. */
+function reviveDates<T extends { merchants: object[]; tokens: object[] }>(cached: T): T {
+  const revive = (row: object) =>
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => [
+        k,
+        typeof v === 'string' && /(At)$/.test(k) ? new Date(v) : v,
+      ]),
+    );
+  return { ...cached, merchants: cached.merchants.map(revive), tokens: cached.tokens.map(revive) };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Database } from '../../store/database.js';
+import type { Cache } from '../../store/cache.js';
 import type { EventBus } from '../../store/event-bus.js';
 import type { SecretBox } from '../../store/secret-box.js';
 import { UpstreamHttpClient } from '../../upstreams/http-client.js';
@@ -48,6 +49,7 @@ export interface ShoplineServiceDeps {
   db: Database;
   secretBox: SecretBox;
   eventBus: EventBus;
+  cache: Cache;
   onClose(fn: () => Promise<void> | void): void;
 }
 
@@ -75,7 +77,7 @@ export class ShoplineService {
     this.logger = deps.logger;
     this.db = deps.db;
     this.eventBus = deps.eventBus;
-    this.merchants = new ShoplineMerchantRepository(deps.db, deps.secretBox);
+    this.merchants = new ShoplineMerchantRepository(deps.db, deps.secretBox, deps.cache);
     this.inbox = new ShoplineWebhookInbox(deps.db, deps.secretBox, this.merchants, deps.logger);
     this.claims = new ShoplineClaimCodes(deps.db);
     if (!config.secretsKey) throw new Error('SECRETS_KEY must be resolved before services start');
@@ -142,8 +144,10 @@ export class ShoplineService {
         await this.merchants.link(tx as unknown as Database, result.merchantId, workspaceId);
       return result;
     });
-    if (outcome.kind === 'claimed')
+    if (outcome.kind === 'claimed') {
+      await this.merchants.changed();
       await this.publish(workspaceId, { merchantId: outcome.merchantId, reason: 'LINKED' });
+    }
     return outcome;
   }
 

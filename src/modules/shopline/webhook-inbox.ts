@@ -53,7 +53,7 @@ export class ShoplineWebhookInbox {
 
   /** Reduces the merchant from all its stored events and saves the result. */
   async apply(merchantId: string): Promise<AppliedEvent> {
-    return this.db.transaction(async (tx) => {
+    const applied = await this.db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`shopline:${merchantId}`}))`);
       const rows = await tx
         .select()
@@ -74,6 +74,8 @@ export class ShoplineWebhookInbox {
       const merchant = await this.merchants.get(merchantId, tx as unknown as Database);
       return { state, workspaceId: merchant?.workspaceId ?? null };
     });
+    await this.merchants.changed();
+    return applied;
   }
 
   /** Applies every stored event that was never applied; returns the merchants it repaired. */

@@ -59,8 +59,7 @@ export class ShoplineCommerceSource implements CommerceSource {
   constructor(private readonly shopline: ShoplineService) {}
 
   async listLinks(workspaceId: string): Promise<CommerceLink[]> {
-    const merchants = await this.shopline.merchants.listForWorkspace(workspaceId);
-    const tokens = await this.shopline.merchants.tokensOf(merchants.map((m) => m.merchantId));
+    const { merchants, tokens } = await this.shopline.merchants.workspaceMerchants(workspaceId);
     return merchants.map((m) => ({
       id: `${LINK_PREFIX}${m.merchantId}`,
       workspaceId,
