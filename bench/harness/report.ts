@@ -104,7 +104,10 @@ export async function renderReport(
     start >= 0 && end > start
       ? current.slice(0, start + START.length) + '\n' + generated + '\n' + current.slice(end)
       : current + `\n${START}\n${generated}\n${END}\n`;
-  writeFileSync(markdown, next);
+  // Formatted as the repository's prettier check expects, so a fresh run keeps CI green.
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(markdown)) ?? {};
+  writeFileSync(markdown, await prettier.format(next, { ...config, parser: 'markdown' }));
   return markdown;
 }
 
