@@ -107,7 +107,10 @@ export interface SoakFigures {
   seconds: number;
   connections: number;
   requests: number;
-  /** RSS after warm-up, when the soak starts (MiB). */
+  /**
+   * RSS 10 s into the soak (MiB): between the warm-up and the soak the server drains and its RSS
+   * dips, so the sample at 0 s would count the ramp back to load as growth.
+   */
   startRssMb: number;
   endRssMb: number;
   peakRssMb: number;
@@ -119,8 +122,9 @@ export interface SoakFigures {
 export async function soak(plan: CellPlan & { seconds: number }): Promise<SoakFigures> {
   await runLoad(plan.request, plan.connections, Math.max(plan.warmupSeconds, 5));
   resetPeakRss(plan.pid);
-  const startRssMb = readProcTreeSample(plan.pid).rssMb;
-  const samples: SoakFigures['samples'] = [{ atSeconds: 0, rssMb: startRssMb }];
+  const samples: SoakFigures['samples'] = [
+    { atSeconds: 0, rssMb: readProcTreeSample(plan.pid).rssMb },
+  ];
   const started = Date.now();
   const timer = setInterval(() => {
     samples.push({
@@ -132,6 +136,7 @@ export async function soak(plan: CellPlan & { seconds: number }): Promise<SoakFi
   clearInterval(timer);
   const end = readProcTreeSample(plan.pid);
   samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), rssMb: end.rssMb });
+  const startRssMb = (samples.find((s) => s.atSeconds >= 10) ?? samples[0])?.rssMb ?? end.rssMb;
   return {
     seconds: plan.seconds,
     connections: plan.connections,
