@@ -98,6 +98,25 @@ export function parseQuery(text: string): QueryNode {
 }
 
 /** Every field a query names, to reject properties the dataset does not have. */
+/**
+ * The ids of a pure `id=a||id=b…` query (how clients batch lookups), or undefined for any other
+ * query. Lets the simulator answer batches with a set lookup instead of testing every record
+ * against every id, so it is not the bottleneck when a gateway batches well.
+ */
+export function idsOnly(node: QueryNode): Set<string> | undefined {
+  // Lower-cased: `=` compares strings case-insensitively, as `matches` does.
+  if (node.kind === 'cmp')
+    return node.field === 'id' && node.op === '=' ? new Set([node.value.toLowerCase()]) : undefined;
+  if (node.kind !== 'or') return undefined;
+  const ids = new Set<string>();
+  for (const item of node.items) {
+    const inner = idsOnly(item);
+    if (!inner) return undefined;
+    for (const id of inner) ids.add(id);
+  }
+  return ids;
+}
+
 export function queryFields(node: QueryNode): string[] {
   return node.kind === 'cmp' ? [node.field] : node.items.flatMap(queryFields);
 }

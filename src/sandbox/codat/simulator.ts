@@ -21,6 +21,7 @@ import {
   QueryError,
   matches,
   parseQuery,
+  idsOnly,
   queryFields,
   sortRecords,
   type QueryNode,
@@ -726,7 +727,12 @@ export function createCodatSimulator(
       const blocked = notReady(company, dataset);
       if (blocked) return blocked;
       const all = sorted(company, dataset, orderBy);
-      const items = filter ? all.filter((r) => matches(r, filter)) : all;
+      const ids = filter && idsOnly(filter);
+      const items = ids
+        ? all.filter((r) => ids.has(String(r.id).toLowerCase()))
+        : filter
+          ? all.filter((r) => matches(r, filter))
+          : all;
       const basePath = `/companies/${company.id}/connections/${connection.id}/data/${dataset}`;
       return {
         status: 200,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { jsonNumber } from '../../../src/sandbox/commerce-data/exact-json.js';
-import { QueryError, matches, parseQuery, sortRecords } from '../../../src/sandbox/codat/query.js';
+import {
+  QueryError,
+  idsOnly,
+  matches,
+  parseQuery,
+  sortRecords,
+} from '../../../src/sandbox/codat/query.js';
 
 const record = {
   id: 'b',
@@ -64,6 +70,22 @@ describe('Codat query language', () => {
     ]) {
       expect(() => parseQuery(bad), bad).toThrow(QueryError);
     }
+  });
+});
+
+describe('idsOnly (the batch lookup fast path)', () => {
+  it('recognises pure id disjunctions and agrees with matches', () => {
+    const q = parseQuery('id=A1||id="b-2"||id=c3');
+    expect(idsOnly(q)).toEqual(new Set(['a1', 'b-2', 'c3']));
+    for (const id of ['A1', 'a1', 'b-2', 'c3', 'd4']) {
+      expect(idsOnly(q)!.has(id.toLowerCase())).toBe(matches({ id }, q));
+    }
+  });
+
+  it('declines anything else', () => {
+    expect(idsOnly(parseQuery('id=a||name=b'))).toBeUndefined();
+    expect(idsOnly(parseQuery('id!=a'))).toBeUndefined();
+    expect(idsOnly(parseQuery('id=a&&id=b'))).toBeUndefined();
   });
 });
 
