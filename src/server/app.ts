@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import cors from '@fastify/cors';
 import Fastify, {
   LogController,
@@ -135,6 +138,9 @@ export async function buildApp({
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // We set no cache hints; Apollo's default cache-control plugin would still wrap every
+      // field resolver (willResolveField), a cost paid hundreds of times by a 50-order list.
+      ApolloServerPluginCacheControlDisabled(),
       {
         // Partial results: errors reported on fields that still returned data join `errors`.
         async requestDidStart() {
