@@ -5,6 +5,10 @@
  * leniently. Decimal amounts arrive as strings (see `parseExactJson`).
  */
 
+import type { components } from '../../generated/upstreams/codat.js';
+
+type Schemas = components['schemas'];
+
 export interface CodatCompany {
   id: string;
   name: string;
@@ -83,3 +87,21 @@ export type CodatCommerceList =
   | 'commerce-payments'
   | 'commerce-products'
   | 'commerce-transactions';
+
+/**
+ * Compile-time proof that everything our OpenAPI description of Codat promises
+ * (schema/upstreams/codat.yaml, generated into src/generated/upstreams/codat.ts) is accepted by
+ * the lenient types above: if the document and the client drift apart, the type check fails here.
+ */
+type Accepts<Lenient, Documented extends Lenient> = Documented;
+export type DocumentedShapesAccepted = [
+  Accepts<CodatCompany, Schemas['Company']>,
+  Accepts<CodatConnection, Schemas['Connection']>,
+  Accepts<CodatDataStatus, Schemas['DataStatus']>,
+  Accepts<CodatSyncSetting, Schemas['SyncSetting']>,
+  Accepts<CodatPullOperation, Schemas['PullOperation']>,
+  Accepts<CodatErrorBody, Schemas['ErrorMessage']>,
+  Accepts<CodatPage<CodatRecord>, Schemas['Orders']>,
+  Accepts<CodatPage<CodatRecord>, Schemas['Products']>,
+  Accepts<CodatPage<CodatRecord>, Schemas['Customers']>,
+];

@@ -3,6 +3,10 @@
  * developers.qardapi.com). Record bodies stay loosely typed: the mappers read them leniently.
  */
 
+import type { components } from '../../generated/upstreams/qard.js';
+
+type Schemas = components['schemas'];
+
 export interface QardPage<T> {
   total: number;
   per_page: number;
@@ -51,3 +55,20 @@ export type QardCommerceList =
 /** Qard's data type names in `requested_data_types` and `sync`. */
 export type QardDataType =
   'COMMERCE_LOCATION' | 'COMMERCE_CUSTOMER' | 'COMMERCE_PRODUCT' | 'COMMERCE_ORDER';
+
+/**
+ * Compile-time proof that everything our OpenAPI description of Qard promises
+ * (schema/upstreams/qard.yaml, generated into src/generated/upstreams/qard.ts) is accepted by the
+ * lenient types above: if the document and the client drift apart, the type check fails here.
+ */
+type Accepts<Lenient, Documented extends Lenient> = Documented;
+export type DocumentedShapesAccepted = [
+  Accepts<QardUser, Schemas['User']>,
+  Accepts<QardDataConnection, Schemas['DataConnection']>,
+  Accepts<QardSync, Schemas['Sync']>,
+  Accepts<QardProvider, Schemas['Provider']>,
+  Accepts<QardPage<QardRecord>, Schemas['OrderPage']>,
+  Accepts<QardPage<QardRecord>, Schemas['ProductPage']>,
+  Accepts<QardPage<QardRecord>, Schemas['CustomerPage']>,
+  Accepts<QardPage<QardRecord>, Schemas['LocationPage']>,
+];
