@@ -14,9 +14,7 @@ import type { CommerceSourceRegistry } from './source-registry.js';
 import type { CommerceLink, RecordFilter } from './sources/source.js';
 import { sourceFailure } from './sources/upstream-errors.js';
 import type { CursorCodec } from '../base/cursor-codec.js';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 250;
+import { checkPageSize, DEFAULT_PAGE_SIZE } from '../base/relay-page.js';
 
 export interface LinkFilterArgs {
   sources?: readonly CommerceSourceKind[] | null;
@@ -163,11 +161,7 @@ function pageSize(args: ListArgs): number {
       args.last != null ? 'last' : 'before',
     );
   }
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badUserInput(`"first" must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
-  }
-  return first;
+  return checkPageSize(args.first, 'first') ?? DEFAULT_PAGE_SIZE;
 }
 
 function recordFilter(filter: ListArgs['filter']): RecordFilter {

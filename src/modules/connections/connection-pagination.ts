@@ -1,23 +1,11 @@
 import { createHash } from 'node:crypto';
 import { badUserInput } from '../../errors.js';
+import { checkPageSize, DEFAULT_PAGE_SIZE, type RelayPage } from '../base/relay-page.js';
 import type { ConnectionFilter, QueryConnectionsArgs } from '../../generated/graphql.js';
 import type { GraphQLContext } from '../../server/context.js';
 import type { ConnectionModel } from './connection-model.js';
 
-const DEFAULT_PAGE = 20;
-const MAX_PAGE = 250;
-
-export interface ConnectionPage {
-  edges: Array<{ cursor: string; node: ConnectionModel }>;
-  nodes: ConnectionModel[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
-  totalCount: number;
-}
+export type ConnectionPage = RelayPage<ConnectionModel>;
 
 /** A cursor only pages the list and filter it came from. */
 function scopeOf(filter: ConnectionFilter | null | undefined): string {
@@ -29,24 +17,13 @@ function scopeOf(filter: ConnectionFilter | null | undefined): string {
   return `connections:${createHash('sha256').update(normalized).digest('base64url').slice(0, 16)}`;
 }
 
-function pageSize(
-  value: number | null | undefined,
-  argument: 'first' | 'last',
-): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE) {
-    throw badUserInput(`"${argument}" must be between 0 and ${MAX_PAGE}`, argument);
-  }
-  return value;
-}
-
 /** Keyset pagination over the workspace's connections, newest first, with signed cursors. */
 export async function pageConnections(
   ctx: GraphQLContext,
   args: QueryConnectionsArgs,
 ): Promise<ConnectionPage> {
-  const first = pageSize(args.first, 'first');
-  const last = pageSize(args.last, 'last');
+  const first = checkPageSize(args.first, 'first');
+  const last = checkPageSize(args.last, 'last');
   if (first !== undefined && last !== undefined)
     throw badUserInput('Use either "first" or "last", not both', 'last');
   const scope = scopeOf(args.filter);
@@ -54,7 +31,7 @@ export async function pageConnections(
   const afterSeq = args.after ? cursors.decode<number>(scope, args.after, 'after') : undefined;
   const beforeSeq = args.before ? cursors.decode<number>(scope, args.before, 'before') : undefined;
   const backward = last !== undefined;
-  const size = (backward ? last : first) ?? DEFAULT_PAGE;
+  const size = (backward ? last : first) ?? DEFAULT_PAGE_SIZE;
 
   const { rows, totalCount } = await ctx.services.connections.page(
     ctx.workspace.id,

@@ -1,4 +1,8 @@
-import { badUserInput } from '../../errors.js';
+import {
+  checkPageSize as checkSize,
+  DEFAULT_PAGE_SIZE,
+  type RelayPage,
+} from '../base/relay-page.js';
 import type { CursorCodec } from '../base/cursor-codec.js';
 
 /**
@@ -14,32 +18,11 @@ export interface PageArgs {
   before?: string | null;
 }
 
-export interface Page<T> {
-  edges: Array<{ cursor: string; node: T }>;
-  nodes: T[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
-  totalCount: number;
-}
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 250;
+export type Page<T> = RelayPage<T>;
 
 interface Position {
   k: string;
   i: number;
-}
-
-function checkSize(value: number | null | undefined, name: string): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
-    throw badUserInput(`"${name}" must be between 0 and ${MAX_PAGE_SIZE}`, name);
-  }
-  return value;
 }
 
 /** Fails fast on bad sizes, before any upstream call. */

@@ -1,30 +1,18 @@
 import { badUserInput } from '../../errors.js';
+import { checkPageSize, DEFAULT_PAGE_SIZE } from '../base/relay-page.js';
 import type { QueryShoplineMerchantsArgs } from '../../generated/graphql.js';
 import type { GraphQLContext } from '../../server/context.js';
 import type { ShoplineMerchantRecord } from './merchant-repository.js';
 
-const DEFAULT_PAGE = 20;
-const MAX_PAGE = 250;
 const SCOPE = 'shoplineMerchants';
-
-function pageSize(
-  value: number | null | undefined,
-  argument: 'first' | 'last',
-): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE) {
-    throw badUserInput(`"${argument}" must be between 0 and ${MAX_PAGE}`, argument);
-  }
-  return value;
-}
 
 /**
  * Relay paging over the workspace's merchants, ordered by merchant id; the cursor is the merchant
  * id (signed), so a merchant linked between two pages never shifts the pages.
  */
 export async function pageMerchants(ctx: GraphQLContext, args: QueryShoplineMerchantsArgs) {
-  const first = pageSize(args.first, 'first');
-  const last = pageSize(args.last, 'last');
+  const first = checkPageSize(args.first, 'first');
+  const last = checkPageSize(args.last, 'last');
   if (first !== undefined && last !== undefined)
     throw badUserInput('Use either "first" or "last", not both', 'last');
   const { cursors } = ctx.services;
@@ -38,7 +26,7 @@ export async function pageMerchants(ctx: GraphQLContext, args: QueryShoplineMerc
       (before === undefined || m.merchantId < before),
   );
   const backward = last !== undefined;
-  const size = (backward ? last : first) ?? DEFAULT_PAGE;
+  const size = (backward ? last : first) ?? DEFAULT_PAGE_SIZE;
   const rows: ShoplineMerchantRecord[] = backward
     ? window.slice(Math.max(0, window.length - size))
     : window.slice(0, size);
