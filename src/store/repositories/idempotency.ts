@@ -37,15 +37,6 @@ export class IdempotencyStore {
       eq(idempotencyRecords.key, key),
     );
 
-    await this.db
-      .delete(idempotencyRecords)
-      .where(
-        and(
-          where,
-          eq(idempotencyRecords.state, 'pending'),
-          lt(idempotencyRecords.createdAt, new Date(Date.now() - STALE_PENDING_MS)),
-        ),
-      );
     const inserted = await this.db
       .insert(idempotencyRecords)
       .values({ workspaceId, operation, key, requestDigest, state: 'pending' })
@@ -63,6 +54,20 @@ export class IdempotencyStore {
       }
       if (existing.state === 'completed')
         return { kind: 'replayed', value: existing.response as T };
+      // Only on a conflict: a pending row this old belongs to a request that died, and the
+      // retry takes it over. The common path (a fresh key) pays no extra write.
+      if (existing.createdAt.getTime() < Date.now() - STALE_PENDING_MS) {
+        await this.db
+          .delete(idempotencyRecords)
+          .where(
+            and(
+              where,
+              eq(idempotencyRecords.state, 'pending'),
+              lt(idempotencyRecords.createdAt, new Date(Date.now() - STALE_PENDING_MS)),
+            ),
+          );
+        return this.execute(args);
+      }
       return {
         kind: 'in-progress',
         message: 'A request with this idempotency key is still in progress; retry shortly',

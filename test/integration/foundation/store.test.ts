@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { listMigrations, migrate, pendingMigrations, rowsOf } from '../../../src/store/migrator.js';
-import { IdempotencyStore } from '../../../src/store/repositories/idempotency.js';
+import { digestInput, IdempotencyStore } from '../../../src/store/repositories/idempotency.js';
 import { WorkspaceRepository } from '../../../src/store/repositories/workspaces.js';
 import { createTestDatabase, postgresAvailable } from '../../helpers/services.js';
 
@@ -151,6 +151,24 @@ for (const backend of backends) {
         run: async () => 'ok',
       });
       expect(retry).toEqual({ kind: 'fresh', value: 'ok' });
+    });
+
+    it('lets a retry take over a pending record left by a request that died', async () => {
+      const repo = new WorkspaceRepository(store.db);
+      await repo.ensure('idem4');
+      const idem = new IdempotencyStore(store.db);
+      await store.db.execute(
+        sql`INSERT INTO idempotency_records (workspace_id, operation, key, request_digest, state, created_at)
+            VALUES ('idem4', 'op', 'k', ${digestInput({})}, 'pending', now() - interval '5 minutes')`,
+      );
+      const retry = await idem.execute({
+        workspaceId: 'idem4',
+        operation: 'op',
+        key: 'k',
+        input: {},
+        run: async () => 'ran',
+      });
+      expect(retry).toEqual({ kind: 'fresh', value: 'ran' });
     });
 
     it('answers concurrent duplicates with one run', async () => {
