@@ -1,7 +1,9 @@
 /**
  * Normalized commerce records: what every source adapter produces and what the GraphQL
- * resolvers of schema/commerce.graphql read. Plain data, built once per upstream record, so the
- * hot path of a list query is a single mapping pass with no per-field work left for later.
+ * resolvers of schema/commerce.graphql read. A source may build them as plain objects or as views
+ * over the parsed upstream record whose fields are computed when read (Codat, whose records are
+ * large and whose lists are read a few fields at a time). Either way they are read-only: nothing
+ * copies, spreads or mutates a model after its source returned it.
  */
 
 export type CommerceSourceKind = 'CODAT' | 'QARD' | 'SHOPLINE';

@@ -93,8 +93,15 @@ export function address(v: unknown, kind?: AddressKind): AddressModel | null {
   };
 }
 
+export interface Stamps {
+  createdAt: string | null;
+  modifiedAt: string | null;
+  timeZoneAssumed: boolean;
+  sortTime: number;
+}
+
 /** Timestamps of a record: creation and modification, with the zone flag and the sort key. */
-export function stamps(created: unknown, modified: unknown) {
+export function stamps(created: unknown, modified: unknown): Stamps {
   const c = time(created);
   const m = time(modified);
   return {

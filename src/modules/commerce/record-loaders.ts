@@ -16,13 +16,13 @@ export function recordLoader<D extends CommerceDataset>(
   dataset: D,
 ) {
   return ctx.loader<string, DatasetRecords[D] | null>(`commerce.${dataset}.byId`, async (keys) => {
-    const byLink = new Map<string, string[]>();
+    // A batch may repeat a key (when the loader's cache is off): ids are collected as sets.
+    const byLink = new Map<string, Set<string>>();
     for (const key of keys) {
       const [linkId, id] = splitKey(key);
       const ids = byLink.get(linkId);
-      if (ids) {
-        if (!ids.includes(id)) ids.push(id);
-      } else byLink.set(linkId, [id]);
+      if (ids) ids.add(id);
+      else byLink.set(linkId, new Set([id]));
     }
     const found = new Map<string, DatasetRecords[D]>();
     await Promise.all(
@@ -31,7 +31,7 @@ export function recordLoader<D extends CommerceDataset>(
         const source = link && registry.get(link.source);
         if (!link || !source?.datasets.has(dataset)) return;
         try {
-          const records = await source.fetchByIds(link, dataset, ids);
+          const records = await source.fetchByIds(link, dataset, [...ids]);
           for (const [id, record] of records) found.set(recordKey(linkId, id), record);
         } catch (error) {
           ctx.log.warn(

@@ -1,10 +1,12 @@
 import type { CodatRecord } from '../../../../upstreams/codat/codat-types.js';
 import type {
+  AddressModel,
   CompanyInfoModel,
   CustomerModel,
   DisputeModel,
   DisputeStatus,
   LocationModel,
+  MoneyModel,
   OrderLineItemModel,
   OrderModel,
   PaymentModel,
@@ -28,9 +30,17 @@ import {
   stamps,
   str,
   time,
+  type Json,
+  type Stamps,
 } from '../../normalize.js';
 
-/** Codat commerce records → normalized models. One pass per record, no awaits. */
+/**
+ * Codat commerce records as normalized models. Each model is a thin view over the parsed
+ * upstream record: a field is computed when a resolver reads it, so a list whose query selects
+ * two fields of a record does not pay for mapping the other twenty (line items, variants,
+ * addresses, times). Values that are read more than once per request (times, line items,
+ * variants) are computed once per view.
+ */
 
 const SOURCE = 'CODAT' as const;
 
@@ -80,176 +90,342 @@ const productStatus = enumMapper<ProductStatus>(
   'UNKNOWN',
 );
 
-function base(linkId: string, r: CodatRecord) {
-  return {
-    linkId,
-    source: SOURCE,
-    sourceId: str(r.id) ?? '',
-    ...stamps(
-      r['createdDate'] ?? r['sourceCreatedDate'],
-      r['modifiedDate'] ?? r['sourceModifiedDate'],
-    ),
-    raw: r,
-  };
-}
-
 function ref(v: unknown): RecordRefModel | null {
   const o = obj(v);
   const id = o ? str(o['id']) : null;
   return o && id ? { id, name: str(o['name']) } : null;
 }
 
-export function codatCustomer(linkId: string, r: CodatRecord): CustomerModel {
-  return {
-    kind: 'Customer',
-    ...base(linkId, r),
-    name: str(r['customerName']),
-    email: str(r['emailAddress']),
-    phone: str(r['phone']),
-    defaultCurrency: str(r['defaultCurrency']),
-    note: str(r['note']),
-    addresses: arr(r['addresses']).flatMap((a) => address(a) ?? []),
-  };
+/** Fields every Codat record has: identity, times (parsed once, on first read) and `raw`. */
+abstract class CodatRecordView {
+  readonly source = SOURCE;
+  private times: Stamps | undefined;
+
+  constructor(
+    readonly linkId: string,
+    readonly raw: CodatRecord,
+  ) {}
+
+  get sourceId(): string {
+    return str(this.raw.id) ?? '';
+  }
+
+  private get stamps(): Stamps {
+    const r = this.raw;
+    return (this.times ??= stamps(
+      r['createdDate'] ?? r['sourceCreatedDate'],
+      r['modifiedDate'] ?? r['sourceModifiedDate'],
+    ));
+  }
+  get createdAt(): string | null {
+    return this.stamps.createdAt;
+  }
+  get modifiedAt(): string | null {
+    return this.stamps.modifiedAt;
+  }
+  get timeZoneAssumed(): boolean {
+    return this.stamps.timeZoneAssumed;
+  }
+  get sortTime(): number {
+    return this.stamps.sortTime;
+  }
 }
 
-export function codatOrder(linkId: string, r: CodatRecord): OrderModel {
-  const currency = str(r['currency']) ?? 'XXX';
-  const orderId = str(r.id) ?? '';
-  const lineItems: OrderLineItemModel[] = arr(r['orderLineItems']).flatMap((v, position) => {
-    const l = obj(v);
-    if (!l) return [];
-    const product = ref(l['productRef']);
-    return {
-      linkId,
-      source: SOURCE,
-      orderId,
-      position,
-      sourceId: str(l['id']),
-      name: product?.name ?? null,
-      quantity: decimal(l['quantity']),
-      unitPrice: money(l['unitPrice'], currency),
-      totalAmount: money(l['totalAmount'], currency),
-      totalTaxAmount: money(l['totalTaxAmount'], currency),
-      product,
-      variant: ref(l['productVariantRef']),
-    };
-  });
-  const shipping = arr(r['serviceCharges']).filter((s) => obj(s)?.['type'] === 'Shipping');
-  return {
-    kind: 'Order',
-    ...base(linkId, r),
-    orderNumber: str(r['orderNumber']),
-    status: null,
-    fulfillmentStatus: null,
-    country: str(r['country']),
-    currencyCode: currency,
-    closedAt: time(r['closedDate'])?.iso ?? null,
-    totalAmount: money(r['totalAmount'], currency),
-    totalTaxAmount: money(r['totalTaxAmount'], currency),
-    totalDiscount: money(r['totalDiscount'], currency),
-    totalRefund: money(r['totalRefund'], currency),
-    totalShipping:
-      shipping.length === 1 ? money(obj(shipping[0])?.['totalAmount'], currency) : null,
-    customer: ref(r['customerRef']),
-    location: ref(r['locationRef']),
-    lineItems,
-    billingAddress: null,
-    shippingAddress: null,
-  };
+class CodatCustomer extends CodatRecordView implements CustomerModel {
+  readonly kind = 'Customer' as const;
+  get name() {
+    return str(this.raw['customerName']);
+  }
+  get email() {
+    return str(this.raw['emailAddress']);
+  }
+  get phone() {
+    return str(this.raw['phone']);
+  }
+  get defaultCurrency() {
+    return str(this.raw['defaultCurrency']);
+  }
+  get note() {
+    return str(this.raw['note']);
+  }
+  get addresses(): AddressModel[] {
+    return arr(this.raw['addresses']).flatMap((a) => address(a) ?? []);
+  }
 }
 
-export function codatProduct(linkId: string, r: CodatRecord): ProductModel {
-  const sourceId = str(r.id) ?? '';
-  const variants: ProductVariantModel[] = arr(r['variants']).flatMap((v) => {
-    const o = obj(v);
-    const id = o ? str(o['id']) : null;
-    if (!o || !id) return [];
-    return {
-      linkId,
-      source: SOURCE,
-      productId: sourceId,
-      sourceId: id,
-      name: str(o['name']),
-      sku: str(o['sku']),
-      barcode: str(o['barcode']),
-      status: productStatus(o['status']),
-      prices: arr(o['prices']).flatMap((p) => {
-        const po = obj(p);
-        return (po && money(po['unitPrice'], str(po['currency']))) ?? [];
-      }),
-      inventoryQuantity: decimal(obj(o['inventory'])?.['totalQuantity']),
-      requiresShipping: bool(o['shippingRequired']),
-      raw: o,
-    };
-  });
-  return {
-    kind: 'Product',
-    ...base(linkId, r),
-    name: str(r['name']),
-    description: str(r['description']),
-    category: str(r['categorization']),
-    status: productStatus(r['status']),
-    isGiftCard: bool(r['isGiftCard']),
-    variants,
-  };
+class CodatLineItem implements OrderLineItemModel {
+  readonly source = SOURCE;
+  private refs: { product: RecordRefModel | null; variant: RecordRefModel | null } | undefined;
+
+  constructor(
+    readonly linkId: string,
+    readonly orderId: string,
+    readonly position: number,
+    private readonly line: Json,
+    private readonly currency: string,
+  ) {}
+
+  private get references() {
+    return (this.refs ??= {
+      product: ref(this.line['productRef']),
+      variant: ref(this.line['productVariantRef']),
+    });
+  }
+  get sourceId() {
+    return str(this.line['id']);
+  }
+  get name() {
+    return this.references.product?.name ?? null;
+  }
+  get quantity() {
+    return decimal(this.line['quantity']);
+  }
+  get unitPrice() {
+    return money(this.line['unitPrice'], this.currency);
+  }
+  get totalAmount() {
+    return money(this.line['totalAmount'], this.currency);
+  }
+  get totalTaxAmount() {
+    return money(this.line['totalTaxAmount'], this.currency);
+  }
+  get product() {
+    return this.references.product;
+  }
+  get variant() {
+    return this.references.variant;
+  }
 }
 
-export function codatPayment(linkId: string, r: CodatRecord): PaymentModel {
-  return {
-    kind: 'Payment',
-    ...base(linkId, r),
-    amount: money(r['amount'], str(r['currency'])),
-    status: paymentStatus(r['status']),
-    provider: str(r['paymentProvider']),
-    methodName: str(obj(r['paymentMethodRef'])?.['name']),
-    dueAt: time(r['dueDate'])?.iso ?? null,
-  };
+class CodatOrder extends CodatRecordView implements OrderModel {
+  readonly kind = 'Order' as const;
+  readonly status = null;
+  readonly fulfillmentStatus = null;
+  readonly billingAddress = null;
+  readonly shippingAddress = null;
+  private lines: OrderLineItemModel[] | undefined;
+
+  get currencyCode(): string {
+    return str(this.raw['currency']) ?? 'XXX';
+  }
+  get orderNumber() {
+    return str(this.raw['orderNumber']);
+  }
+  get country() {
+    return str(this.raw['country']);
+  }
+  get closedAt() {
+    return time(this.raw['closedDate'])?.iso ?? null;
+  }
+  get totalAmount() {
+    return money(this.raw['totalAmount'], this.currencyCode);
+  }
+  get totalTaxAmount() {
+    return money(this.raw['totalTaxAmount'], this.currencyCode);
+  }
+  get totalDiscount() {
+    return money(this.raw['totalDiscount'], this.currencyCode);
+  }
+  get totalRefund() {
+    return money(this.raw['totalRefund'], this.currencyCode);
+  }
+  get totalShipping(): MoneyModel | null {
+    const shipping = arr(this.raw['serviceCharges']).filter((s) => obj(s)?.['type'] === 'Shipping');
+    return shipping.length === 1
+      ? money(obj(shipping[0])?.['totalAmount'], this.currencyCode)
+      : null;
+  }
+  get customer() {
+    return ref(this.raw['customerRef']);
+  }
+  get location() {
+    return ref(this.raw['locationRef']);
+  }
+  get lineItems(): OrderLineItemModel[] {
+    if (this.lines) return this.lines;
+    const currency = this.currencyCode;
+    const orderId = this.sourceId;
+    const lines: OrderLineItemModel[] = [];
+    arr(this.raw['orderLineItems']).forEach((v, position) => {
+      const line = obj(v);
+      if (line) lines.push(new CodatLineItem(this.linkId, orderId, position, line, currency));
+    });
+    return (this.lines = lines);
+  }
 }
 
-export function codatTransaction(linkId: string, r: CodatRecord): TransactionModel {
-  const src = obj(r['transactionSourceRef']);
-  const srcId = src ? str(src['id']) : null;
-  return {
-    kind: 'Transaction',
-    ...base(linkId, r),
-    amount: money(r['totalAmount'], str(r['currency'])),
-    type: transactionType(r['type']),
-    subType: str(r['subType']),
-    sourceRef: src && srcId ? { id: srcId, type: transactionSourceType(src['type']) } : null,
-  };
+class CodatVariant implements ProductVariantModel {
+  readonly source = SOURCE;
+
+  constructor(
+    readonly linkId: string,
+    readonly productId: string,
+    readonly sourceId: string,
+    readonly raw: Json,
+  ) {}
+
+  get name() {
+    return str(this.raw['name']);
+  }
+  get sku() {
+    return str(this.raw['sku']);
+  }
+  get barcode() {
+    return str(this.raw['barcode']);
+  }
+  get status() {
+    return productStatus(this.raw['status']);
+  }
+  get prices(): MoneyModel[] {
+    return arr(this.raw['prices']).flatMap((p) => {
+      const po = obj(p);
+      return (po && money(po['unitPrice'], str(po['currency']))) ?? [];
+    });
+  }
+  get inventoryQuantity() {
+    return decimal(obj(this.raw['inventory'])?.['totalQuantity']);
+  }
+  get requiresShipping() {
+    return bool(this.raw['shippingRequired']);
+  }
 }
 
-export function codatDispute(linkId: string, r: CodatRecord): DisputeModel {
-  return {
-    kind: 'Dispute',
-    ...base(linkId, r),
-    amount: money(r['totalAmount'], str(r['currency'])),
-    status: disputeStatus(r['status']),
-    reason: str(r['reason']),
-    dueAt: time(r['dueDate'])?.iso ?? null,
-  };
+class CodatProduct extends CodatRecordView implements ProductModel {
+  readonly kind = 'Product' as const;
+  private variantViews: ProductVariantModel[] | undefined;
+
+  get name() {
+    return str(this.raw['name']);
+  }
+  get description() {
+    return str(this.raw['description']);
+  }
+  get category() {
+    return str(this.raw['categorization']);
+  }
+  get status() {
+    return productStatus(this.raw['status']);
+  }
+  get isGiftCard() {
+    return bool(this.raw['isGiftCard']);
+  }
+  get variants(): ProductVariantModel[] {
+    if (this.variantViews) return this.variantViews;
+    const productId = this.sourceId;
+    const variants: ProductVariantModel[] = [];
+    for (const v of arr(this.raw['variants'])) {
+      const o = obj(v);
+      const id = o ? str(o['id']) : null;
+      if (o && id) variants.push(new CodatVariant(this.linkId, productId, id, o));
+    }
+    return (this.variantViews = variants);
+  }
 }
 
-export function codatLocation(linkId: string, r: CodatRecord): LocationModel {
-  return {
-    kind: 'Location',
-    ...base(linkId, r),
-    name: str(r['name']),
-    address: address(r['address']),
-  };
+class CodatPayment extends CodatRecordView implements PaymentModel {
+  readonly kind = 'Payment' as const;
+  get amount() {
+    return money(this.raw['amount'], str(this.raw['currency']));
+  }
+  get status() {
+    return paymentStatus(this.raw['status']);
+  }
+  get provider() {
+    return str(this.raw['paymentProvider']);
+  }
+  get methodName() {
+    return str(obj(this.raw['paymentMethodRef'])?.['name']);
+  }
+  get dueAt() {
+    return time(this.raw['dueDate'])?.iso ?? null;
+  }
 }
 
-export function codatCompanyInfo(linkId: string, r: CodatRecord): CompanyInfoModel {
-  return {
-    kind: 'CompanyInfo',
-    ...base(linkId, r),
-    sourceId: str(r.id) ?? linkId,
-    name: str(r['companyName']),
-    legalName: str(r['companyLegalName']),
-    registrationNumber: str(r['registrationNumber']),
-    baseCurrency: str(r['baseCurrency']),
-    addresses: arr(r['addresses']).flatMap((a) => address(a) ?? []),
-    phoneNumbers: arr(r['phoneNumbers']).flatMap((p) => str(obj(p)?.['number']) ?? []),
-    webLinks: arr(r['webLinks']).flatMap((w) => str(obj(w)?.['url']) ?? []),
-  };
+class CodatTransaction extends CodatRecordView implements TransactionModel {
+  readonly kind = 'Transaction' as const;
+  get amount() {
+    return money(this.raw['totalAmount'], str(this.raw['currency']));
+  }
+  get type() {
+    return transactionType(this.raw['type']);
+  }
+  get subType() {
+    return str(this.raw['subType']);
+  }
+  get sourceRef(): TransactionModel['sourceRef'] {
+    const src = obj(this.raw['transactionSourceRef']);
+    const srcId = src ? str(src['id']) : null;
+    return src && srcId ? { id: srcId, type: transactionSourceType(src['type']) } : null;
+  }
 }
+
+class CodatDispute extends CodatRecordView implements DisputeModel {
+  readonly kind = 'Dispute' as const;
+  get amount() {
+    return money(this.raw['totalAmount'], str(this.raw['currency']));
+  }
+  get status() {
+    return disputeStatus(this.raw['status']);
+  }
+  get reason() {
+    return str(this.raw['reason']);
+  }
+  get dueAt() {
+    return time(this.raw['dueDate'])?.iso ?? null;
+  }
+}
+
+class CodatLocation extends CodatRecordView implements LocationModel {
+  readonly kind = 'Location' as const;
+  get name() {
+    return str(this.raw['name']);
+  }
+  get address() {
+    return address(this.raw['address']);
+  }
+}
+
+class CodatCompanyInfo extends CodatRecordView implements CompanyInfoModel {
+  readonly kind = 'CompanyInfo' as const;
+  // Company info has no id at Codat: the link stands for it.
+  override get sourceId(): string {
+    return str(this.raw.id) ?? this.linkId;
+  }
+  get name() {
+    return str(this.raw['companyName']);
+  }
+  get legalName() {
+    return str(this.raw['companyLegalName']);
+  }
+  get registrationNumber() {
+    return str(this.raw['registrationNumber']);
+  }
+  get baseCurrency() {
+    return str(this.raw['baseCurrency']);
+  }
+  get addresses(): AddressModel[] {
+    return arr(this.raw['addresses']).flatMap((a) => address(a) ?? []);
+  }
+  get phoneNumbers(): string[] {
+    return arr(this.raw['phoneNumbers']).flatMap((p) => str(obj(p)?.['number']) ?? []);
+  }
+  get webLinks(): string[] {
+    return arr(this.raw['webLinks']).flatMap((w) => str(obj(w)?.['url']) ?? []);
+  }
+}
+
+export const codatCustomer = (linkId: string, r: CodatRecord): CustomerModel =>
+  new CodatCustomer(linkId, r);
+export const codatOrder = (linkId: string, r: CodatRecord): OrderModel => new CodatOrder(linkId, r);
+export const codatProduct = (linkId: string, r: CodatRecord): ProductModel =>
+  new CodatProduct(linkId, r);
+export const codatPayment = (linkId: string, r: CodatRecord): PaymentModel =>
+  new CodatPayment(linkId, r);
+export const codatTransaction = (linkId: string, r: CodatRecord): TransactionModel =>
+  new CodatTransaction(linkId, r);
+export const codatDispute = (linkId: string, r: CodatRecord): DisputeModel =>
+  new CodatDispute(linkId, r);
+export const codatLocation = (linkId: string, r: CodatRecord): LocationModel =>
+  new CodatLocation(linkId, r);
+export const codatCompanyInfo = (linkId: string, r: CodatRecord): CompanyInfoModel =>
+  new CodatCompanyInfo(linkId, r);
