@@ -1,4 +1,4 @@
-import { toExactJson } from '../commerce-data/exact-json.js';
+import { deepFreeze, serialisedOnce, toExactJson } from '../commerce-data/exact-json.js';
 import { escapeHtml, htmlPage } from '../html-page.js';
 import { Seeded, hashSeed } from '../commerce-data/seeded.js';
 import {
@@ -120,6 +120,13 @@ export interface CodatSimulator extends Simulator {
 }
 
 type Handler = (req: SandboxRequest) => SandboxReply;
+
+/** A dataset in one `orderBy` order, with where each (lower-cased) id sits in it. */
+interface SortedView {
+  records: readonly CodatRecord[];
+  positions: Map<string, number[]>;
+}
+
 type OperationStatus = 'Queued' | 'Fetching' | 'Complete' | 'Cancelled';
 
 export function createCodatSimulator(
@@ -132,7 +139,9 @@ export function createCodatSimulator(
   let syncDurationMs = options.syncDurationMs ?? CODAT_DEFAULT_SYNC_DURATION_MS;
   const companies = new Map<string, CodatCompanyState>();
   const dataCache = new Map<string, CodatCompanyData>();
-  const sortedCache = new Map<string, CodatRecord[]>();
+  const sortedCache = new Map<string, SortedView>();
+  const byIdCache = new Map<string, Map<string, CodatRecord>>();
+  const recordJson = serialisedOnce(toExactJson);
   const fieldCache = new Map<string, Set<string>>();
   let profileSettings: SyncSetting[] = CODAT_COMMERCE_DATA_TYPES.map((dataType, i) => ({
     dataType,
@@ -228,7 +237,9 @@ export function createCodatSimulator(
     let data = dataCache.get(company.id);
     if (!data) {
       const platform = company.connections[0]?.platformName ?? 'Shopify';
-      data = generateCodatCompanyData(seed, company.id, company.name, platform);
+      // Frozen: a company's records never change after generation, so their JSON, sorted views
+      // and id indexes below are computed once and stay valid.
+      data = deepFreeze(generateCodatCompanyData(seed, company.id, company.name, platform));
       dataCache.set(company.id, data);
     }
     return data;
@@ -248,19 +259,50 @@ export function createCodatSimulator(
     company: CodatCompanyState,
     dataset: CodatListDataset,
     orderBy: string,
-  ): CodatRecord[] => {
+  ): SortedView => {
     const key = `${company.id}/${dataset}/${orderBy}`;
-    let records = sortedCache.get(key);
-    if (!records) {
+    let view = sortedCache.get(key);
+    if (!view) {
       const descending = orderBy.startsWith('-');
-      records = sortRecords(
+      const records = sortRecords(
         dataOf(company).lists[dataset],
         descending ? orderBy.slice(1) : orderBy,
         descending,
       );
-      sortedCache.set(key, records);
+      const positions = new Map<string, number[]>();
+      records.forEach((r, i) => {
+        const id = String(r.id).toLowerCase();
+        const at = positions.get(id);
+        if (at) at.push(i);
+        else positions.set(id, [i]);
+      });
+      view = { records, positions };
+      sortedCache.set(key, view);
     }
-    return records;
+    return view;
+  };
+
+  /** The records of an `id=a||id=b…` batch, in the view's order. */
+  const withIds = (view: SortedView, ids: ReadonlySet<string>): CodatRecord[] => {
+    const found: number[] = [];
+    for (const id of ids) found.push(...(view.positions.get(id) ?? []));
+    return found.sort((a, b) => a - b).map((i) => view.records[i]!);
+  };
+
+  const recordById = (
+    company: CodatCompanyState,
+    dataset: CodatListDataset,
+    id: string,
+  ): CodatRecord | undefined => {
+    const key = `${company.id}/${dataset}`;
+    let byId = byIdCache.get(key);
+    if (!byId) {
+      byId = new Map();
+      // The first record with an id wins, as a scan from the start would find it.
+      for (const r of dataOf(company).lists[dataset]) if (!byId.has(r.id)) byId.set(r.id, r);
+      byIdCache.set(key, byId);
+    }
+    return byId.get(id);
   };
 
   // ---- serialisers ----
@@ -344,9 +386,9 @@ export function createCodatSimulator(
     return Object.fromEntries(entries);
   };
 
-  const envelope = (
+  const envelope = <T>(
     basePath: string,
-    items: unknown[],
+    items: readonly T[],
     page: number,
     pageSize: number,
     extra: URLSearchParams,
@@ -726,17 +768,18 @@ export function createCodatSimulator(
       if (req.query.has('orderBy')) extra.set('orderBy', orderBy);
       const blocked = notReady(company, dataset);
       if (blocked) return blocked;
-      const all = sorted(company, dataset, orderBy);
+      const view = sorted(company, dataset, orderBy);
       const ids = filter && idsOnly(filter);
       const items = ids
-        ? all.filter((r) => ids.has(String(r.id).toLowerCase()))
+        ? withIds(view, ids)
         : filter
-          ? all.filter((r) => matches(r, filter))
-          : all;
+          ? view.records.filter((r) => matches(r, filter))
+          : view.records;
       const basePath = `/companies/${company.id}/connections/${connection.id}/data/${dataset}`;
+      const page = envelope(basePath, items, p.page, p.pageSize, extra);
       return {
         status: 200,
-        json: toExactJson(envelope(basePath, items, p.page, p.pageSize, extra)),
+        json: toExactJson({ ...page, results: page.results.map(recordJson) }),
       };
     };
 
@@ -748,9 +791,9 @@ export function createCodatSimulator(
       const blocked = notReady(scope.company, dataset);
       if (blocked) return blocked;
       const id = req.params['recordId'] ?? '';
-      const record = dataOf(scope.company).lists[dataset].find((r) => r.id === id);
+      const record = recordById(scope.company, dataset, id);
       if (!record) return error(404, `No ${dataset} record was found with ID ${id}`);
-      return { status: 200, json: toExactJson(record) };
+      return { status: 200, json: recordJson(record).text };
     };
 
   const companyInfo: Handler = (req) => {
@@ -758,7 +801,7 @@ export function createCodatSimulator(
     if (isReply(scope)) return scope;
     const blocked = notReady(scope.company, 'commerce-companyInfo');
     if (blocked) return blocked;
-    return { status: 200, json: toExactJson(dataOf(scope.company).info) };
+    return { status: 200, json: recordJson(dataOf(scope.company).info).text };
   };
 
   // ---- link page ----

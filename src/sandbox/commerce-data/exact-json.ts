@@ -16,6 +16,44 @@ export class JsonNumber {
 
 export const jsonNumber = (text: string): JsonNumber => new JsonNumber(text);
 
+/**
+ * JSON text that `toExactJson` writes verbatim, so a list reply can embed records serialised
+ * once instead of walking every record on every request.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Freezes a value and everything reachable from it. Seeded records never change once generated;
+ * freezing makes that a guarantee, which is what lets `serialisedOnce` keep their JSON forever.
+ */
+export function deepFreeze<T>(value: T): T {
+  // A frozen value was frozen here, through and through: skipping it spares shared sub-objects.
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
+/**
+ * `serialise(record)` computed once per record and kept for as long as the record lives. Only
+ * frozen records are accepted: a record that could still change would be served stale.
+ */
+export function serialisedOnce(serialise: (record: object) => string): (record: object) => RawJson {
+  const cache = new WeakMap<object, RawJson>();
+  return (record) => {
+    let json = cache.get(record);
+    if (!json) {
+      if (!Object.isFrozen(record)) throw new Error('only frozen records can be serialised once');
+      json = new RawJson(serialise(record));
+      cache.set(record, json);
+    }
+    return json;
+  };
+}
+
 /** JSON text in which every `JsonNumber` is written verbatim as a number literal. */
 export function toExactJson(value: unknown): string {
   const parts: string[] = [];
@@ -24,7 +62,7 @@ export function toExactJson(value: unknown): string {
 }
 
 function write(value: unknown, out: string[]): void {
-  if (value instanceof JsonNumber) {
+  if (value instanceof JsonNumber || value instanceof RawJson) {
     out.push(value.text);
   } else if (Array.isArray(value)) {
     out.push('[');

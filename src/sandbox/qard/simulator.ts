@@ -1,3 +1,4 @@
+import { deepFreeze, serialisedOnce, toExactJson } from '../commerce-data/exact-json.js';
 import { escapeHtml, htmlPage } from '../html-page.js';
 import { Seeded, hashSeed } from '../commerce-data/seeded.js';
 import {
@@ -107,6 +108,9 @@ export function createQardSimulator(
   );
   const users = new Map<string, QardUserState>();
   const dataCache = new Map<string, QardUserData>();
+  // Qard amounts are strings, so plain JSON is exact; records are serialised once and list
+  // pages embed that text through `toExactJson`.
+  const recordJson = serialisedOnce((record) => JSON.stringify(record));
 
   const error = (status: number, code: string, message: string, field?: string): SandboxReply => ({
     status,
@@ -188,7 +192,7 @@ export function createQardSimulator(
     return { page, perPage };
   };
 
-  const envelope = (items: unknown[], page: number, perPage: number) => ({
+  const envelope = <T>(items: readonly T[], page: number, perPage: number) => ({
     total: items.length,
     per_page: perPage,
     current_page: page,
@@ -458,10 +462,9 @@ export function createQardSimulator(
   const dataOf = (user: QardUserState): QardUserData => {
     let data = dataCache.get(user.id);
     if (!data) {
-      data = generateQardUserData(
-        seed,
-        user.id,
-        (connected(user) ?? user.connections[0])?.id ?? '',
+      // Frozen: a user's records never change after generation, so their JSON is kept.
+      data = deepFreeze(
+        generateQardUserData(seed, user.id, (connected(user) ?? user.connections[0])?.id ?? ''),
       );
       dataCache.set(user.id, data);
     }
@@ -481,7 +484,8 @@ export function createQardSimulator(
       const p = paging(req);
       if (isReply(p)) return p;
       const records = synced(user, QARD_LISTS[list]) ? dataOf(user)[list] : [];
-      return { status: 200, body: envelope(records, p.page, p.perPage) };
+      const page = envelope(records, p.page, p.perPage);
+      return { status: 200, json: toExactJson({ ...page, result: page.result.map(recordJson) }) };
     };
 
   const getCommerce =
@@ -494,7 +498,7 @@ export function createQardSimulator(
         ? dataOf(user)[list].find((r) => r.id === id)
         : undefined;
       return record
-        ? { status: 200, body: record }
+        ? { status: 200, json: recordJson(record).text }
         : error(404, 'NOT_FOUND', `Record ${id ?? ''} not found`);
     };
 
