@@ -104,6 +104,7 @@ async function main(): Promise<void> {
         for (const scenario of SCENARIOS) {
           if (options.scenarios && !options.scenarios.includes(scenario.id)) continue;
           const base = { scenario: scenario.id, variant, latencyMs };
+          const connectionCounts = cellConnections(options, scenario.id, latencyMs);
           const request = scenario.request(variant, origins, fixtures);
           if ('notApplicable' in request) {
             for (const connections of options.connections) {
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
             console.log(
               `  ${scenario.id} ${variant} ${latencyMs}ms: wrong answer, not measured: ${problem}`,
             );
-            for (const connections of options.connections)
+            for (const connections of connectionCounts)
               cells.push({ ...base, connections, error: problem });
             continue;
           }
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
             variant === 'limit' && scenario.stableBody && reference !== undefined
               ? sameJson(reference, first.body)
               : undefined;
-          for (const connections of options.connections) {
+          for (const connections of connectionCounts) {
             const figures: CellFigures = await measureCell({
               request: { ...request, expectBody },
               connections,
@@ -198,6 +199,12 @@ async function main(): Promise<void> {
     chart: renderChart,
   });
   console.log(`bench: results in ${json} and ${markdown}`);
+}
+
+/** The connection counts of one cell row: scenario 2 under latency adds the single-client probe. */
+function cellConnections(options: BenchOptions, scenario: string, latencyMs: number): number[] {
+  const extra = scenario === 's2' && latencyMs > 0 ? options.latencyConnections : [];
+  return [...new Set([...extra, ...options.connections])].sort((a, b) => a - b);
 }
 
 async function withGateway<T>(

@@ -10,6 +10,12 @@ export interface BenchOptions {
   runs: number;
   connections: number[];
   latenciesMs: number[];
+  /**
+   * Extra connection counts measured for scenario 2 when the upstream latency is above 0: one
+   * connection shows the latency a single client meets (the two dependent hops plus the
+   * gateway's own time) without the queueing that 10 or 50 closed-loop connections add.
+   */
+  latencyConnections: number[];
   /** Scenario ids to run (all when unset). */
   scenarios: string[] | undefined;
   /** Variant ids to run (all when unset). */
@@ -55,6 +61,7 @@ export function loadOptions(env: Record<string, string | undefined> = process.en
     runs: number(env['BENCH_RUNS'], 3),
     connections: (list(env['BENCH_CONNECTIONS']) ?? ['10', '50']).map(Number),
     latenciesMs: (list(env['BENCH_LATENCIES']) ?? ['0', '20']).map(Number),
+    latencyConnections: (list(env['BENCH_LATENCY_CONNECTIONS']) ?? ['1']).map(Number),
     scenarios: list(env['BENCH_SCENARIOS']),
     variants: list(env['BENCH_VARIANTS']),
     soakSeconds: number(env['BENCH_SOAK_SECONDS'], quick ? 0 : 300),
