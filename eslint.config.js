@@ -5,6 +5,9 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
+      // The compiled gateway (npm run build) and a build in progress.
+      'dist/',
+      '.dist-build-*/',
       'src/generated/',
       'bench/results/',
       'bench/peer/',

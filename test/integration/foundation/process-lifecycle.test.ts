@@ -3,10 +3,23 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The gateway as a user runs it: `npm start` in sandbox mode, the CLI, and SIGTERM. */
 const root = new URL('../../../', import.meta.url).pathname;
+const scripts = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
+// `npm start`'s own command line, run as node directly so the signals reach the gateway and not
+// npm; its `prestart` builds the compiled gateway it runs first.
+const [startBin, ...startArgs] = scripts['start']!.split(/\s+/);
+beforeAll(() => {
+  expect(startBin).toBe('node');
+  const build = spawnSync('npm', ['run', '--silent', 'prestart'], { cwd: root, encoding: 'utf8' });
+  expect(build.status, build.stdout + build.stderr).toBe(0);
+}, 180_000);
 const dirs: string[] = [];
 const tempDir = () => {
   const d = mkdtempSync(join(tmpdir(), 'cg-life-'));
@@ -18,7 +31,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function startProcess(
   dataDir: string,
 ): Promise<{ child: ChildProcess; url: string; key: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+  const child = spawn(process.execPath, startArgs, {
     cwd: root,
     env: {
       PATH: process.env['PATH'],
@@ -126,7 +139,7 @@ describe('CLI', () => {
   });
 
   it('stops start-up with one line naming a wrong variable', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+    const run = spawnSync(process.execPath, startArgs, {
       cwd: root,
       env: { PATH: process.env['PATH'], PORT: 'eighty' },
       encoding: 'utf8',
