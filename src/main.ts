@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createModules } from './modules/index.js';
-import { startSandbox, type Sandbox } from './sandbox/index.js';
-import { withSandboxUpstreams } from './sandbox/wire.js';
+import type { Sandbox } from './sandbox/index.js';
 import { startGateway } from './server/gateway.js';
 import { createLogger } from './server/logger.js';
 import { buildSchema, printGatewaySchema } from './server/schema.js';
@@ -36,6 +35,12 @@ async function start(config: Config): Promise<void> {
   let sandbox: Sandbox | undefined;
   let graphiqlHeaders: Record<string, string> | undefined;
   if (config.sandbox) {
+    // The simulators are loaded only in sandbox mode: a gateway serving real upstreams never
+    // holds their code or seeded data.
+    const [{ startSandbox }, { withSandboxUpstreams }] = await Promise.all([
+      import('./sandbox/index.js'),
+      import('./sandbox/wire.js'),
+    ]);
     config = resolveSandboxSecretsKey(config);
     sandbox = await startSandbox({ knobs: { latencyMs: config.sandboxLatencyMs } });
     config = withSandboxUpstreams(config, sandbox);

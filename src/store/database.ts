@@ -1,10 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import pg from 'pg';
 import * as tables from './tables/index.js';
 
 export type Tables = typeof tables;
@@ -30,11 +26,17 @@ export interface StoreOptions {
 
 const MIGRATION_LOCK_ID = 7_401_337;
 
+// Each driver is imported only when its store is opened, so a process holds the code of one
+// driver: a gateway on PostgreSQL never loads PGlite, the embedded store never loads node-postgres.
 export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Store> {
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+  ]);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir ? { dataDir } : {});
   const db = drizzlePglite(client, { schema: tables }) as unknown as Database;
@@ -56,6 +58,10 @@ async function openPglite(dataDir: string | undefined): Promise<Store> {
 }
 
 async function openPostgres(databaseUrl: string): Promise<Store> {
+  const [{ default: pg }, { drizzle: drizzlePg }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+  ]);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   // An idle client losing its connection emits 'error' on the pool; without a listener that
   // would crash the process instead of failing the next query.
