@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,54 @@ const run = promisify(execFile);
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const PEER_DIR = join(ROOT, 'bench/peer');
 const TSX = ['--import', 'tsx'];
+
+/**
+ * `npm start`'s command line from package.json (`node <flags> dist/main.js start`), so the bench
+ * starts the gateway exactly as deployed: the compiled JavaScript and the same V8 flags.
+ */
+function npmStart(): { nodeFlags: string[]; main: string } {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (pkg.scripts['start'] ?? '').split(/\s+/).filter(Boolean);
+  const main = words.at(-2);
+  if (words[0] !== 'node' || words.at(-1) !== 'start' || !main?.endsWith('.js')) {
+    throw new Error(`npm start is not "node <flags> <main>.js start": ${words.join(' ')}`);
+  }
+  return { nodeFlags: words.slice(1, -2), main };
+}
+const START = npmStart();
+
+/**
+ * More V8 flags for the gateway process only, after `npm start`'s own so they override them
+ * (`BENCH_GATEWAY_NODE_FLAGS="--heap-growing-percent=0"` measures V8's default): a memory setting
+ * is measured here before `npm start` adopts it. NODE_OPTIONS would also reach the load generator
+ * and the sandbox, and refuses most V8 flags.
+ */
+const EXTRA_NODE_FLAGS = (process.env['BENCH_GATEWAY_NODE_FLAGS'] ?? '')
+  .split(/\s+/)
+  .filter(Boolean);
+
+let built: Promise<void> | undefined;
+
+/**
+ * The gateway is measured as deployed: the JavaScript `npm run build` compiles into dist/, not
+ * TypeScript transformed on the fly by tsx, whose compiler and caches would be counted in the
+ * gateway's memory and start-up. Built once per run, and only when dist/ was not built from the
+ * current sources (`prestart` does the same check).
+ */
+export function buildGateway(): Promise<void> {
+  built ??= (async () => {
+    const started = Date.now();
+    await run(process.execPath, [...TSX, 'scripts/build.ts', '--if-stale'], { cwd: ROOT });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const command = ['node', ...START.nodeFlags, ...EXTRA_NODE_FLAGS, START.main, 'start'];
+    console.log(
+      `bench: gateway measured as deployed (compiled JS, built or checked in ${seconds} s): ${command.join(' ')}`,
+    );
+  })();
+  return built;
+}
 
 export interface Server {
   process: ManagedProcess;
@@ -81,16 +129,16 @@ export function gatewayEnvironment(
 
 export const newSecretsKey = (): string => randomBytes(32).toString('base64');
 
-/** Creates the workspace and an admin API key with the gateway's own CLI (`npm run cli`). */
+/** Creates the workspace and an admin API key with the gateway's own CLI, the compiled build. */
 export async function createApiKey(
   env: Record<string, string>,
   workspace: string,
 ): Promise<string> {
+  await buildGateway();
   const { stdout } = await run(
     process.execPath,
     [
-      ...TSX,
-      'src/main.ts',
+      START.main,
       'api-key',
       'create',
       '--workspace',
@@ -117,6 +165,7 @@ export interface GatewayStart {
 
 /** `npm start`, run as node directly so the measured pid is the gateway's and not npm's. */
 export async function startGateway(options: GatewayStart): Promise<Server> {
+  await buildGateway();
   const port = await freePort();
   const name = options.batching ? 'gateway' : 'naive';
   const logFile = join(options.dir, `${name}.log`);
@@ -127,7 +176,7 @@ export async function startGateway(options: GatewayStart): Promise<Server> {
     name,
     cpus: options.cpus,
     command: process.execPath,
-    args: ['--enable-source-maps', ...profile, ...TSX, 'src/main.ts', 'start'],
+    args: [...START.nodeFlags, ...EXTRA_NODE_FLAGS, ...profile, START.main, 'start'],
     cwd: ROOT,
     env: { ...options.env, PORT: String(port), DATALOADER_BATCHING: String(options.batching) },
     logFile,
