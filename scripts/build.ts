@@ -94,7 +94,11 @@ function build(): void {
 }
 
 function main(args: string[]): void {
-  if (args.includes('--if-stale') && builtDigest() === inputDigest()) return;
+  if (args.includes('--if-stale')) {
+    // An image that ships dist/ without the sources has nothing to compare with or build from.
+    if (!existsSync(SRC) && existsSync(join(DIST, 'main.js'))) return;
+    if (builtDigest() === inputDigest()) return;
+  }
   const started = Date.now();
   build();
   console.log(`built ${relative(ROOT, DIST)}/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
