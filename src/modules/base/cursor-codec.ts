@@ -19,6 +19,14 @@ export class CursorCodec {
     return `${body}.${this.sign(body)}`;
   }
 
+  /**
+   * An edge whose cursor is signed when first read: a client that selects `nodes` only costs no
+   * HMAC per node, and one that reads `cursor` and `pageInfo` signs each edge once.
+   */
+  edge<T>(scope: string, position: unknown, node: T): SignedOnReadEdge<T> {
+    return new SignedOnReadEdge(this, scope, position, node);
+  }
+
   /** `argument` names the argument (`after`, `before`) in the error message. */
   decode<T>(scope: string, cursor: string, argument = 'after'): T {
     const [body, signature, extra] = cursor.split('.');
@@ -43,5 +51,20 @@ export class CursorCodec {
 
   private sign(body: string): string {
     return createHmac('sha256', this.key).update(body).digest('base64url').slice(0, 22);
+  }
+}
+
+class SignedOnReadEdge<T> {
+  private signed: string | undefined;
+
+  constructor(
+    private readonly codec: CursorCodec,
+    private readonly scope: string,
+    private readonly position: unknown,
+    readonly node: T,
+  ) {}
+
+  get cursor(): string {
+    return (this.signed ??= this.codec.encode(this.scope, this.position));
   }
 }

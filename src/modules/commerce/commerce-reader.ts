@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, GatewayError, badUserInput } from '../../errors.js';
 import type { GraphQLContext } from '../../server/context.js';
-import type { CommerceConnectionModel, CommerceEdgeModel } from './connection.js';
+import type { CommerceConnectionModel } from './connection.js';
 import type { CommerceLinkRepository } from './link-repository.js';
 import { mergeNewestFirst, type MergePosition, type MergeStream } from './merge.js';
 import type {
@@ -106,9 +106,7 @@ export class CommerceReader {
       );
     return {
       dataset,
-      edges: page.items.map(
-        (item) => new SignedOnReadEdge(this.cursors, scope, item.after, item.record),
-      ),
+      edges: page.items.map((item) => this.cursors.edge(scope, item.after, item.record)),
       hasNextPage: page.hasNextPage,
       hasPreviousPage: args.after !== null && args.after !== undefined,
       totalCount: failures.length > 0 ? null : page.totalCount,
@@ -141,25 +139,6 @@ export class CommerceReader {
       this.registry.all().map((s) => s.listLinks?.(workspaceId) ?? Promise.resolve([])),
     );
     return [...own, ...external.flat()];
-  }
-}
-
-/**
- * An edge whose cursor is signed when first read: a client that selects `nodes` only (the common
- * case) costs no HMAC per record, and one that reads `cursor` and `pageInfo` signs each once.
- */
-class SignedOnReadEdge<T> implements CommerceEdgeModel<T> {
-  private signed: string | undefined;
-
-  constructor(
-    private readonly cursors: CursorCodec,
-    private readonly scope: string,
-    private readonly position: MergePosition,
-    readonly node: T,
-  ) {}
-
-  get cursor(): string {
-    return (this.signed ??= this.cursors.encode(this.scope, this.position));
   }
 }
 

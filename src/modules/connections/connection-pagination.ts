@@ -45,7 +45,7 @@ export async function pageConnections(
   const more = rows.length > size;
   // Rows come in list order; the extra row sits past the end we page towards.
   const pageRows = more ? (backward ? rows.slice(rows.length - size) : rows.slice(0, size)) : rows;
-  const edges = pageRows.map(({ seq, ...node }) => ({ cursor: cursors.encode(scope, seq), node }));
+  const edges = pageRows.map(({ seq, ...node }) => cursors.edge(scope, seq, node));
   return {
     edges,
     nodes: edges.map((e) => e.node),

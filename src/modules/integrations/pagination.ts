@@ -61,10 +61,11 @@ export function paginate<T>(
   else if (last !== undefined) start = Math.max(start, end - last);
   else end = Math.min(end, start + DEFAULT_PAGE_SIZE);
 
-  const edges = items.slice(start, end).map((node, offset) => ({
-    cursor: cursors.encode(scope, { k: keyOf(node), i: start + offset } satisfies Position),
-    node,
-  }));
+  const edges = items
+    .slice(start, end)
+    .map((node, offset) =>
+      cursors.edge(scope, { k: keyOf(node), i: start + offset } satisfies Position, node),
+    );
   return {
     edges,
     nodes: edges.map((e) => e.node),

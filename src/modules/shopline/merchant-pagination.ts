@@ -30,7 +30,7 @@ export async function pageMerchants(ctx: GraphQLContext, args: QueryShoplineMerc
   const rows: ShoplineMerchantRecord[] = backward
     ? window.slice(Math.max(0, window.length - size))
     : window.slice(0, size);
-  const edges = rows.map((node) => ({ cursor: cursors.encode(SCOPE, node.merchantId), node }));
+  const edges = rows.map((node) => cursors.edge(SCOPE, node.merchantId, node));
   return {
     edges,
     nodes: rows,
