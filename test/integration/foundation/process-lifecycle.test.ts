@@ -49,7 +49,9 @@ function startProcess(
     const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 30_000);
     const check = setInterval(() => {
       const m = /SANDBOX\) at (http:\/\/\S+)\/graphql\s+demo workspace API key: (\S+)/.exec(out);
-      if (m) {
+      // The banner (console) and the log lines (the logger's own stream) reach the pipes
+      // independently: started means both have arrived, or the timer reports what did.
+      if (m && out.includes('SANDBOX MODE')) {
         clearInterval(check);
         clearTimeout(timer);
         resolve({ child, url: m[1]!, key: m[2]!, output: () => out });
