@@ -1,7 +1,7 @@
 import type { GraphQLContext } from '../../server/context.js';
 import type { GatewayModule } from '../module.js';
 import type { CommerceDataset } from './model.js';
-import { recordKey, recordLoader } from './record-loaders.js';
+import { lookupRecord } from './record-loaders.js';
 import { TYPE_OF, commerceResolvers, splitLocalId } from './resolvers.js';
 
 /**
@@ -48,7 +48,6 @@ async function byId<D extends CommerceDataset>(
   linkId: string,
   id: string,
 ) {
-  const { reader, registry } = ctx.services.commerce;
-  if (!(await reader.link(ctx, linkId))) return null;
-  return recordLoader(ctx, reader, registry, dataset).load(recordKey(linkId, id));
+  if (!(await ctx.services.commerce.reader.link(ctx, linkId))) return null;
+  return lookupRecord(ctx, dataset, linkId, id);
 }

@@ -1,48 +1,109 @@
+import type DataLoader from 'dataloader';
 import type { GraphQLContext } from '../../server/context.js';
 import type { CommerceDataset, DatasetRecords } from './model.js';
-import type { CommerceReader } from './commerce-reader.js';
-import type { CommerceSourceRegistry } from './source-registry.js';
 
 /**
- * Per-request lookups of records by (link, upstream id). Every `load` made while one level of
- * the query resolves lands in one batch, which becomes one upstream call per link (Codat:
- * `query=id=a||id=b…`), all links in parallel. Lookups that fail resolve to null: a missing
- * customer must not fail the order that refers to it.
+ * Per-request lookups of records by (link, upstream id), keyed by `recordKey`. Every `load` made
+ * while one level of the query resolves lands in one batch, which becomes one upstream call per
+ * link (Codat: `query=id=a||id=b…`), all links in parallel. Lookups that fail resolve to null: a
+ * missing customer must not fail the order that refers to it.
  */
-export function recordLoader<D extends CommerceDataset>(
+export interface RecordLookup<V> {
+  /**
+   * The answer of an earlier lookup of this request, without waiting: the record, null when it
+   * was looked up and not found, undefined when it was not looked up yet. A field whose record
+   * was prefetched (see lookahead.ts) resolves synchronously through this, so graphql-js
+   * completes it without a promise of its own.
+   */
+  peek(key: string): V | null | undefined;
+  load(key: string): Promise<V | null>;
+  loadMany(keys: readonly string[]): Promise<void>;
+}
+
+const lookups = new WeakMap<GraphQLContext, Map<CommerceDataset, RecordLookup<unknown>>>();
+
+export function recordLookup<D extends CommerceDataset>(
   ctx: GraphQLContext,
-  reader: CommerceReader,
-  registry: CommerceSourceRegistry,
   dataset: D,
-) {
-  return ctx.loader<string, DatasetRecords[D] | null>(`commerce.${dataset}.byId`, async (keys) => {
-    // A batch may repeat a key (when the loader's cache is off): ids are collected as sets.
-    const byLink = new Map<string, Set<string>>();
-    for (const key of keys) {
-      const [linkId, id] = splitKey(key);
-      const ids = byLink.get(linkId);
-      if (ids) ids.add(id);
-      else byLink.set(linkId, new Set([id]));
-    }
-    const found = new Map<string, DatasetRecords[D]>();
-    await Promise.all(
-      [...byLink].map(async ([linkId, ids]) => {
-        const link = await reader.link(ctx, linkId);
-        const source = link && registry.get(link.source);
-        if (!link || !source?.datasets.has(dataset)) return;
-        try {
-          const records = await source.fetchByIds(link, dataset, [...ids]);
-          for (const [id, record] of records) found.set(recordKey(linkId, id), record);
-        } catch (error) {
-          ctx.log.warn(
-            { code: (error as { code?: unknown }).code, dataset, source: link.source },
-            'commerce lookup by id failed',
-          );
-        }
-      }),
-    );
-    return keys.map((k) => found.get(k) ?? null);
-  });
+): RecordLookup<DatasetRecords[D]> {
+  let byDataset = lookups.get(ctx);
+  if (!byDataset) lookups.set(ctx, (byDataset = new Map()));
+  let lookup = byDataset.get(dataset) as RecordLookup<DatasetRecords[D]> | undefined;
+  if (!lookup) {
+    lookup = createLookup(ctx, dataset);
+    byDataset.set(dataset, lookup as RecordLookup<unknown>);
+  }
+  return lookup;
+}
+
+function createLookup<D extends CommerceDataset>(
+  ctx: GraphQLContext,
+  dataset: D,
+): RecordLookup<DatasetRecords[D]> {
+  const { reader, registry } = ctx.services.commerce;
+  // With batching off (the benchmark's ablation) nothing is remembered: every load is its own call.
+  const remember = ctx.services.config.dataloaderBatching;
+  const answered = new Map<string, DatasetRecords[D] | null>();
+  const loader: DataLoader<string, DatasetRecords[D] | null> = ctx.loader(
+    `commerce.${dataset}.byId`,
+    async (keys) => {
+      // A batch may repeat a key (when the loader's cache is off): ids are collected as sets.
+      const byLink = new Map<string, Set<string>>();
+      for (const key of keys) {
+        const [linkId, id] = splitKey(key);
+        const ids = byLink.get(linkId);
+        if (ids) ids.add(id);
+        else byLink.set(linkId, new Set([id]));
+      }
+      const found = new Map<string, DatasetRecords[D]>();
+      await Promise.all(
+        [...byLink].map(async ([linkId, ids]) => {
+          const link = await reader.link(ctx, linkId);
+          const source = link && registry.get(link.source);
+          if (!link || !source?.datasets.has(dataset)) return;
+          try {
+            const records = await source.fetchByIds(link, dataset, [...ids]);
+            for (const [id, record] of records) found.set(recordKey(linkId, id), record);
+          } catch (error) {
+            ctx.log.warn(
+              { code: (error as { code?: unknown }).code, dataset, source: link.source },
+              'commerce lookup by id failed',
+            );
+          }
+        }),
+      );
+      return keys.map((k) => {
+        const record = found.get(k) ?? null;
+        if (remember) answered.set(k, record);
+        return record;
+      });
+    },
+  );
+  return {
+    peek: (key) => answered.get(key),
+    load: (key) => loader.load(key),
+    async loadMany(keys) {
+      const missing = keys.filter((k) => !answered.has(k));
+      if (missing.length > 0) await loader.loadMany(missing);
+    },
+  };
+}
+
+/**
+ * A record of a link by its upstream id: the record itself when this request already has it
+ * (prefetched or loaded before), else a promise of it. The caller has checked that the link is
+ * the caller's workspace's.
+ */
+export function lookupRecord<D extends CommerceDataset>(
+  ctx: GraphQLContext,
+  dataset: D,
+  linkId: string,
+  id: string,
+): DatasetRecords[D] | null | Promise<DatasetRecords[D] | null> {
+  const lookup = recordLookup(ctx, dataset);
+  const key = recordKey(linkId, id);
+  const known = lookup.peek(key);
+  return known !== undefined ? known : lookup.load(key);
 }
 
 export const recordKey = (linkId: string, id: string): string => `${linkId}\u0000${id}`;

@@ -10,12 +10,14 @@ import { tryParseGlobalId, toGlobalId } from '../base/global-id.js';
 import { idempotentMutation, userError } from '../base/mutations.js';
 import type { CommerceServices } from './commerce-services.js';
 import type { CommerceConnectionModel } from './connection.js';
-import { recordKey, recordLoader } from './record-loaders.js';
+import { prefetchRelations } from './lookahead.js';
+import { lookupRecord } from './record-loaders.js';
 import type {
   CommerceDataset,
   CommerceRecord,
   CompanyInfoModel,
   OrderLineItemModel,
+  ProductModel,
   ProductVariantModel,
 } from './model.js';
 import type { CommerceLink, SyncableDataset } from './sources/source.js';
@@ -72,15 +74,7 @@ function linkOf(ctx: GraphQLContext, linkId: string): Promise<CommerceLink> {
     });
 }
 
-function load<D extends CommerceDataset>(
-  ctx: GraphQLContext,
-  dataset: D,
-  linkId: string,
-  id: string,
-) {
-  const { reader, registry } = services(ctx);
-  return recordLoader(ctx, reader, registry, dataset).load(recordKey(linkId, id));
-}
+const load = lookupRecord;
 
 const recordFields = {
   id: recordId,
@@ -129,10 +123,14 @@ async function list<D extends CommerceDataset>(
   info: GraphQLResolveInfo,
 ) {
   const page = await services(ctx).reader.list(ctx, dataset, args);
-  if (page) {
-    const path = responsePathAsArray(info.path);
-    for (const failure of page.failures) ctx.reportPartialError(failure.error, path);
-  }
+  const path = responsePathAsArray(info.path);
+  for (const failure of page.failures) ctx.reportPartialError(failure.error, path);
+  await prefetchRelations(
+    ctx,
+    dataset,
+    page.edges.map((e) => e.node),
+    info,
+  );
   return page;
 }
 
@@ -200,11 +198,13 @@ export const commerceResolvers: Resolvers = {
     id: (l: OrderLineItemModel) =>
       toGlobalId('OrderLineItem', joinLocalId(l.linkId, l.orderId, l.position)),
     product: (l, _args, ctx) => (l.product ? load(ctx, 'products', l.linkId, l.product.id) : null),
-    variant: async (l, _args, ctx) => {
+    variant: (l, _args, ctx) => {
       if (!l.product || !l.variant) return null;
       const variantId = l.variant.id;
-      const product = await load(ctx, 'products', l.linkId, l.product.id);
-      return product?.variants.find((v) => v.sourceId === variantId) ?? null;
+      const variantOf = (product: ProductModel | null) =>
+        product?.variants.find((v) => v.sourceId === variantId) ?? null;
+      const product = load(ctx, 'products', l.linkId, l.product.id);
+      return product instanceof Promise ? product.then(variantOf) : variantOf(product);
     },
   },
   Product: recordFields,

@@ -51,6 +51,66 @@ describe('commerce over one Codat link', () => {
     expect([...times].sort((a, b) => b - a)).toEqual(times);
   });
 
+  it('looks ahead from a list into the relations its selection reads, and only those', async () => {
+    const datasetsCalled = async (query: string, variables: Record<string, unknown> = {}) => {
+      t.sandbox.server.resetStats();
+      const res = await t.graphql<{
+        commerce: {
+          orders: {
+            nodes?: Array<Record<string, unknown>>;
+            edges?: Array<{ node: Record<string, unknown> }>;
+          };
+        };
+      }>(query, variables);
+      expect(res.body.errors).toBeUndefined();
+      const paths = t.sandbox.server.requests('codat').map((r) => r.path.split('?')[0]!);
+      return {
+        nodes:
+          res.body.data!.commerce.orders.nodes ??
+          res.body.data!.commerce.orders.edges!.map((e) => e.node),
+        datasets: paths.map((p) => p.split('/').at(-1)).sort(),
+      };
+    };
+    const reference = new Map(
+      t.sandbox.codat.data(companyId).lists['commerce-products'].map((p) => [p.id, p]),
+    );
+
+    // Through a named fragment and an inline fragment under edges.node: the same three calls,
+    // and every variant belongs to its line's product.
+    const viaFragments = await datasetsCalled(`
+      fragment Line on OrderLineItem { product { sourceId name } variant { sourceId product { sourceId } } }
+      query { commerce { orders(first: 20) { edges { node { ... on Order { customer { name } lineItems { ...Line } } } } } } }`);
+    expect(viaFragments.datasets).toEqual([
+      'commerce-customers',
+      'commerce-orders',
+      'commerce-products',
+    ]);
+    const lines = viaFragments.nodes.flatMap(
+      (n) =>
+        n['lineItems'] as Array<{
+          product: { sourceId: string; name: string } | null;
+          variant: { sourceId: string; product: { sourceId: string } } | null;
+        }>,
+    );
+    expect(lines.filter((l) => l.variant).length).toBeGreaterThan(10);
+    for (const line of lines) {
+      expect(line.product?.name).toBe(reference.get(line.product!.sourceId)!['name']);
+      if (line.variant) expect(line.variant.product.sourceId).toBe(line.product!.sourceId);
+    }
+
+    // A skipped relation is not fetched; an unselected one neither.
+    const skipped = await datasetsCalled(
+      `query ($skip: Boolean!) { commerce { orders(first: 20) { nodes { orderNumber customer { name } lineItems @skip(if: $skip) { product { name } } } } } }`,
+      { skip: true },
+    );
+    expect(skipped.datasets).toEqual(['commerce-customers', 'commerce-orders']);
+    expect(skipped.nodes.every((n) => !('lineItems' in n))).toBe(true);
+    const bare = await datasetsCalled(
+      `{ commerce { orders(first: 20) { nodes { orderNumber } } } }`,
+    );
+    expect(bare.datasets).toEqual(['commerce-orders']);
+  });
+
   it('keeps amounts exact: every order total equals the sandbox record as decimal text', async () => {
     const res = await t.graphql<{ commerce: { orders: { edges: Array<{ node: OrderNode }> } } }>(
       ORDERS,
