@@ -13,7 +13,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { GatewayModule } from '../modules/module.js';
 import { runWithLogger } from '../request-scope.js';
 import { ErrorCode, GatewayError } from '../errors.js';
@@ -146,13 +146,15 @@ export async function buildApp({
         async requestDidStart() {
           return {
             async willSendResponse({ response, contextValue }) {
-              const reported = contextValue.takePartialErrors();
-              if (reported.length === 0 || response.body.kind !== 'single') return;
+              if (response.body.kind !== 'single') return;
               const result = response.body.singleResult;
-              result.errors = [
-                ...(result.errors ?? []),
-                ...formatPartialErrors(formatError, reported),
-              ];
+              const reported = contextValue.takePartialErrors();
+              if (reported.length > 0)
+                result.errors = [
+                  ...(result.errors ?? []),
+                  ...formatPartialErrors(formatError, reported),
+                ];
+              logUpstreamErrors(contextValue, result.errors);
             },
           };
         },
@@ -302,4 +304,29 @@ function sendGraphqlErrors(
     .code(status)
     .header('content-type', `${type}; charset=utf-8`)
     .send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+/**
+ * One warning per answer that carries upstream failures, on the request's logger (so with its
+ * request id): which upstream failed where, with what code and the upstream's correlation id.
+ * The upstream client's own lines are tied to the request only at debug level (request-scope.ts).
+ */
+function logUpstreamErrors(
+  ctx: GraphQLContext,
+  errors: ReadonlyArray<GraphQLFormattedError> | undefined,
+): void {
+  const failures = (errors ?? []).flatMap((e) => {
+    const upstream = e.extensions?.['upstream'];
+    if (typeof upstream !== 'string') return [];
+    const correlationId = e.extensions?.['correlationId'];
+    return [
+      {
+        upstream,
+        code: e.extensions?.['code'],
+        path: e.path?.join('.'),
+        ...(typeof correlationId === 'string' ? { correlationId } : {}),
+      },
+    ];
+  });
+  if (failures.length > 0) ctx.log.warn({ failures }, 'answered with upstream errors');
 }

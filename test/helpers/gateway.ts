@@ -76,7 +76,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   );
   let graphiqlKey = '';
   const gateway = await startGateway(config, {
-    logger: createLogger('debug', sink),
+    logger: createLogger(config.logLevel, sink),
     inMemoryStore: true,
     // As in sandbox mode: GraphiQL opens with workspace A's admin key in its headers.
     graphiqlHeaders: () => ({ 'x-api-key': graphiqlKey }),

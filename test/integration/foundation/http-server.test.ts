@@ -172,6 +172,30 @@ describe('operational endpoints', () => {
     ).toBe(true);
   });
 
+  it('at info level, ties an upstream failure to its request in one warning', async () => {
+    const quiet = await startTestGateway({ env: { LOG_LEVEL: 'info' } });
+    try {
+      quiet.sandbox.server.setKnobs('dispatch', { errorRate: 1 });
+      const res = await quiet.graphql(
+        '{ workflowTriggers(entityType: ORDER) { nodes { code } } }',
+        undefined,
+        { headers: { 'x-request-id': 'trace-upstream-2' } },
+      );
+      expect(res.body.errors?.[0]?.extensions?.['upstream']).toBe('dispatch');
+      // No per-call lines at info level, but the answer's warning names the upstream and path.
+      expect(quiet.logs.some((l) => l.includes('"msg":"upstream call"'))).toBe(false);
+      const warning = quiet.logs
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l['msg'] === 'answered with upstream errors');
+      expect(warning).toMatchObject({
+        requestId: 'trace-upstream-2',
+        failures: [{ upstream: 'dispatch', path: 'workflowTriggers' }],
+      });
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('never logs the API key', () => {
     expect(t.logs.join('\n')).not.toContain(t.keys.a);
   });
