@@ -9,6 +9,7 @@ import type {
   CodatRecord,
   CodatSyncSetting,
 } from './codat-types.js';
+import { parseRecordPage } from '../lazy-record-page.js';
 import { parseExactJson } from './exact-json.js';
 
 /** Codat caps `pageSize` at 5000. */
@@ -121,7 +122,8 @@ export class CodatClient {
         query: q.query,
         orderBy: q.orderBy,
       },
-      parse: parseExactJson,
+      // Records are read field by field as resolvers ask (see lazy-record-page.ts).
+      parse: parseCommercePage,
     });
     return res.body;
   }
@@ -138,6 +140,8 @@ export class CodatClient {
 }
 
 const enc = encodeURIComponent;
+
+const parseCommercePage = (text: string) => parseRecordPage(text, 'results');
 
 /** Codat's `correlationId` sits in the error body. */
 export function codatCorrelationId(body: unknown): string | undefined {

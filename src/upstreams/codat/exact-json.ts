@@ -1,3 +1,5 @@
+import { stringEnd } from '../json-string.js';
+
 /**
  * JSON parsing for upstreams that send amounts as JSON numbers (Codat, Qard). Numbers with a
  * fraction or exponent, and integers too long for a double, become their decimal text, so
@@ -15,7 +17,6 @@ export function parseExactJson(text: string): unknown {
 }
 
 const QUOTE = 34;
-const BACKSLASH = 92;
 const MINUS = 45;
 const ZERO = 48;
 const NINE = 57;
@@ -31,16 +32,9 @@ export function quoteInexactNumbers(text: string): string {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      let end = i + 1;
-      for (;;) {
-        end = text.indexOf('"', end);
-        if (end < 0) return text;
-        let backslashes = 0;
-        for (let k = end - 1; text.charCodeAt(k) === BACKSLASH; k -= 1) backslashes += 1;
-        if (backslashes % 2 === 0) break;
-        end += 1;
-      }
-      i = end + 1;
+      const end = stringEnd(text, i);
+      if (end < 0) return text;
+      i = end;
     } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
       let end = i + 1;
       let inexact = false;

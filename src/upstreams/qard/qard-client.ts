@@ -1,4 +1,5 @@
 import { parseExactJson } from '../codat/exact-json.js';
+import { parseRecordPage } from '../lazy-record-page.js';
 import type { UpstreamHttpClient } from '../http-client.js';
 import type {
   QardCommerceList,
@@ -125,7 +126,8 @@ export class QardClient {
       path: `/api/v6/users/${enc(userId)}/${dataset}`,
       operation: `GET /users/{id}/${dataset}`,
       query: { ...extra, page, per_page: Math.min(Math.max(1, perPage), QARD_MAX_PER_PAGE) },
-      parse: parseExactJson,
+      // Records are read field by field as resolvers ask (see lazy-record-page.ts).
+      parse: parseCommercePage,
     });
     return res.body;
   }
@@ -142,3 +144,5 @@ export class QardClient {
 }
 
 const enc = encodeURIComponent;
+
+const parseCommercePage = (text: string) => parseRecordPage(text, 'result');

@@ -1,0 +1,279 @@
+import { parseExactJson } from './codat/exact-json.js';
+import { stringEnd } from './json-string.js';
+
+/**
+ * A list page kept as its JSON text: `{"results":[{…},{…}],"pageNumber":1,…}` becomes an object
+ * whose own fields are parsed at once and whose list holds one lazily read object per record.
+ * A record finds its fields in the text only as far as the field asked for, and parses a field
+ * the first time it is read, with the same exact-decimal rule as `parseExactJson` (each value is
+ * parsed by it). Reading every field, enumerating keys or `JSON.stringify` give what
+ * `parseExactJson` of the whole text gives.
+ *
+ * Why: a gateway query reads a few fields of most records (a product's name for an order's
+ * line), while a page of products with variants, prices and stock is ~2 KB of JSON a record.
+ * Parsing all of it was the largest cost of a 50-order list with customers and products, and its
+ * object trees, alive until the answer is written, were most of what the garbage collector
+ * copied. The text itself is one flat string the collector never walks.
+ *
+ * The page's structure (the list's record boundaries, every other field of the page) is checked
+ * when the page is read: text that is not a page of objects is parsed whole by `parseExactJson`,
+ * which rejects malformed JSON as before. A record's field values are checked as they are read.
+ * A name repeated within one record reads as its first occurrence.
+ */
+export function parseRecordPage(text: string, listKey: string): unknown {
+  return scanPage(text, listKey) ?? parseExactJson(text);
+}
+
+const QUOTE = 34;
+const COMMA = 44;
+const COLON = 58;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i += 1;
+  return i;
+}
+
+/**
+ * The index after the value that starts at `i`, or -1 when its brackets or strings do not close
+ * in order. Scalars end at the next delimiter; their text is checked when parsed.
+ */
+function valueEnd(text: string, i: number): number {
+  const first = text.charCodeAt(i);
+  if (first === QUOTE) return stringEnd(text, i);
+  if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
+    let j = i;
+    for (; j < text.length; j += 1) {
+      const c = text.charCodeAt(j);
+      if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) break;
+    }
+    return j > i ? j : -1;
+  }
+  const closers: number[] = [];
+  let j = i;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (c === QUOTE) {
+      j = stringEnd(text, j);
+      if (j < 0) return -1;
+      continue;
+    }
+    if (c === OPEN_BRACE) closers.push(CLOSE_BRACE);
+    else if (c === OPEN_BRACKET) closers.push(CLOSE_BRACKET);
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (closers.pop() !== c) return -1;
+      if (closers.length === 0) return j + 1;
+    }
+    j += 1;
+  }
+  return -1;
+}
+
+function scanPage(text: string, listKey: string): Record<string, unknown> | undefined {
+  const page: Record<string, unknown> = {};
+  let i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
+  i = skipSpace(text, i + 1);
+  let listSeen = false;
+  if (text.charCodeAt(i) === CLOSE_BRACE) return undefined;
+  for (;;) {
+    if (text.charCodeAt(i) !== QUOTE) return undefined;
+    const keyEnd = stringEnd(text, i);
+    if (keyEnd < 0) return undefined;
+    const key = JSON.parse(text.slice(i, keyEnd)) as string;
+    i = skipSpace(text, keyEnd);
+    if (text.charCodeAt(i) !== COLON) return undefined;
+    i = skipSpace(text, i + 1);
+    if (key === listKey && !listSeen) {
+      const records = scanRecords(text, i);
+      if (!records) return undefined;
+      page[key] = records.list;
+      listSeen = true;
+      i = records.end;
+    } else {
+      const end = valueEnd(text, i);
+      if (end < 0) return undefined;
+      try {
+        page[key] = parseExactJson(text.slice(i, end));
+      } catch {
+        return undefined;
+      }
+      i = end;
+    }
+    i = skipSpace(text, i);
+    const c = text.charCodeAt(i);
+    if (c === COMMA) {
+      i = skipSpace(text, i + 1);
+      continue;
+    }
+    if (c !== CLOSE_BRACE) return undefined;
+    return listSeen && skipSpace(text, i + 1) === text.length ? page : undefined;
+  }
+}
+
+/** The records of the array at `i`, each an object; undefined when it is anything else. */
+function scanRecords(text: string, i: number): { list: object[]; end: number } | undefined {
+  if (text.charCodeAt(i) !== OPEN_BRACKET) return undefined;
+  const list: object[] = [];
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) === CLOSE_BRACKET) return { list, end: i + 1 };
+  for (;;) {
+    if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
+    const end = valueEnd(text, i);
+    if (end < 0) return undefined;
+    list.push(lazyRecord(text, i, end));
+    i = skipSpace(text, end);
+    const c = text.charCodeAt(i);
+    if (c === CLOSE_BRACKET) return { list, end: i + 1 };
+    if (c !== COMMA) return undefined;
+    i = skipSpace(text, i + 1);
+  }
+}
+
+/**
+ * Where a record's fields are in the text. `cursor` is how far its members have been indexed
+ * (-1 once all are): a lookup indexes members in order until it meets the name it wants, so
+ * reading a record's first fields never scans the rest of it. `members` holds four slots per
+ * member: name, value start, value end, and the value once read (UNREAD before). Records have
+ * a few dozen fields at most, where a linear search beats a Map and allocates far less.
+ */
+interface RecordState {
+  text: string;
+  end: number;
+  cursor: number;
+  members: unknown[];
+}
+
+const UNREAD = Symbol('unread');
+
+function lazyRecord(text: string, start: number, end: number): object {
+  // The state is the proxy's target: its own fields are configurable and it has no prototype,
+  // so none of them can show through as a record field; the traps below answer for the record.
+  const state = Object.create(null) as RecordState;
+  state.text = text;
+  state.end = end;
+  state.members = [];
+  const first = skipSpace(text, start + 1);
+  state.cursor = text.charCodeAt(first) === CLOSE_BRACE ? -1 : first;
+  return new Proxy(state, HANDLER);
+}
+
+/** Indexes the next member; false when the record has no more. */
+function indexNext(s: RecordState): boolean {
+  if (s.cursor < 0) return false;
+  const { text } = s;
+  let i = s.cursor;
+  const keyEnd = text.charCodeAt(i) === QUOTE ? stringEnd(text, i) : -1;
+  if (keyEnd < 0 || keyEnd > s.end) throw malformed();
+  const key = stringValue(text, i, keyEnd);
+  i = skipSpace(text, keyEnd);
+  if (text.charCodeAt(i) !== COLON) throw malformed();
+  i = skipSpace(text, i + 1);
+  const valueStop = valueEnd(text, i);
+  if (valueStop < 0 || valueStop > s.end) throw malformed();
+  if (find(s, key) < 0) s.members.push(key, i, valueStop, UNREAD);
+  i = skipSpace(text, valueStop);
+  const c = text.charCodeAt(i);
+  if (c === COMMA) s.cursor = skipSpace(text, i + 1);
+  else if (c === CLOSE_BRACE) s.cursor = -1;
+  else throw malformed();
+  return true;
+}
+
+/** A JSON string's value; without escapes it is the text between the quotes. */
+function stringValue(text: string, start: number, end: number): string {
+  const inner = text.slice(start + 1, end - 1);
+  return inner.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : inner;
+}
+
+function find(s: RecordState, key: string): number {
+  const { members } = s;
+  for (let k = 0; k < members.length; k += 4) if (members[k] === key) return k;
+  return -1;
+}
+
+/** The slot of `key` in `members`, indexing further as needed; -1 when the record lacks it. */
+function slotOf(s: RecordState, key: string): number {
+  for (;;) {
+    const k = find(s, key);
+    if (k >= 0 || !indexNext(s)) return k;
+  }
+}
+
+function read(s: RecordState, k: number): unknown {
+  const { members } = s;
+  const known = members[k + 3];
+  if (known !== UNREAD) return known;
+  const start = members[k + 1] as number;
+  const end = members[k + 2] as number;
+  const value =
+    s.text.charCodeAt(start) === QUOTE
+      ? stringValue(s.text, start, end)
+      : parseExactJson(s.text.slice(start, end));
+  members[k + 3] = value;
+  return value;
+}
+
+function malformed(): SyntaxError {
+  return new SyntaxError('upstream record is not valid JSON');
+}
+
+/** Keys in a plain object's order: array indices ascending, then the rest as they came. */
+function keysOf(s: RecordState): string[] {
+  while (indexNext(s));
+  const indices: string[] = [];
+  const names: string[] = [];
+  for (let k = 0; k < s.members.length; k += 4) {
+    const key = s.members[k] as string;
+    (ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1 ? indices : names).push(key);
+  }
+  return indices.length > 0 ? [...indices.sort((a, b) => Number(a) - Number(b)), ...names] : names;
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+/** Names that are not the record's read as on any plain object (`toString`, `constructor`, …). */
+const HANDLER: ProxyHandler<RecordState> = {
+  get(s, key) {
+    if (typeof key === 'string') {
+      const k = slotOf(s, key);
+      if (k >= 0) return read(s, k);
+    }
+    return (Object.prototype as Record<PropertyKey, unknown>)[key];
+  },
+  set(s, key, value) {
+    if (typeof key !== 'string') return false;
+    const k = slotOf(s, key);
+    if (k >= 0) s.members[k + 3] = value;
+    else s.members.push(key, -1, -1, value);
+    return true;
+  },
+  has(s, key) {
+    return (typeof key === 'string' && slotOf(s, key) >= 0) || key in Object.prototype;
+  },
+  ownKeys(s) {
+    return keysOf(s);
+  },
+  getOwnPropertyDescriptor(s, key) {
+    const k = typeof key === 'string' ? slotOf(s, key) : -1;
+    if (k < 0) return undefined;
+    return { value: read(s, k), writable: true, enumerable: true, configurable: true };
+  },
+  getPrototypeOf() {
+    return Object.prototype;
+  },
+  deleteProperty() {
+    // Upstream records are read, never edited in place.
+    return false;
+  },
+  defineProperty() {
+    return false;
+  },
+};
