@@ -18,6 +18,7 @@ import type { GatewayModule } from '../modules/module.js';
 import { runWithLogger } from '../request-scope.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { pendingMigrations } from '../store/migrator.js';
+import { compiledExecutionGateway } from './compiled-executor.js';
 import { createContext, type GraphQLContext, type Principal } from './context.js';
 import { depthLimitRule } from './depth-limit.js';
 import { createErrorFormatter, formatPartialErrors } from './error-format.js';
@@ -122,7 +123,8 @@ export async function buildApp({
 
   const formatError = createErrorFormatter(logger);
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    // Operations run compiled (graphql-jit); Apollo takes an executor only as a gateway.
+    gateway: compiledExecutionGateway(schema),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError,

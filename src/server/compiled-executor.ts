@@ -1,0 +1,66 @@
+import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import { execute, getVariableValues, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+/**
+ * Executes operations with graphql-jit: each distinct operation is compiled once into a function
+ * that walks its selection directly, instead of graphql-js interpreting the document for every
+ * field of every request. A 50-order list resolves ~700 fields; interpreted, each one paid for
+ * argument coercion, a resolve-info object and a path, which together were a fifth of what the
+ * gateway allocated per request.
+ *
+ * Apollo Server takes a custom executor only through its gateway interface, so this is a
+ * "gateway" that serves our own schema: parsing, validation (including the depth limit), the
+ * document cache, plugins and error formatting stay Apollo's. Compiled operations are kept per
+ * parsed document, which Apollo's document cache hands back for repeated queries; a document
+ * graphql-jit cannot compile runs through graphql-js unchanged.
+ */
+export function compiledExecutionGateway(schema: GraphQLSchema): GatewayInterface {
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+
+  const compile = (document: DocumentNode, operationName: string | null) => {
+    let byOperation = compiled.get(document);
+    if (!byOperation) compiled.set(document, (byOperation = new Map()));
+    const key = operationName ?? '';
+    if (!byOperation.has(key)) {
+      const result = compileQuery(schema, document, operationName ?? undefined, {
+        // Errors carry no stack capture of their own: formatError never shows one.
+        disablingCapturingStackErrors: true,
+      });
+      byOperation.set(key, isCompiledQuery(result) ? result : null);
+    }
+    return byOperation.get(key) ?? null;
+  };
+
+  const executor: GatewayExecutor = async (requestContext) => {
+    const { document, operationName, context, request, operation } = requestContext;
+    // Apollo turns graphql-js's own errors for an unknown operation and for variables that do
+    // not coerce into 400s with BAD_USER_INPUT, recognising them by their text: those requests
+    // run through graphql-js, which writes exactly those errors.
+    const variables = request.variables ?? {};
+    const coercible =
+      operation !== undefined &&
+      !('errors' in getVariableValues(schema, operation.variableDefinitions ?? [], variables));
+    const compiledOperation = coercible ? compile(document, operationName) : null;
+    if (!compiledOperation) {
+      return execute({
+        schema,
+        document,
+        contextValue: context,
+        variableValues: variables,
+        // The name the client asked for: Apollo's resolved name is null when none matched.
+        operationName: request.operationName ?? null,
+      });
+    }
+    return compiledOperation.query(undefined, context, variables);
+  };
+
+  return {
+    load: async () => ({ executor }),
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => {};
+    },
+    stop: async () => {},
+  };
+}
