@@ -38,9 +38,11 @@ export function compiledExecutionGateway(schema: GraphQLSchema): GatewayInterfac
     // not coerce into 400s with BAD_USER_INPUT, recognising them by their text: those requests
     // run through graphql-js, which writes exactly those errors.
     const variables = request.variables ?? {};
+    const definitions = operation?.variableDefinitions ?? [];
     const coercible =
       operation !== undefined &&
-      !('errors' in getVariableValues(schema, operation.variableDefinitions ?? [], variables));
+      (definitions.length === 0 ||
+        !('errors' in getVariableValues(schema, definitions, variables)));
     const compiledOperation = coercible ? compile(document, operationName) : null;
     if (!compiledOperation) {
       return execute({

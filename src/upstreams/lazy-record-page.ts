@@ -87,7 +87,7 @@ function scanPage(text: string, listKey: string): Record<string, unknown> | unde
     if (text.charCodeAt(i) !== QUOTE) return undefined;
     const keyEnd = stringEnd(text, i);
     if (keyEnd < 0) return undefined;
-    const key = JSON.parse(text.slice(i, keyEnd)) as string;
+    const key = stringValue(text, i, keyEnd);
     i = skipSpace(text, keyEnd);
     if (text.charCodeAt(i) !== COLON) return undefined;
     i = skipSpace(text, i + 1);
@@ -101,7 +101,7 @@ function scanPage(text: string, listKey: string): Record<string, unknown> | unde
       const end = valueEnd(text, i);
       if (end < 0) return undefined;
       try {
-        page[key] = parseExactJson(text.slice(i, end));
+        page[key] = parseValue(text, i, end);
       } catch {
         return undefined;
       }
@@ -165,9 +165,12 @@ function lazyRecord(text: string, start: number, end: number): object {
   return new Proxy(state, HANDLER);
 }
 
-/** Indexes the next member; false when the record has no more. */
-function indexNext(s: RecordState): boolean {
-  if (s.cursor < 0) return false;
+/**
+ * Indexes the next member and returns its slot; -1 when the record has no more. A repeated name
+ * is indexed again but never found: lookups stop at its first slot.
+ */
+function indexNext(s: RecordState): number {
+  if (s.cursor < 0) return -1;
   const { text } = s;
   let i = s.cursor;
   const keyEnd = text.charCodeAt(i) === QUOTE ? stringEnd(text, i) : -1;
@@ -178,13 +181,14 @@ function indexNext(s: RecordState): boolean {
   i = skipSpace(text, i + 1);
   const valueStop = valueEnd(text, i);
   if (valueStop < 0 || valueStop > s.end) throw malformed();
-  if (find(s, key) < 0) s.members.push(key, i, valueStop, UNREAD);
+  const slot = s.members.length;
+  s.members.push(key, i, valueStop, UNREAD);
   i = skipSpace(text, valueStop);
   const c = text.charCodeAt(i);
   if (c === COMMA) s.cursor = skipSpace(text, i + 1);
   else if (c === CLOSE_BRACE) s.cursor = -1;
   else throw malformed();
-  return true;
+  return slot;
 }
 
 /** A JSON string's value; without escapes it is the text between the quotes. */
@@ -201,9 +205,11 @@ function find(s: RecordState, key: string): number {
 
 /** The slot of `key` in `members`, indexing further as needed; -1 when the record lacks it. */
 function slotOf(s: RecordState, key: string): number {
+  const k = find(s, key);
+  if (k >= 0) return k;
   for (;;) {
-    const k = find(s, key);
-    if (k >= 0 || !indexNext(s)) return k;
+    const next = indexNext(s);
+    if (next < 0 || s.members[next] === key) return next;
   }
 }
 
@@ -211,14 +217,16 @@ function read(s: RecordState, k: number): unknown {
   const { members } = s;
   const known = members[k + 3];
   if (known !== UNREAD) return known;
-  const start = members[k + 1] as number;
-  const end = members[k + 2] as number;
-  const value =
-    s.text.charCodeAt(start) === QUOTE
-      ? stringValue(s.text, start, end)
-      : parseExactJson(s.text.slice(start, end));
+  const value = parseValue(s.text, members[k + 1] as number, members[k + 2] as number);
   members[k + 3] = value;
   return value;
+}
+
+/** A value's text parsed exactly; a string is read directly. */
+function parseValue(text: string, start: number, end: number): unknown {
+  return text.charCodeAt(start) === QUOTE
+    ? stringValue(text, start, end)
+    : parseExactJson(text.slice(start, end));
 }
 
 function malformed(): SyntaxError {
@@ -227,11 +235,14 @@ function malformed(): SyntaxError {
 
 /** Keys in a plain object's order: array indices ascending, then the rest as they came. */
 function keysOf(s: RecordState): string[] {
-  while (indexNext(s));
+  while (indexNext(s) >= 0);
   const indices: string[] = [];
   const names: string[] = [];
+  const seen = new Set<string>();
   for (let k = 0; k < s.members.length; k += 4) {
     const key = s.members[k] as string;
+    if (seen.has(key)) continue;
+    seen.add(key);
     (ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1 ? indices : names).push(key);
   }
   return indices.length > 0 ? [...indices.sort((a, b) => Number(a) - Number(b)), ...names] : names;

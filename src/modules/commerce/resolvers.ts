@@ -74,8 +74,6 @@ function linkOf(ctx: GraphQLContext, linkId: string): Promise<CommerceLink> {
     });
 }
 
-const load = lookupRecord;
-
 const recordFields = {
   id: recordId,
   link: (r: { linkId: string }, _args: unknown, ctx: GraphQLContext) => linkOf(ctx, r.linkId),
@@ -190,20 +188,21 @@ export const commerceResolvers: Resolvers = {
   Order: {
     ...recordFields,
     customer: (o, _args, ctx) =>
-      o.customer ? load(ctx, 'customers', o.linkId, o.customer.id) : null,
+      o.customer ? lookupRecord(ctx, 'customers', o.linkId, o.customer.id) : null,
     location: (o, _args, ctx) =>
-      o.location ? load(ctx, 'locations', o.linkId, o.location.id) : null,
+      o.location ? lookupRecord(ctx, 'locations', o.linkId, o.location.id) : null,
   },
   OrderLineItem: {
     id: (l: OrderLineItemModel) =>
       toGlobalId('OrderLineItem', joinLocalId(l.linkId, l.orderId, l.position)),
-    product: (l, _args, ctx) => (l.product ? load(ctx, 'products', l.linkId, l.product.id) : null),
+    product: (l, _args, ctx) =>
+      l.product ? lookupRecord(ctx, 'products', l.linkId, l.product.id) : null,
     variant: (l, _args, ctx) => {
       if (!l.product || !l.variant) return null;
       const variantId = l.variant.id;
       const variantOf = (product: ProductModel | null) =>
         product?.variants.find((v) => v.sourceId === variantId) ?? null;
-      const product = load(ctx, 'products', l.linkId, l.product.id);
+      const product = lookupRecord(ctx, 'products', l.linkId, l.product.id);
       return product instanceof Promise ? product.then(variantOf) : variantOf(product);
     },
   },
@@ -211,7 +210,7 @@ export const commerceResolvers: Resolvers = {
   ProductVariant: {
     id: (v: ProductVariantModel) =>
       toGlobalId('ProductVariant', joinLocalId(v.linkId, v.productId, v.sourceId)),
-    product: (v, _args, ctx) => load(ctx, 'products', v.linkId, v.productId),
+    product: (v, _args, ctx) => lookupRecord(ctx, 'products', v.linkId, v.productId),
   },
   Payment: recordFields,
   Transaction: {
@@ -219,8 +218,10 @@ export const commerceResolvers: Resolvers = {
     sourceType: (t) => t.sourceRef?.type ?? null,
     sourceRecordId: (t) => t.sourceRef?.id ?? null,
     sourceRecord: (t, _args, ctx) => {
-      if (t.sourceRef?.type === 'ORDER') return load(ctx, 'orders', t.linkId, t.sourceRef.id);
-      if (t.sourceRef?.type === 'PAYMENT') return load(ctx, 'payments', t.linkId, t.sourceRef.id);
+      if (t.sourceRef?.type === 'ORDER')
+        return lookupRecord(ctx, 'orders', t.linkId, t.sourceRef.id);
+      if (t.sourceRef?.type === 'PAYMENT')
+        return lookupRecord(ctx, 'payments', t.linkId, t.sourceRef.id);
       return null;
     },
   },

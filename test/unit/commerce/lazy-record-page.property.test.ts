@@ -75,6 +75,16 @@ describe('lazily read record pages', () => {
     }
   });
 
+  it('reads a repeated name as its first occurrence and lists it once', () => {
+    const page = parseRecordPage('{"results":[{"a":1,"b":2,"a":3,"c":4}]}', 'results') as {
+      results: Array<Record<string, unknown>>;
+    };
+    const [record] = page.results;
+    expect(record!['c']).toBe(4);
+    expect(record!['a']).toBe(1);
+    expect(Object.keys(record!)).toEqual(['a', 'b', 'c']);
+  });
+
   it('reports a malformed field when it is read', () => {
     const page = parseRecordPage('{"results":[{"id":"a","n":1x}]}', 'results') as {
       results: Array<Record<string, unknown>>;
