@@ -16,6 +16,7 @@ import Fastify, {
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { GatewayModule } from '../modules/module.js';
 import { runWithLogger } from '../request-scope.js';
+import { deferredChildLoggerFactory } from './request-logger.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { pendingMigrations } from '../store/migrator.js';
 import { compiledExecutionGateway } from './compiled-executor.js';
@@ -63,6 +64,8 @@ export async function buildApp({
       disableRequestLogging: true,
     }),
     // A caller-supplied x-request-id ties our log lines to theirs; anything odd is replaced.
+    // Each request's child logger is made only when it writes (request-logger.ts).
+    childLoggerFactory: deferredChildLoggerFactory,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
