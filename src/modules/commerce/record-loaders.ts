@@ -17,6 +17,11 @@ export interface RecordLookup<V> {
    */
   peek(key: string): V | null | undefined;
   load(key: string): Promise<V | null>;
+  /**
+   * Looks up keys known all at once (a look-ahead prefetch): those not yet answered or being
+   * fetched are fetched at once, one call per link; keys another prefetch is fetching are waited
+   * for, so overlapping prefetches of one request never fetch a record twice.
+   */
   loadMany(keys: readonly string[]): Promise<void>;
 }
 
@@ -44,47 +49,72 @@ function createLookup<D extends CommerceDataset>(
   // With batching off (the benchmark's ablation) nothing is remembered: every load is its own call.
   const remember = ctx.services.config.dataloaderBatching;
   const answered = new Map<string, DatasetRecords[D] | null>();
+  /** Keys a prefetch is fetching now, with the promise of that fetch. */
+  const fetching = new Map<string, Promise<void>>();
+
+  /** Looks up keys (distinct) with one upstream call per link; every key ends up answered. */
+  async function fetchKeys(keys: readonly string[]): Promise<Array<DatasetRecords[D] | null>> {
+    const byLink = new Map<string, Set<string>>();
+    for (const key of keys) {
+      const [linkId, id] = splitKey(key);
+      const ids = byLink.get(linkId);
+      if (ids) ids.add(id);
+      else byLink.set(linkId, new Set([id]));
+    }
+    const found = new Map<string, DatasetRecords[D]>();
+    await Promise.all(
+      [...byLink].map(async ([linkId, ids]) => {
+        const link = await reader.link(ctx, linkId);
+        const source = link && registry.get(link.source);
+        if (!link || !source?.datasets.has(dataset)) return;
+        try {
+          const records = await source.fetchByIds(link, dataset, [...ids]);
+          for (const [id, record] of records) found.set(recordKey(linkId, id), record);
+        } catch (error) {
+          ctx.log.warn(
+            { code: (error as { code?: unknown }).code, dataset, source: link.source },
+            'commerce lookup by id failed',
+          );
+        }
+      }),
+    );
+    return keys.map((k) => {
+      const record = found.get(k) ?? null;
+      if (remember) answered.set(k, record);
+      return record;
+    });
+  }
+
+  // A batch may repeat a key (when the loader's cache is off): fetchKeys collects ids as sets.
   const loader: DataLoader<string, DatasetRecords[D] | null> = ctx.loader(
     `commerce.${dataset}.byId`,
-    async (keys) => {
-      // A batch may repeat a key (when the loader's cache is off): ids are collected as sets.
-      const byLink = new Map<string, Set<string>>();
-      for (const key of keys) {
-        const [linkId, id] = splitKey(key);
-        const ids = byLink.get(linkId);
-        if (ids) ids.add(id);
-        else byLink.set(linkId, new Set([id]));
-      }
-      const found = new Map<string, DatasetRecords[D]>();
-      await Promise.all(
-        [...byLink].map(async ([linkId, ids]) => {
-          const link = await reader.link(ctx, linkId);
-          const source = link && registry.get(link.source);
-          if (!link || !source?.datasets.has(dataset)) return;
-          try {
-            const records = await source.fetchByIds(link, dataset, [...ids]);
-            for (const [id, record] of records) found.set(recordKey(linkId, id), record);
-          } catch (error) {
-            ctx.log.warn(
-              { code: (error as { code?: unknown }).code, dataset, source: link.source },
-              'commerce lookup by id failed',
-            );
-          }
-        }),
-      );
-      return keys.map((k) => {
-        const record = found.get(k) ?? null;
-        if (remember) answered.set(k, record);
-        return record;
-      });
-    },
+    fetchKeys,
   );
   return {
     peek: (key) => answered.get(key),
-    load: (key) => loader.load(key),
+    load(key) {
+      const pending = fetching.get(key);
+      return pending ? pending.then(() => answered.get(key) ?? null) : loader.load(key);
+    },
     async loadMany(keys) {
-      const missing = keys.filter((k) => !answered.has(k));
-      if (missing.length > 0) await loader.loadMany(missing);
+      const waits = new Set<Promise<void>>();
+      const missing: string[] = [];
+      for (const key of new Set(keys)) {
+        if (answered.has(key)) continue;
+        const pending = fetching.get(key);
+        if (pending) waits.add(pending);
+        else missing.push(key);
+      }
+      if (missing.length > 0) {
+        // A prefetch knows all its keys at once, so it fetches them directly: DataLoader would
+        // make the same calls, through a promise and a cache entry per key.
+        const fetch = fetchKeys(missing).then(() => {
+          for (const key of missing) fetching.delete(key);
+        });
+        for (const key of missing) fetching.set(key, fetch);
+        waits.add(fetch);
+      }
+      await Promise.all(waits);
     },
   };
 }

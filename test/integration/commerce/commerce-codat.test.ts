@@ -109,6 +109,15 @@ describe('commerce over one Codat link', () => {
       `{ commerce { orders(first: 20) { nodes { orderNumber } } } }`,
     );
     expect(bare.datasets).toEqual(['commerce-orders']);
+
+    // Two lists of one query that reach the same customers look each of them up once.
+    const twice = await datasetsCalled(
+      `{ commerce { orders(first: 20) { nodes { customer { name } } } again: orders(first: 20) { nodes { customer { name } } } } }`,
+    );
+    expect(twice.datasets.filter((d) => d === 'commerce-customers')).toHaveLength(1);
+    expect(
+      twice.nodes.filter((n) => (n['customer'] as { name?: string } | null)?.name).length,
+    ).toBeGreaterThan(10);
   });
 
   it('keeps amounts exact: every order total equals the sandbox record as decimal text', async () => {
