@@ -52,7 +52,7 @@ function createLookup<D extends CommerceDataset>(
   /** Keys a prefetch is fetching now, with the promise of that fetch. */
   const fetching = new Map<string, Promise<void>>();
 
-  /** Looks up keys (distinct) with one upstream call per link; every key ends up answered. */
+  /** Looks up keys (repeats allowed) with one upstream call per link; each key is answered. */
   async function fetchKeys(keys: readonly string[]): Promise<Array<DatasetRecords[D] | null>> {
     const byLink = new Map<string, Set<string>>();
     for (const key of keys) {
@@ -108,9 +108,13 @@ function createLookup<D extends CommerceDataset>(
       if (missing.length > 0) {
         // A prefetch knows all its keys at once, so it fetches them directly: DataLoader would
         // make the same calls, through a promise and a cache entry per key.
-        const fetch = fetchKeys(missing).then(() => {
-          for (const key of missing) fetching.delete(key);
-        });
+        // Cleared however it ends: a failed fetch (the store failing to find the link) is not
+        // kept for later lookups, as DataLoader drops a failed batch's keys.
+        const fetch = fetchKeys(missing)
+          .then(() => undefined)
+          .finally(() => {
+            for (const key of missing) fetching.delete(key);
+          });
         for (const key of missing) fetching.set(key, fetch);
         waits.add(fetch);
       }
