@@ -56,7 +56,20 @@ function valueEnd(text: string, i: number): number {
     }
     return j > i ? j : -1;
   }
-  const closers: number[] = [];
+  return compositeEnd(text, i, undefined);
+}
+
+/** Closing brackets expected, innermost last; shared, as scanning never re-enters itself. */
+const closers: number[] = [];
+
+/**
+ * The index after the object or array that starts at `i`, or -1 when its brackets or strings do
+ * not close in order. With `delimiters`, the positions of its own top-level commas and of its
+ * closing bracket are appended: a record's members lie between them, so finding a member later
+ * never scans a value again (an order's line items are half of its text).
+ */
+function compositeEnd(text: string, i: number, delimiters: number[] | undefined): number {
+  closers.length = 0;
   let j = i;
   while (j < text.length) {
     const c = text.charCodeAt(j);
@@ -69,8 +82,11 @@ function valueEnd(text: string, i: number): number {
     else if (c === OPEN_BRACKET) closers.push(CLOSE_BRACKET);
     else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       if (closers.pop() !== c) return -1;
-      if (closers.length === 0) return j + 1;
-    }
+      if (closers.length === 0) {
+        delimiters?.push(j);
+        return j + 1;
+      }
+    } else if (c === COMMA && closers.length === 1) delimiters?.push(j);
     j += 1;
   }
   return -1;
@@ -122,13 +138,16 @@ function scanPage(text: string, listKey: string): Record<string, unknown> | unde
 function scanRecords(text: string, i: number): { list: object[]; end: number } | undefined {
   if (text.charCodeAt(i) !== OPEN_BRACKET) return undefined;
   const list: object[] = [];
+  // One list for the page: a record's members are a run of it.
+  const delimiters: number[] = [];
   i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) === CLOSE_BRACKET) return { list, end: i + 1 };
   for (;;) {
     if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
-    const end = valueEnd(text, i);
+    const first = delimiters.length;
+    const end = compositeEnd(text, i, delimiters);
     if (end < 0) return undefined;
-    list.push(lazyRecord(text, i, end));
+    list.push(lazyRecord(text, i, delimiters, first));
     i = skipSpace(text, end);
     const c = text.charCodeAt(i);
     if (c === CLOSE_BRACKET) return { list, end: i + 1 };
@@ -138,56 +157,64 @@ function scanRecords(text: string, i: number): { list: object[]; end: number } |
 }
 
 /**
- * Where a record's fields are in the text. `cursor` is how far its members have been indexed
- * (-1 once all are): a lookup indexes members in order until it meets the name it wants, so
- * reading a record's first fields never scans the rest of it. `members` holds four slots per
- * member: name, value start, value end, and the value once read (UNREAD before). Records have
- * a few dozen fields at most, where a linear search beats a Map and allocates far less.
+ * Where a record's fields are in the text. Member `m` of the record lies between delimiter
+ * `m - 1` (or the opening brace) and delimiter `m`, the comma or closing brace after its value.
+ * `cursor` is where the next member not yet indexed starts (-1 once all are): a lookup indexes
+ * members in order until it meets the name it wants. `members` holds four slots per member:
+ * name, value start, value end, and the value once read (UNREAD before). Records have a few dozen
+ * fields at most, where a linear search beats a Map and allocates far less.
  */
 interface RecordState {
   text: string;
-  end: number;
+  delimiters: number[];
+  /** Index in `delimiters` of the end of the member at `cursor`. */
+  next: number;
   cursor: number;
   members: unknown[];
 }
 
 const UNREAD = Symbol('unread');
+/** Answered by a lazy record's proxy with its state (see `readLoose`). */
+const STATE = Symbol('lazy record state');
 
-function lazyRecord(text: string, start: number, end: number): object {
+function lazyRecord(text: string, start: number, delimiters: number[], first: number): object {
   // The state is the proxy's target: its own fields are configurable and it has no prototype,
   // so none of them can show through as a record field; the traps below answer for the record.
   const state = Object.create(null) as RecordState;
   state.text = text;
-  state.end = end;
+  state.delimiters = delimiters;
+  state.next = first;
   state.members = [];
-  const first = skipSpace(text, start + 1);
-  state.cursor = text.charCodeAt(first) === CLOSE_BRACE ? -1 : first;
+  const open = skipSpace(text, start + 1);
+  state.cursor = text.charCodeAt(open) === CLOSE_BRACE ? -1 : open;
   return new Proxy(state, HANDLER);
 }
 
 /**
  * Indexes the next member and returns its slot; -1 when the record has no more. A repeated name
- * is indexed again but never found: lookups stop at its first slot.
+ * is indexed again but never found: lookups stop at its first slot. The value's text is checked
+ * when it is parsed; here only that it is there and, for a string, that it is one string.
  */
 function indexNext(s: RecordState): number {
   if (s.cursor < 0) return -1;
   const { text } = s;
-  let i = s.cursor;
+  const stop = s.delimiters[s.next] as number;
+  let i = skipSpace(text, s.cursor);
   const keyEnd = text.charCodeAt(i) === QUOTE ? stringEnd(text, i) : -1;
-  if (keyEnd < 0 || keyEnd > s.end) throw malformed();
+  if (keyEnd < 0 || keyEnd > stop) throw malformed();
   const key = stringValue(text, i, keyEnd);
   i = skipSpace(text, keyEnd);
   if (text.charCodeAt(i) !== COLON) throw malformed();
-  i = skipSpace(text, i + 1);
-  const valueStop = valueEnd(text, i);
-  if (valueStop < 0 || valueStop > s.end) throw malformed();
+  const valueStart = skipSpace(text, i + 1);
+  let valueStop = stop;
+  while (valueStop > valueStart && isSpace(text.charCodeAt(valueStop - 1))) valueStop -= 1;
+  if (valueStop <= valueStart) throw malformed();
+  if (text.charCodeAt(valueStart) === QUOTE && stringEnd(text, valueStart) !== valueStop)
+    throw malformed();
   const slot = s.members.length;
-  s.members.push(key, i, valueStop, UNREAD);
-  i = skipSpace(text, valueStop);
-  const c = text.charCodeAt(i);
-  if (c === COMMA) s.cursor = skipSpace(text, i + 1);
-  else if (c === CLOSE_BRACE) s.cursor = -1;
-  else throw malformed();
+  s.members.push(key, valueStart, valueStop, UNREAD);
+  s.cursor = text.charCodeAt(stop) === COMMA ? stop + 1 : -1;
+  s.next += 1;
   return slot;
 }
 
@@ -229,6 +256,24 @@ function parseValue(text: string, start: number, end: number): unknown {
     : parseExactJson(text.slice(start, end));
 }
 
+/**
+ * A field of a record as plain `JSON.parse` reads it, for reading a value's structure, strings,
+ * booleans and integers, which it gives exactly as `record[key]` does; any other number may come
+ * back as a rounded double. Native parsing skips the exact-decimal pass, which costs twice the
+ * parse on number-dense values such as an order's line items, whose ids and references are read
+ * far more often than their amounts. A record that is not lazily read answers `record[key]`.
+ */
+export function readLoose(record: Record<string, unknown>, key: string): unknown {
+  const s = (record as { [STATE]?: RecordState })[STATE];
+  if (!s) return record[key];
+  const k = slotOf(s, key);
+  if (k < 0) return undefined;
+  const { members } = s;
+  const known = members[k + 3];
+  if (known !== UNREAD) return known;
+  return JSON.parse(s.text.slice(members[k + 1] as number, members[k + 2] as number));
+}
+
 function malformed(): SyntaxError {
   return new SyntaxError('upstream record is not valid JSON');
 }
@@ -256,7 +301,7 @@ const HANDLER: ProxyHandler<RecordState> = {
     if (typeof key === 'string') {
       const k = slotOf(s, key);
       if (k >= 0) return read(s, k);
-    }
+    } else if (key === STATE) return s;
     return (Object.prototype as Record<PropertyKey, unknown>)[key];
   },
   set(s, key, value) {

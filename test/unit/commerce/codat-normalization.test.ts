@@ -6,10 +6,12 @@ import {
   codatProduct,
 } from '../../../src/modules/commerce/sources/codat/codat-mappers.js';
 import { CodatSource } from '../../../src/modules/commerce/sources/codat/codat-source.js';
+import type { OrderLineItemModel } from '../../../src/modules/commerce/model.js';
 import type { CommerceLink } from '../../../src/modules/commerce/sources/source.js';
 import type { CodatClient, CodatListQuery } from '../../../src/upstreams/codat/codat-client.js';
 import type { CodatRecord } from '../../../src/upstreams/codat/codat-types.js';
 import { parseExactJson } from '../../../src/upstreams/codat/exact-json.js';
+import { parseRecordPage } from '../../../src/upstreams/lazy-record-page.js';
 
 const link: CommerceLink = {
   id: 'link-1',
@@ -32,6 +34,50 @@ describe('Codat normalization', () => {
     expect(order.totalAmount).toEqual({ amount: '9007199254740993.01', currencyCode: 'EUR' });
     expect(order.totalTaxAmount?.amount).toBe('0.1');
     expect(order.totalDiscount?.amount).toBe('12');
+  });
+
+  it('reads line items of a lazily read page with exact amounts and unrounded ids', () => {
+    const page = parseRecordPage(
+      '{"results":[{"id":"o1","currency":"GBP","orderLineItems":[' +
+        '{"id":"l1","quantity":2,"unitPrice":12.10,"totalAmount":9007199254740993.01,' +
+        '"productRef":{"id":"p1","name":"Tote"},"productVariantRef":{"id":12345678901234567891}},' +
+        '{"id":98765432109876543210,"quantity":0.5,"totalTaxAmount":3.50,"productRef":{"id":"p2"}}]}]}',
+      'results',
+    ) as { results: CodatRecord[] };
+    const fields = (l: OrderLineItemModel | undefined) => ({
+      sourceId: l?.sourceId,
+      position: l?.position,
+      name: l?.name,
+      quantity: l?.quantity,
+      unitPrice: l?.unitPrice,
+      totalAmount: l?.totalAmount,
+      totalTaxAmount: l?.totalTaxAmount,
+      product: l?.product,
+      variant: l?.variant,
+    });
+    const [first, second] = codatOrder('link-1', page.results[0]!).lineItems.map(fields);
+    expect(first).toEqual({
+      position: 0,
+      totalTaxAmount: null,
+      sourceId: 'l1',
+      name: 'Tote',
+      quantity: '2',
+      unitPrice: { amount: '12.10', currencyCode: 'GBP' },
+      totalAmount: { amount: '9007199254740993.01', currencyCode: 'GBP' },
+      product: { id: 'p1', name: 'Tote' },
+      variant: { id: '12345678901234567891', name: null },
+    });
+    expect(second).toEqual({
+      name: null,
+      unitPrice: null,
+      totalAmount: null,
+      variant: null,
+      sourceId: '98765432109876543210',
+      position: 1,
+      quantity: '0.5',
+      totalTaxAmount: { amount: '3.50', currencyCode: 'GBP' },
+      product: { id: 'p2', name: null },
+    });
   });
 
   it('reads a time without a zone as UTC and flags it', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseExactJson } from '../../../src/upstreams/codat/exact-json.js';
-import { parseRecordPage } from '../../../src/upstreams/lazy-record-page.js';
+import { parseRecordPage, readLoose } from '../../../src/upstreams/lazy-record-page.js';
 
 /** Decimal literals as upstreams write them: trailing zeros, long fractions, huge values. */
 const decimalText = fc
@@ -51,6 +51,30 @@ describe('lazily read record pages', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('reads loosely what JSON.parse reads, and exactly what was read before', () => {
+    fc.assert(
+      fc.property(pageText, (text) => {
+        const loose = JSON.parse(text) as { results: Array<Record<string, unknown>> };
+        const lazy = parseRecordPage(text, 'results') as typeof loose;
+        lazy.results.forEach((record, i) => {
+          for (const [key, value] of Object.entries(loose.results[i]!))
+            expect(readLoose(record, key)).toEqual(value);
+          expect(readLoose(record, 'no such field ever')).toBeUndefined();
+        });
+      }),
+      { numRuns: 300 },
+    );
+    const [record] = (
+      parseRecordPage('{"results":[{"a":1.10}]}', 'results') as {
+        results: Array<Record<string, unknown>>;
+      }
+    ).results;
+    expect(readLoose(record!, 'a')).toBe(1.1);
+    expect(record!['a']).toBe('1.10');
+    expect(readLoose(record!, 'a')).toBe('1.10');
+    expect(readLoose({ a: '1.10' }, 'a')).toBe('1.10');
   });
 
   it("reads names that are not the record's as on a plain object", () => {

@@ -1,4 +1,5 @@
 import type { CodatRecord } from '../../../../upstreams/codat/codat-types.js';
+import { readLoose } from '../../../../upstreams/lazy-record-page.js';
 import type {
   AddressModel,
   CompanyInfoModel,
@@ -153,6 +154,20 @@ class CodatCustomer extends CodatRecordView implements CustomerModel {
   }
 }
 
+/** An order's lines parsed exactly, on the first read of an amount of any of them. */
+class ExactLines {
+  private lines: unknown[] | undefined;
+  constructor(private readonly order: CodatRecord) {}
+  at(position: number): Json {
+    return obj((this.lines ??= arr(this.order['orderLineItems']))[position]) ?? {};
+  }
+}
+
+/**
+ * A line reads its ids and references from `line`, the loosely parsed line (see `readLoose`),
+ * and its amounts from the exactly parsed one: a list of orders with their products reads every
+ * line's references, and rarely an amount.
+ */
 class CodatLineItem implements OrderLineItemModel {
   readonly source = SOURCE;
   private refs: { product: RecordRefModel | null; variant: RecordRefModel | null } | undefined;
@@ -162,32 +177,49 @@ class CodatLineItem implements OrderLineItemModel {
     readonly orderId: string,
     readonly position: number,
     private readonly line: Json,
+    private readonly exactLines: ExactLines,
     private readonly currency: string,
   ) {}
 
+  private exact(): Json {
+    return this.exactLines.at(this.position);
+  }
+
+  /** A string field; a number there is read exactly (a long numeric id must not be rounded). */
+  private text(key: string): string | null {
+    const loose = this.line[key];
+    return str(typeof loose === 'number' ? this.exact()[key] : loose);
+  }
+
+  private reference(key: string): RecordRefModel | null {
+    const loose = obj(this.line[key]);
+    const numeric = loose && (typeof loose['id'] === 'number' || typeof loose['name'] === 'number');
+    return ref(numeric ? this.exact()[key] : loose);
+  }
+
   private get references() {
     return (this.refs ??= {
-      product: ref(this.line['productRef']),
-      variant: ref(this.line['productVariantRef']),
+      product: this.reference('productRef'),
+      variant: this.reference('productVariantRef'),
     });
   }
   get sourceId() {
-    return str(this.line['id']);
+    return this.text('id');
   }
   get name() {
     return this.references.product?.name ?? null;
   }
   get quantity() {
-    return decimal(this.line['quantity']);
+    return decimal(this.exact()['quantity']);
   }
   get unitPrice() {
-    return money(this.line['unitPrice'], this.currency);
+    return money(this.exact()['unitPrice'], this.currency);
   }
   get totalAmount() {
-    return money(this.line['totalAmount'], this.currency);
+    return money(this.exact()['totalAmount'], this.currency);
   }
   get totalTaxAmount() {
-    return money(this.line['totalTaxAmount'], this.currency);
+    return money(this.exact()['totalTaxAmount'], this.currency);
   }
   get product() {
     return this.references.product;
@@ -246,9 +278,12 @@ class CodatOrder extends CodatRecordView implements OrderModel {
     const currency = this.currencyCode;
     const orderId = this.sourceId;
     const lines: OrderLineItemModel[] = [];
-    arr(this.raw['orderLineItems']).forEach((v, position) => {
+    // Both parses have the same structure, so a line's position finds it in either.
+    const exact = new ExactLines(this.raw);
+    arr(readLoose(this.raw, 'orderLineItems')).forEach((v, position) => {
       const line = obj(v);
-      if (line) lines.push(new CodatLineItem(this.linkId, orderId, position, line, currency));
+      if (line)
+        lines.push(new CodatLineItem(this.linkId, orderId, position, line, exact, currency));
     });
     return (this.lines = lines);
   }
