@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import type { GraphQLContext } from '../../server/context.js';
 import type { CommerceDataset, DatasetRecords, OrderModel } from './model.js';
-import { recordKey, recordLookup } from './record-loaders.js';
+import { recordLookup } from './record-loaders.js';
 
 /**
  * Look-ahead from a list field into the records its selection reaches next. When a query asks
@@ -55,15 +55,20 @@ export async function prefetchRelations<D extends CommerceDataset>(
   info: GraphQLResolveInfo,
 ): Promise<void> {
   if (records.length === 0 || !ctx.services.config.dataloaderBatching) return;
-  const wanted = new Map<CommerceDataset, Set<string>>();
+  const wanted = new Map<CommerceDataset, Map<string, Set<string>>>();
   for (const relation of selectedRelations(dataset, info)) {
-    let keys = wanted.get(relation.dataset);
-    if (!keys) wanted.set(relation.dataset, (keys = new Set()));
-    for (const record of records)
-      for (const id of relation.ids(record)) keys.add(recordKey(record.linkId, id));
+    let idsByLink = wanted.get(relation.dataset);
+    if (!idsByLink) wanted.set(relation.dataset, (idsByLink = new Map()));
+    for (const record of records) {
+      let ids = idsByLink.get(record.linkId);
+      for (const id of relation.ids(record)) {
+        if (!ids) idsByLink.set(record.linkId, (ids = new Set()));
+        ids.add(id);
+      }
+    }
   }
   await Promise.all(
-    [...wanted].map(([target, keys]) => recordLookup(ctx, target).loadMany([...keys])),
+    [...wanted].map(([target, idsByLink]) => recordLookup(ctx, target).loadMany(idsByLink)),
   );
 }
 

@@ -3,10 +3,10 @@ import type { GraphQLContext } from '../../server/context.js';
 import type { CommerceDataset, DatasetRecords } from './model.js';
 
 /**
- * Per-request lookups of records by (link, upstream id), keyed by `recordKey`. Every `load` made
- * while one level of the query resolves lands in one batch, which becomes one upstream call per
- * link (Codat: `query=id=a||id=b…`), all links in parallel. Lookups that fail resolve to null: a
- * missing customer must not fail the order that refers to it.
+ * Per-request lookups of records by link and upstream id. Every `load` made while one level of
+ * the query resolves lands in one batch, which becomes one upstream call per link (Codat:
+ * `query=id=a||id=b…`), all links in parallel. Lookups that fail resolve to null: a missing
+ * customer must not fail the order that refers to it.
  */
 export interface RecordLookup<V> {
   /**
@@ -15,14 +15,14 @@ export interface RecordLookup<V> {
    * was prefetched (see lookahead.ts) resolves synchronously through this, so graphql-js
    * completes it without a promise of its own.
    */
-  peek(key: string): V | null | undefined;
-  load(key: string): Promise<V | null>;
+  peek(linkId: string, id: string): V | null | undefined;
+  load(linkId: string, id: string): Promise<V | null>;
   /**
-   * Looks up keys known all at once (a look-ahead prefetch): those not yet answered or being
-   * fetched are fetched at once, one call per link; keys another prefetch is fetching are waited
-   * for, so overlapping prefetches of one request never fetch a record twice.
+   * Looks up ids known all at once (a look-ahead prefetch), by link: those not yet answered or
+   * being fetched are fetched at once, one call per link; ids another prefetch is fetching are
+   * waited for, so overlapping prefetches of one request never fetch a record twice.
    */
-  loadMany(keys: readonly string[]): Promise<void>;
+  loadMany(idsByLink: ReadonlyMap<string, ReadonlySet<string>>): Promise<void>;
 }
 
 const lookups = new WeakMap<GraphQLContext, Map<CommerceDataset, RecordLookup<unknown>>>();
@@ -41,81 +41,118 @@ export function recordLookup<D extends CommerceDataset>(
   return lookup;
 }
 
+/** A map per link, made on first use: ids are looked up under their link, never joined to it. */
+function linkMap<V>(maps: Map<string, Map<string, V>>, linkId: string): Map<string, V> {
+  let map = maps.get(linkId);
+  if (!map) maps.set(linkId, (map = new Map()));
+  return map;
+}
+
+function addId(idsByLink: Map<string, Set<string>>, linkId: string, id: string): void {
+  const ids = idsByLink.get(linkId);
+  if (ids) ids.add(id);
+  else idsByLink.set(linkId, new Set([id]));
+}
+
 function createLookup<D extends CommerceDataset>(
   ctx: GraphQLContext,
   dataset: D,
 ): RecordLookup<DatasetRecords[D]> {
+  type Found = DatasetRecords[D] | null;
   const { reader, registry } = ctx.services.commerce;
   // With batching off (the benchmark's ablation) nothing is remembered: every load is its own call.
   const remember = ctx.services.config.dataloaderBatching;
-  const answered = new Map<string, DatasetRecords[D] | null>();
-  /** Keys a prefetch is fetching now, with the promise of that fetch. */
-  const fetching = new Map<string, Promise<void>>();
+  const answered = new Map<string, Map<string, Found>>();
+  /** Ids a prefetch is fetching now, by link, with the promise of that fetch. */
+  const fetching = new Map<string, Map<string, Promise<void>>>();
 
-  /** Looks up keys (repeats allowed) with one upstream call per link; each key is answered. */
-  async function fetchKeys(keys: readonly string[]): Promise<Array<DatasetRecords[D] | null>> {
-    const byLink = new Map<string, Set<string>>();
-    for (const key of keys) {
-      const [linkId, id] = splitKey(key);
-      const ids = byLink.get(linkId);
-      if (ids) ids.add(id);
-      else byLink.set(linkId, new Set([id]));
-    }
-    const found = new Map<string, DatasetRecords[D]>();
+  /** Looks up ids with one upstream call per link; answers every id asked for (null: none). */
+  async function fetchIds(
+    idsByLink: ReadonlyMap<string, ReadonlySet<string>>,
+  ): Promise<Map<string, Map<string, DatasetRecords[D]>>> {
+    const found = new Map<string, Map<string, DatasetRecords[D]>>();
     await Promise.all(
-      [...byLink].map(async ([linkId, ids]) => {
-        const link = await reader.link(ctx, linkId);
-        const source = link && registry.get(link.source);
-        if (!link || !source?.datasets.has(dataset)) return;
-        try {
-          const records = await source.fetchByIds(link, dataset, [...ids]);
-          for (const [id, record] of records) found.set(recordKey(linkId, id), record);
-        } catch (error) {
-          ctx.log.warn(
-            { code: (error as { code?: unknown }).code, dataset, source: link.source },
-            'commerce lookup by id failed',
-          );
-        }
+      [...idsByLink].map(async ([linkId, ids]) => {
+        const records = await fetchLink(linkId, ids);
+        if (records) found.set(linkId, records);
+        if (!remember) return;
+        const answers = linkMap(answered, linkId);
+        for (const id of ids) answers.set(id, records?.get(id) ?? null);
       }),
     );
-    return keys.map((k) => {
-      const record = found.get(k) ?? null;
-      if (remember) answered.set(k, record);
-      return record;
-    });
+    return found;
   }
 
-  // A batch may repeat a key (when the loader's cache is off): fetchKeys collects ids as sets.
-  const loader: DataLoader<string, DatasetRecords[D] | null> = ctx.loader(
+  async function fetchLink(
+    linkId: string,
+    ids: ReadonlySet<string>,
+  ): Promise<Map<string, DatasetRecords[D]> | undefined> {
+    const link = await reader.link(ctx, linkId);
+    const source = link && registry.get(link.source);
+    if (!link || !source?.datasets.has(dataset)) return undefined;
+    try {
+      return await source.fetchByIds(link, dataset, [...ids]);
+    } catch (error) {
+      ctx.log.warn(
+        { code: (error as { code?: unknown }).code, dataset, source: link.source },
+        'commerce lookup by id failed',
+      );
+      return undefined;
+    }
+  }
+
+  // DataLoader batches single loads under one string key per record. A batch may repeat a key
+  // (when the loader's cache is off): ids are collected as sets.
+  const loader: DataLoader<string, Found> = ctx.loader(
     `commerce.${dataset}.byId`,
-    fetchKeys,
+    async (keys: readonly string[]) => {
+      const idsByLink = new Map<string, Set<string>>();
+      for (const key of keys) addId(idsByLink, ...splitKey(key));
+      const found = await fetchIds(idsByLink);
+      return keys.map((key) => {
+        const [linkId, id] = splitKey(key);
+        return found.get(linkId)?.get(id) ?? null;
+      });
+    },
   );
   return {
-    peek: (key) => answered.get(key),
-    load(key) {
-      const pending = fetching.get(key);
-      return pending ? pending.then(() => answered.get(key) ?? null) : loader.load(key);
+    peek: (linkId, id) => answered.get(linkId)?.get(id),
+    load(linkId, id) {
+      const pending = fetching.get(linkId)?.get(id);
+      return pending
+        ? pending.then(() => answered.get(linkId)?.get(id) ?? null)
+        : loader.load(recordKey(linkId, id));
     },
-    async loadMany(keys) {
+    async loadMany(idsByLink) {
       const waits = new Set<Promise<void>>();
-      const missing: string[] = [];
-      for (const key of new Set(keys)) {
-        if (answered.has(key)) continue;
-        const pending = fetching.get(key);
-        if (pending) waits.add(pending);
-        else missing.push(key);
+      const missing = new Map<string, Set<string>>();
+      for (const [linkId, ids] of idsByLink) {
+        const answers = answered.get(linkId);
+        const inFlight = fetching.get(linkId);
+        for (const id of ids) {
+          if (answers?.has(id)) continue;
+          const pending = inFlight?.get(id);
+          if (pending) waits.add(pending);
+          else addId(missing, linkId, id);
+        }
       }
-      if (missing.length > 0) {
-        // A prefetch knows all its keys at once, so it fetches them directly: DataLoader would
+      if (missing.size > 0) {
+        // A prefetch knows all its ids at once, so it fetches them directly: DataLoader would
         // make the same calls, through a promise and a cache entry per key.
         // Cleared however it ends: a failed fetch (the store failing to find the link) is not
         // kept for later lookups, as DataLoader drops a failed batch's keys.
-        const fetch = fetchKeys(missing)
+        const fetch = fetchIds(missing)
           .then(() => undefined)
           .finally(() => {
-            for (const key of missing) fetching.delete(key);
+            for (const [linkId, ids] of missing) {
+              const inFlight = fetching.get(linkId);
+              for (const id of ids) inFlight?.delete(id);
+            }
           });
-        for (const key of missing) fetching.set(key, fetch);
+        for (const [linkId, ids] of missing) {
+          const inFlight = linkMap(fetching, linkId);
+          for (const id of ids) inFlight.set(id, fetch);
+        }
         waits.add(fetch);
       }
       await Promise.all(waits);
@@ -135,12 +172,12 @@ export function lookupRecord<D extends CommerceDataset>(
   id: string,
 ): DatasetRecords[D] | null | Promise<DatasetRecords[D] | null> {
   const lookup = recordLookup(ctx, dataset);
-  const key = recordKey(linkId, id);
-  const known = lookup.peek(key);
-  return known !== undefined ? known : lookup.load(key);
+  const known = lookup.peek(linkId, id);
+  return known !== undefined ? known : lookup.load(linkId, id);
 }
 
-export const recordKey = (linkId: string, id: string): string => `${linkId}\u0000${id}`;
+/** DataLoader's key of a record. */
+const recordKey = (linkId: string, id: string): string => `${linkId}\u0000${id}`;
 
 function splitKey(key: string): [string, string] {
   const i = key.indexOf('\u0000');
