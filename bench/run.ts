@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderChart } from './harness/chart.js';
@@ -11,7 +10,7 @@ import {
   type SoakFigures,
 } from './harness/measure.js';
 import { loadOptions, type BenchOptions } from './harness/options.js';
-import { stopAll } from './harness/processes.js';
+import { reexecPinned, stopAll } from './harness/processes.js';
 import { writeResults, type CellResult } from './harness/report.js';
 import { SandboxControl } from './harness/sandbox-control.js';
 import {
@@ -43,17 +42,7 @@ const UPSTREAMS = ['apipanda', 'dispatch', 'codat', 'qard', 'shopline'];
 async function main(): Promise<void> {
   const options = loadOptions();
   // The load generator runs in this process: pin it to its core by running again under taskset.
-  if (process.env['BENCH_PINNED'] !== '1') {
-    const child = spawnSync(
-      'taskset',
-      ['-c', options.loadCpu, process.execPath, ...process.execArgv, ...process.argv.slice(1)],
-      {
-        stdio: 'inherit',
-        env: { ...process.env, BENCH_PINNED: '1' },
-      },
-    );
-    process.exit(child.status ?? 1);
-  }
+  if (reexecPinned(options.loadCpu)) return;
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const dir = join(ROOT, 'bench/results/tmp', stamp);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -94,4 +94,20 @@ export async function waitForHttp(
     await sleep(200);
   }
   throw new Error(`${proc.name} was not ready at ${url} within ${timeoutMs} ms (see ${logFile})`);
+}
+
+/**
+ * Runs this script again under `taskset -c <cpu>` unless it already is (BENCH_PINNED=1): the load
+ * generator lives in the script's process, so pinning it means pinning the process. True when
+ * this process only waited for the pinned one, whose exit code it has taken.
+ */
+export function reexecPinned(cpu: string): boolean {
+  if (process.env['BENCH_PINNED'] === '1') return false;
+  const child = spawnSync(
+    'taskset',
+    ['-c', cpu, process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+    { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } },
+  );
+  process.exitCode = child.status ?? 1;
+  return true;
 }

@@ -161,13 +161,17 @@ export interface GatewayStart {
   env: Record<string, string>;
   batching: boolean;
   cpuProfileDir: string | undefined;
+  /** Another build's entry point, for A/B runs (bench/ab.ts); default `npm start`'s. */
+  main?: string;
+  /** Names the log file; default `gateway` (or `naive` without batching). */
+  name?: string;
 }
 
 /** `npm start`, run as node directly so the measured pid is the gateway's and not npm's. */
 export async function startGateway(options: GatewayStart): Promise<Server> {
   await buildGateway();
   const port = await freePort();
-  const name = options.batching ? 'gateway' : 'naive';
+  const name = options.name ?? (options.batching ? 'gateway' : 'naive');
   const logFile = join(options.dir, `${name}.log`);
   const profile = options.cpuProfileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
@@ -176,7 +180,13 @@ export async function startGateway(options: GatewayStart): Promise<Server> {
     name,
     cpus: options.cpus,
     command: process.execPath,
-    args: [...START.nodeFlags, ...EXTRA_NODE_FLAGS, ...profile, START.main, 'start'],
+    args: [
+      ...START.nodeFlags,
+      ...EXTRA_NODE_FLAGS,
+      ...profile,
+      options.main ?? START.main,
+      'start',
+    ],
     cwd: ROOT,
     env: { ...options.env, PORT: String(port), DATALOADER_BATCHING: String(options.batching) },
     logFile,

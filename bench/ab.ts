@@ -1,0 +1,135 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRunDatabase } from './harness/database.js';
+import { runLoad, type LoadRequest } from './harness/load.js';
+import { loadOptions } from './harness/options.js';
+import { readProcSample } from './harness/proc-stats.js';
+import { reexecPinned, stopAll } from './harness/processes.js';
+import { SandboxControl } from './harness/sandbox-control.js';
+import {
+  createApiKey,
+  gatewayEnvironment,
+  newSecretsKey,
+  ROOT,
+  startGateway,
+  startSandbox,
+  type Server,
+} from './harness/servers.js';
+import { prepareFixtures } from './scenarios/fixtures.js';
+import { SCENARIOS } from './scenarios/index.js';
+
+/**
+ * `BENCH_AB_BASELINE=dist-baseline npm run bench:ab`: gateway CPU per query of two builds, the
+ * baseline (a copy of dist/ built from the code to compare against, kept inside the repository
+ * so that it finds node_modules) and dist/ built from the working tree, measured at the same time.
+ *
+ * Why: on a shared machine one build's CPU per query moves by 20% from one minute to the next, so
+ * two builds measured one after the other differ by more than most changes do. Here both run on
+ * the server core at once, each loaded alike by its own closed-loop clients, in rounds; whatever
+ * slows the machine slows both, and B/A, the ratio of their CPU per query, is steady to about 1%
+ * (A against a copy of itself: 0.995–1.009 over three rounds). Absolute figures are not
+ * comparable with `npm run bench`'s: the two servers share one core.
+ *
+ * Scenario and connections are the first of BENCH_SCENARIOS (default s2) and BENCH_CONNECTIONS
+ * (default 10); rounds BENCH_RUNS of BENCH_RUN_SECONDS each after BENCH_WARMUP_SECONDS.
+ */
+async function main(): Promise<void> {
+  const options = loadOptions();
+  if (reexecPinned(options.loadCpu)) return;
+  const baseline = process.env['BENCH_AB_BASELINE'];
+  if (!baseline || !existsSync(join(ROOT, baseline, 'main.js'))) {
+    throw new Error(
+      'set BENCH_AB_BASELINE to a copy of dist/ inside the repository (npm run build, then cp -r dist dist-baseline)',
+    );
+  }
+  const scenarioId = options.scenarios?.[0] ?? 's2';
+  const scenario = SCENARIOS.find((s) => s.id === scenarioId);
+  if (!scenario) throw new Error(`no scenario ${scenarioId}`);
+  const connections = options.connections[0] ?? 10;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = join(ROOT, 'bench/results/tmp', `ab-${stamp}`);
+  mkdirSync(dir, { recursive: true });
+
+  const sandbox = await startSandbox(options.loadCpu, dir);
+  const control = new SandboxControl(sandbox.origin);
+  const env = gatewayEnvironment(sandbox.origin, join(dir, 'data'), newSecretsKey());
+  if (options.databaseUrl) {
+    const database = await createRunDatabase(options.databaseUrl, `bench_ab_${Date.now()}`);
+    env['DATABASE_URL'] = database.url;
+  }
+  const apiKey = await createApiKey(env, 'bench');
+  const mergedApiKey = await createApiKey(env, 'bench-merged');
+  const start = (name: string, main?: string) =>
+    startGateway({
+      cpus: options.serverCpu,
+      dir,
+      env,
+      batching: true,
+      cpuProfileDir: undefined,
+      name,
+      ...(main ? { main } : {}),
+    });
+  const setup = await start('setup');
+  const fixtures = await prepareFixtures({
+    gatewayOrigin: setup.origin,
+    sandboxOrigin: sandbox.origin,
+    apiKey,
+    mergedApiKey,
+    sandbox: control,
+  });
+  await setup.process.stop();
+  await control.setLatency(['apipanda', 'dispatch', 'codat', 'qard', 'shopline'], 0);
+
+  const servers = [await start('a', join(baseline, 'main.js')), await start('b')];
+  const requests = servers.map((server): LoadRequest => {
+    const request = scenario.request(
+      'gateway',
+      { gateway: server.origin, peer: '', limit: '', sandbox: sandbox.origin },
+      fixtures,
+    );
+    if ('notApplicable' in request) throw new Error(request.notApplicable);
+    return { ...request, method: request.method as 'GET' | 'POST' };
+  });
+  const loadBoth = (seconds: number) =>
+    Promise.all(requests.map((r) => runLoad(r, connections, seconds)));
+  console.log(
+    `bench:ab: ${scenarioId} at ${connections} connections each, A = ${baseline}, B = dist; ` +
+      `warm-up ${options.warmupSeconds} s, ${options.runs} × ${options.runSeconds} s`,
+  );
+  await loadBoth(options.warmupSeconds);
+  const rounds: Array<{ a: number; b: number; ratio: number }> = [];
+  for (let round = 0; round < options.runs; round += 1) {
+    const before = servers.map((s: Server) => readProcSample(s.process.pid).cpuMs);
+    const loads = await loadBoth(options.runSeconds);
+    const [a, b] = servers.map(
+      (s, i) => (readProcSample(s.process.pid).cpuMs - before[i]!) / loads[i]!.requests,
+    ) as [number, number];
+    const failed = loads.map((l) => l.non2xx + l.errors);
+    rounds.push({ a, b, ratio: b / a });
+    console.log(
+      `  round ${round + 1}: A ${a.toFixed(3)} B ${b.toFixed(3)} ms/query, B/A ${(b / a).toFixed(3)}` +
+        (failed.some((n) => n > 0) ? ` (failed: A ${failed[0]}, B ${failed[1]})` : ''),
+    );
+  }
+  const ratios = rounds.map((r) => r.ratio).sort((x, y) => x - y);
+  const median = ratios[Math.floor(ratios.length / 2)]!;
+  const peaks = servers.map((s) => readProcSample(s.process.pid).peakRssMb.toFixed(0));
+  console.log(
+    `bench:ab: B/A median ${median.toFixed(3)} (range ${ratios[0]!.toFixed(3)}–${ratios.at(-1)!.toFixed(3)}); ` +
+      `peak RSS A ${peaks[0]} MiB, B ${peaks[1]} MiB`,
+  );
+  writeFileSync(
+    join(dir, 'ab.json'),
+    JSON.stringify({ scenario: scenarioId, connections, baseline, rounds, median }, null, 2),
+  );
+}
+
+const interrupt = () => void stopAll().then(() => process.exit(130));
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => stopAll());
