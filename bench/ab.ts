@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRunDatabase } from './harness/database.js';
 import { runLoad, type LoadRequest } from './harness/load.js';
-import { loadOptions } from './harness/options.js';
+import { loadOptions, type BenchOptions } from './harness/options.js';
 import { readProcSample } from './harness/proc-stats.js';
 import { reexecPinned, stopAll } from './harness/processes.js';
 import { SandboxControl } from './harness/sandbox-control.js';
@@ -17,6 +17,7 @@ import {
 } from './harness/servers.js';
 import { prepareFixtures } from './scenarios/fixtures.js';
 import { SCENARIOS } from './scenarios/index.js';
+import type { Scenario } from './scenarios/types.js';
 
 /**
  * `BENCH_AB_BASELINE=dist-baseline npm run bench:ab`: gateway CPU per query of two builds, the
@@ -45,7 +46,6 @@ async function main(): Promise<void> {
   const scenarioId = options.scenarios?.[0] ?? 's2';
   const scenario = SCENARIOS.find((s) => s.id === scenarioId);
   if (!scenario) throw new Error(`no scenario ${scenarioId}`);
-  const connections = options.connections[0] ?? 10;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = join(ROOT, 'bench/results/tmp', `ab-${stamp}`);
   mkdirSync(dir, { recursive: true });
@@ -53,10 +53,29 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox(options.loadCpu, dir);
   const control = new SandboxControl(sandbox.origin);
   const env = gatewayEnvironment(sandbox.origin, join(dir, 'data'), newSecretsKey());
-  if (options.databaseUrl) {
-    const database = await createRunDatabase(options.databaseUrl, `bench_ab_${Date.now()}`);
-    env['DATABASE_URL'] = database.url;
+  const database = options.databaseUrl
+    ? await createRunDatabase(options.databaseUrl, `bench_ab_${Date.now()}`)
+    : undefined;
+  if (database) env['DATABASE_URL'] = database.url;
+  try {
+    await measure(options, dir, env, sandbox, control, scenario, baseline);
+  } finally {
+    // Every server off before the database goes.
+    await stopAll();
+    await database?.drop();
   }
+}
+
+async function measure(
+  options: BenchOptions,
+  dir: string,
+  env: Record<string, string>,
+  sandbox: Server,
+  control: SandboxControl,
+  scenario: Scenario,
+  baseline: string,
+): Promise<void> {
+  const connections = options.connections[0] ?? 10;
   const apiKey = await createApiKey(env, 'bench');
   const mergedApiKey = await createApiKey(env, 'bench-merged');
   const start = (name: string, main?: string) =>
@@ -78,7 +97,6 @@ async function main(): Promise<void> {
     sandbox: control,
   });
   await setup.process.stop();
-  await control.setLatency(['apipanda', 'dispatch', 'codat', 'qard', 'shopline'], 0);
 
   const servers = [await start('a', join(baseline, 'main.js')), await start('b')];
   const requests = servers.map((server): LoadRequest => {
@@ -93,7 +111,7 @@ async function main(): Promise<void> {
   const loadBoth = (seconds: number) =>
     Promise.all(requests.map((r) => runLoad(r, connections, seconds)));
   console.log(
-    `bench:ab: ${scenarioId} at ${connections} connections each, A = ${baseline}, B = dist; ` +
+    `bench:ab: ${scenario.id} at ${connections} connections each, A = ${baseline}, B = dist; ` +
       `warm-up ${options.warmupSeconds} s, ${options.runs} × ${options.runSeconds} s`,
   );
   await loadBoth(options.warmupSeconds);
@@ -120,7 +138,7 @@ async function main(): Promise<void> {
   );
   writeFileSync(
     join(dir, 'ab.json'),
-    JSON.stringify({ scenario: scenarioId, connections, baseline, rounds, median }, null, 2),
+    JSON.stringify({ scenario: scenario.id, connections, baseline, rounds, median }, null, 2),
   );
 }
 

@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import type { GraphQLContext } from '../../server/context.js';
 import type { CommerceDataset, DatasetRecords, OrderModel } from './model.js';
-import { recordLookup } from './record-loaders.js';
+import { addId, recordLookup } from './record-loaders.js';
 
 /**
  * Look-ahead from a list field into the records its selection reaches next. When a query asks
@@ -59,13 +59,8 @@ export async function prefetchRelations<D extends CommerceDataset>(
   for (const relation of selectedRelations(dataset, info)) {
     let idsByLink = wanted.get(relation.dataset);
     if (!idsByLink) wanted.set(relation.dataset, (idsByLink = new Map()));
-    for (const record of records) {
-      let ids = idsByLink.get(record.linkId);
-      for (const id of relation.ids(record)) {
-        if (!ids) idsByLink.set(record.linkId, (ids = new Set()));
-        ids.add(id);
-      }
-    }
+    for (const record of records)
+      for (const id of relation.ids(record)) addId(idsByLink, record.linkId, id);
   }
   await Promise.all(
     [...wanted].map(([target, idsByLink]) => recordLookup(ctx, target).loadMany(idsByLink)),

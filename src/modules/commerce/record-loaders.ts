@@ -48,7 +48,8 @@ function linkMap<V>(maps: Map<string, Map<string, V>>, linkId: string): Map<stri
   return map;
 }
 
-function addId(idsByLink: Map<string, Set<string>>, linkId: string, id: string): void {
+/** Adds an id to its link's set, made on first use. */
+export function addId(idsByLink: Map<string, Set<string>>, linkId: string, id: string): void {
   const ids = idsByLink.get(linkId);
   if (ids) ids.add(id);
   else idsByLink.set(linkId, new Set([id]));
