@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GatewayError } from '../../../src/errors.js';
 import { route, SandboxServer, type SandboxReply } from '../../../src/sandbox/framework.js';
@@ -154,6 +156,31 @@ describe('UpstreamHttpClient', () => {
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).code).toBe(ErrorCode.UPSTREAM_TIMEOUT);
     expect(server.requestCount('up')).toBe(3);
+  });
+
+  it('times out an upstream that sends its headers and then stalls in the body', async () => {
+    metrics = new UpstreamMetrics();
+    let requests = 0;
+    const stalling: Server = createServer((_req, res) => {
+      requests += 1;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"data":[');
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const { port } = stalling.address() as AddressInfo;
+    const stalled = client({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 150 });
+    try {
+      const error = await stalled
+        .request({ method: 'GET', path: '/orders', operation: 'GET /orders' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GatewayError);
+      expect((error as GatewayError).code).toBe(ErrorCode.UPSTREAM_TIMEOUT);
+      expect(requests).toBe(3);
+    } finally {
+      await stalled.close();
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
   });
 
   it('turns a dropped connection into UPSTREAM_UNAVAILABLE', async () => {
