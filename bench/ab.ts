@@ -33,6 +33,9 @@ import type { Scenario } from './scenarios/types.js';
  *
  * Scenario and connections are the first of BENCH_SCENARIOS (default s2) and BENCH_CONNECTIONS
  * (default 10); rounds BENCH_RUNS of BENCH_RUN_SECONDS each after BENCH_WARMUP_SECONDS.
+ * `BENCH_AB_NODE_FLAGS_B="--max-semi-space-size=4"` runs B with those Node flags in place of
+ * `npm start`'s, to compare a V8 setting instead of (or with) a build; baseline and dist may be
+ * the same build then.
  */
 async function main(): Promise<void> {
   const options = loadOptions();
@@ -78,7 +81,8 @@ async function measure(
   const connections = options.connections[0] ?? 10;
   const apiKey = await createApiKey(env, 'bench');
   const mergedApiKey = await createApiKey(env, 'bench-merged');
-  const start = (name: string, main?: string) =>
+  const flagsB = process.env['BENCH_AB_NODE_FLAGS_B']?.split(/\s+/).filter(Boolean);
+  const start = (name: string, main?: string, nodeFlags?: string[]) =>
     startGateway({
       cpus: options.serverCpu,
       dir,
@@ -87,6 +91,7 @@ async function measure(
       cpuProfileDir: undefined,
       name,
       ...(main ? { main } : {}),
+      ...(nodeFlags ? { nodeFlags } : {}),
     });
   const setup = await start('setup');
   const fixtures = await prepareFixtures({
@@ -98,7 +103,10 @@ async function measure(
   });
   await setup.process.stop();
 
-  const servers = [await start('a', join(baseline, 'main.js')), await start('b')];
+  const servers = [
+    await start('a', join(baseline, 'main.js')),
+    await start('b', undefined, flagsB),
+  ];
   const requests = servers.map((server): LoadRequest => {
     const request = scenario.request(
       'gateway',
@@ -111,7 +119,9 @@ async function measure(
   const loadBoth = (seconds: number) =>
     Promise.all(requests.map((r) => runLoad(r, connections, seconds)));
   console.log(
-    `bench:ab: ${scenario.id} at ${connections} connections each, A = ${baseline}, B = dist; ` +
+    `bench:ab: ${scenario.id} at ${connections} connections each, A = ${baseline}, B = dist` +
+      (flagsB ? ` with node ${flagsB.join(' ')}` : '') +
+      '; ' +
       `warm-up ${options.warmupSeconds} s, ${options.runs} × ${options.runSeconds} s`,
   );
   await loadBoth(options.warmupSeconds);

@@ -165,6 +165,8 @@ export interface GatewayStart {
   main?: string;
   /** Names the log file; default `gateway` (or `naive` without batching). */
   name?: string;
+  /** Node flags in place of `npm start`'s, for A/B runs of a memory or V8 setting. */
+  nodeFlags?: string[];
 }
 
 /** `npm start`, run as node directly so the measured pid is the gateway's and not npm's. */
@@ -181,7 +183,7 @@ export async function startGateway(options: GatewayStart): Promise<Server> {
     cpus: options.cpus,
     command: process.execPath,
     args: [
-      ...START.nodeFlags,
+      ...(options.nodeFlags ?? START.nodeFlags),
       ...EXTRA_NODE_FLAGS,
       ...profile,
       options.main ?? START.main,
