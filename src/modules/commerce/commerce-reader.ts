@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ErrorCode, GatewayError, badUserInput } from '../../errors.js';
 import type { GraphQLContext } from '../../server/context.js';
 import type { CommerceConnectionModel } from './connection.js';
@@ -181,7 +181,7 @@ function filterDigest(filter: ListArgs['filter']): string {
     filter?.createdBefore?.toISOString() ?? null,
     filter?.modifiedAfter?.toISOString() ?? null,
   ]);
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+  return hash('sha256', canonical, 'base64url').slice(0, 16);
 }
 
 /** Signed positions are ours, but their shape is still checked before use. */
