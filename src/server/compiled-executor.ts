@@ -1,5 +1,5 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, getVariableValues, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { execute, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /**
@@ -34,18 +34,9 @@ export function compiledExecutionGateway(schema: GraphQLSchema): GatewayInterfac
 
   const executor: GatewayExecutor = async (requestContext) => {
     const { document, operationName, context, request, operation } = requestContext;
-    // Apollo turns graphql-js's own errors for an unknown operation and for variables that do
-    // not coerce into 400s with BAD_USER_INPUT, recognising them by their text: those requests
-    // run through graphql-js, which writes exactly those errors.
     const variables = request.variables ?? {};
-    const definitions = operation?.variableDefinitions ?? [];
-    const coercible =
-      operation !== undefined &&
-      (definitions.length === 0 ||
-        !('errors' in getVariableValues(schema, definitions, variables)));
-    const compiledOperation = coercible ? compile(document, operationName) : null;
-    if (!compiledOperation) {
-      return execute({
+    const interpreted = () =>
+      execute({
         schema,
         document,
         contextValue: context,
@@ -53,8 +44,15 @@ export function compiledExecutionGateway(schema: GraphQLSchema): GatewayInterfac
         // The name the client asked for: Apollo's resolved name is null when none matched.
         operationName: request.operationName ?? null,
       });
-    }
-    return compiledOperation.query(undefined, context, variables);
+    const compiledOperation = operation === undefined ? null : compile(document, operationName);
+    if (!compiledOperation) return interpreted();
+    const result = await compiledOperation.query(undefined, context, variables);
+    // A compiled operation answers without `data` only when its variables do not coerce, before
+    // any resolver runs. Apollo turns graphql-js's own errors for those (and for an unknown
+    // operation, which never gets here) into 400s with BAD_USER_INPUT, recognising them by their
+    // text, so graphql-js runs the request then and writes exactly those errors. Coercing every
+    // request's variables with graphql-js first, only to find them valid, doubled that work.
+    return 'data' in result ? result : interpreted();
   };
 
   return {

@@ -4,6 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { describe, expect, it } from 'vitest';
 import { compiledExecutionGateway } from '../../../src/server/compiled-executor.js';
 
+let resolved = 0;
 const schema = makeExecutableSchema({
   typeDefs: `
     type Query { items(first: Int!): [Item!]! failing: String node: Node }
@@ -12,8 +13,13 @@ const schema = makeExecutableSchema({
   `,
   resolvers: {
     Query: {
-      items: (_: unknown, { first }: { first: number }, ctx: { prefix: string }) =>
-        Array.from({ length: first }, (_v, i) => ({ id: `${ctx.prefix}${i}`, name: `item ${i}` })),
+      items: (_: unknown, { first }: { first: number }, ctx: { prefix: string }) => {
+        resolved += 1;
+        return Array.from({ length: first }, (_v, i) => ({
+          id: `${ctx.prefix}${i}`,
+          name: `item ${i}`,
+        }));
+      },
       failing: () => {
         throw new Error('boom');
       },
@@ -58,9 +64,19 @@ describe('compiled execution', () => {
   });
 
   it("writes graphql-js's own errors for bad variables and unknown operations", async () => {
+    resolved = 0;
     const bad = await run('query Q($n: Int!) { items(first: $n) { id } }', { n: 'x' });
     expect(bad.data).toBeUndefined();
     expect(bad.errors?.[0]?.message).toMatch(/^Variable "\$n" got invalid value "x"/);
+    const missing = await run('query Q($n: Int!) { items(first: $n) { id } }', {});
+    expect(missing.errors?.[0]?.message).toBe(
+      'Variable "$n" of required type "Int!" was not provided.',
+    );
+    // Neither the compiled nor the interpreted attempt ran a resolver.
+    expect(resolved).toBe(0);
+    const good = await run('query Q($n: Int!) { items(first: $n) { id } }', { n: 1 });
+    expect(good).toEqual({ data: { items: [{ id: 'p0' }] } });
+    expect(resolved).toBe(1);
     const unknown = await run('query A { items(first: 1) { id } }', {}, 'B');
     expect(unknown.errors?.[0]?.message).toBe('Unknown operation named "B".');
   });
