@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { renderChart } from './harness/chart.js';
 import { createRunDatabase } from './harness/database.js';
 import {
-  measureCell,
+  CellMeasurement,
   soak,
   waitForIdle,
   type CellFigures,
@@ -29,7 +29,14 @@ import {
 import { prepareFixtures } from './scenarios/fixtures.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { limitEnvironment, peerEnvironment } from './scenarios/wiring.js';
-import { VARIANTS, type Fixtures, type Origins, type VariantId } from './scenarios/types.js';
+import {
+  VARIANTS,
+  type Fixtures,
+  type Origins,
+  type Scenario,
+  type VariantId,
+} from './scenarios/types.js';
+import type { LoadRequest } from './harness/load.js';
 
 /**
  * `npm run bench`: every scenario against every variant, on the same sandbox upstreams, with the
@@ -81,74 +88,64 @@ async function main(): Promise<void> {
   const referenceBodies = new Map<string, string>();
   for (const latencyMs of options.soakOnly ? [] : options.latenciesMs) {
     await control.setLatency(UPSTREAMS, latencyMs);
-    for (const variant of selected) {
-      const server = await startVariant(variant, options, dir, gatewayEnv, sandbox, fixtures);
-      try {
-        const origins: Origins = {
-          gateway: server.origin,
-          peer: server.origin,
-          limit: server.origin,
-          sandbox: sandbox.origin,
-        };
-        for (const scenario of SCENARIOS) {
-          if (options.scenarios && !options.scenarios.includes(scenario.id)) continue;
-          const base = { scenario: scenario.id, variant, latencyMs };
-          const connectionCounts = cellConnections(options, scenario.id, latencyMs);
-          const request = scenario.request(variant, origins, fixtures);
-          if ('notApplicable' in request) {
-            for (const connections of options.connections) {
-              cells.push({ ...base, connections, notApplicable: request.notApplicable });
-            }
-            continue;
-          }
-          await waitForIdle(server.process.pid, control);
-          let first: { status: number; body: string };
-          try {
-            first = await send(request);
-          } catch (error) {
-            first = { status: 0, body: `request failed: ${(error as Error).message}` };
-          }
-          const problem = scenario.check(variant, first.status, first.body);
-          if (problem) {
-            console.log(
-              `  ${scenario.id} ${variant} ${latencyMs}ms: wrong answer, not measured: ${problem}`,
-            );
-            for (const connections of connectionCounts)
-              cells.push({ ...base, connections, error: problem });
-            continue;
-          }
-          let expectBody: string | undefined;
-          if (scenario.stableBody) {
-            const second = await send(request).catch(() => undefined);
-            if (second?.body === first.body) expectBody = first.body;
-          }
-          const referenceKey = `${scenario.id}@${latencyMs}`;
-          if (variant === 'gateway') referenceBodies.set(referenceKey, first.body);
-          const reference = referenceBodies.get(referenceKey);
-          // A mutation's answers differ call by call (toggled state), so only reads are compared.
-          const sameJsonAsGateway =
-            variant === 'limit' && scenario.stableBody && reference !== undefined
-              ? sameJson(reference, first.body)
-              : undefined;
-          for (const connections of connectionCounts) {
-            const figures: CellFigures = await measureCell({
-              request: { ...request, expectBody },
-              connections,
-              warmupSeconds: options.warmupSeconds,
-              runSeconds: options.runSeconds,
-              runs: options.runs,
-              pid: server.process.pid,
-              sandbox: control,
-            });
-            cells.push({ ...base, connections, figures, sameJsonAsGateway });
-            printCell(scenario.id, variant, latencyMs, connections, figures);
-            // Kept after every cell, so an interrupted run still leaves its figures behind.
-            writeFileSync(join(dir, 'cells.json'), JSON.stringify(cells, null, 2));
-          }
-        }
-      } finally {
-        if (server !== sandbox) await server.process.stop();
+    // Every variant is up for the whole latency, so their runs can take turns (CellMeasurement).
+    const servers = new Map<VariantId, Server>();
+    try {
+      for (const variant of selected) {
+        servers.set(
+          variant,
+          await startVariant(variant, options, dir, gatewayEnv, sandbox, fixtures),
+        );
       }
+      for (const scenario of SCENARIOS) {
+        if (options.scenarios && !options.scenarios.includes(scenario.id)) continue;
+        const connectionCounts = cellConnections(options, scenario.id, latencyMs);
+        const measured: MeasuredVariant[] = [];
+        for (const [variant, server] of servers) {
+          const prepared = await prepareVariant(
+            scenario,
+            variant,
+            server,
+            latencyMs,
+            sandbox,
+            control,
+            fixtures,
+            referenceBodies,
+          );
+          if ('cells' in prepared) {
+            const connections =
+              'notApplicable' in prepared ? options.connections : connectionCounts;
+            for (const n of connections) cells.push({ ...prepared.cells, connections: n });
+          } else measured.push(prepared);
+        }
+        for (const connections of connectionCounts) {
+          const turns = measured.map(
+            (m) =>
+              new CellMeasurement({
+                request: m.request,
+                connections,
+                warmupSeconds: options.warmupSeconds,
+                runSeconds: options.runSeconds,
+                runs: options.runs,
+                pid: m.server.process.pid,
+                sandbox: control,
+              }),
+          );
+          for (const turn of turns) await turn.warmUp();
+          for (let run = 0; run < options.runs; run++) {
+            for (const turn of turns) await turn.measureRun();
+          }
+          measured.forEach((m, i) => {
+            const figures: CellFigures = turns[i]!.figures();
+            cells.push({ ...m.base, connections, figures, sameJsonAsGateway: m.sameJsonAsGateway });
+            printCell(scenario.id, m.base.variant, latencyMs, connections, figures);
+          });
+          // Kept after every cell, so an interrupted run still leaves its figures behind.
+          writeFileSync(join(dir, 'cells.json'), JSON.stringify(cells, null, 2));
+        }
+      }
+    } finally {
+      for (const server of servers.values()) if (server !== sandbox) await server.process.stop();
     }
   }
 
@@ -188,6 +185,68 @@ async function main(): Promise<void> {
     chart: renderChart,
   });
   console.log(`bench: results in ${json} and ${markdown}`);
+}
+
+interface MeasuredVariant {
+  base: { scenario: string; variant: VariantId; latencyMs: number };
+  server: Server;
+  request: LoadRequest;
+  sameJsonAsGateway: boolean | undefined;
+}
+
+/**
+ * A variant's request for a scenario, checked once before it is measured: a variant that does
+ * not apply or answers wrongly is reported as such (`cells`, without connections) and not loaded.
+ */
+async function prepareVariant(
+  scenario: Scenario,
+  variant: VariantId,
+  server: Server,
+  latencyMs: number,
+  sandbox: Server,
+  control: SandboxControl,
+  fixtures: Fixtures,
+  referenceBodies: Map<string, string>,
+): Promise<MeasuredVariant | { cells: Omit<CellResult, 'connections'>; notApplicable?: true }> {
+  const base = { scenario: scenario.id, variant, latencyMs };
+  const origins: Origins = {
+    gateway: server.origin,
+    peer: server.origin,
+    limit: server.origin,
+    sandbox: sandbox.origin,
+  };
+  const request = scenario.request(variant, origins, fixtures);
+  if ('notApplicable' in request) {
+    return { cells: { ...base, notApplicable: request.notApplicable }, notApplicable: true };
+  }
+  await waitForIdle(server.process.pid, control);
+  let first: { status: number; body: string };
+  try {
+    first = await send(request);
+  } catch (error) {
+    first = { status: 0, body: `request failed: ${(error as Error).message}` };
+  }
+  const problem = scenario.check(variant, first.status, first.body);
+  if (problem) {
+    console.log(
+      `  ${scenario.id} ${variant} ${latencyMs}ms: wrong answer, not measured: ${problem}`,
+    );
+    return { cells: { ...base, error: problem } };
+  }
+  let expectBody: string | undefined;
+  if (scenario.stableBody) {
+    const second = await send(request).catch(() => undefined);
+    if (second?.body === first.body) expectBody = first.body;
+  }
+  const referenceKey = `${scenario.id}@${latencyMs}`;
+  if (variant === 'gateway') referenceBodies.set(referenceKey, first.body);
+  const reference = referenceBodies.get(referenceKey);
+  // A mutation's answers differ call by call (toggled state), so only reads are compared.
+  const sameJsonAsGateway =
+    variant === 'limit' && scenario.stableBody && reference !== undefined
+      ? sameJson(reference, first.body)
+      : undefined;
+  return { base, server, request: { ...request, expectBody }, sameJsonAsGateway };
 }
 
 /** The connection counts of one cell row: scenario 2 under latency adds the single-client probe. */

@@ -56,12 +56,27 @@ export async function waitForIdle(
   await sandbox.settledTotal();
 }
 
-export async function measureCell(plan: CellPlan): Promise<CellFigures> {
-  await waitForIdle(plan.pid, plan.sandbox);
-  resetPeakRss(plan.pid);
-  if (plan.warmupSeconds > 0) await runLoad(plan.request, plan.connections, plan.warmupSeconds);
-  const runs: RunFigures[] = [];
-  for (let i = 0; i < plan.runs; i++) {
+/**
+ * One cell measured a run at a time, so that the cells of the variants of one scenario can take
+ * turns (`npm run bench` measures gateway, peer and limit run by run): this machine's speed
+ * drifts by up to a third within minutes, and variants measured one after the other for minutes
+ * each compared a fast minute with a slow one.
+ */
+export class CellMeasurement {
+  private readonly runs: RunFigures[] = [];
+
+  constructor(private readonly plan: CellPlan) {}
+
+  /** Lets the server settle, starts its peak RSS afresh and warms it up. */
+  async warmUp(): Promise<void> {
+    const { plan } = this;
+    await waitForIdle(plan.pid, plan.sandbox);
+    resetPeakRss(plan.pid);
+    if (plan.warmupSeconds > 0) await runLoad(plan.request, plan.connections, plan.warmupSeconds);
+  }
+
+  async measureRun(): Promise<void> {
+    const { plan } = this;
     await waitForIdle(plan.pid, plan.sandbox);
     const upstreamBefore = await plan.sandbox.settledTotal();
     const cpuBefore = readProcTreeSample(plan.pid).cpuMs;
@@ -73,19 +88,22 @@ export async function measureCell(plan: CellPlan): Promise<CellFigures> {
     const cpuAfter = readProcTreeSample(plan.pid).cpuMs;
     const upstreamRequests = (await plan.sandbox.settledTotal()) - upstreamBefore;
     const started = load.requests + plan.connections;
-    runs.push({
+    this.runs.push({
       ...load,
       upstreamRequests,
       upstreamPerQuery: upstreamRequests / started,
       cpuMsPerQuery: (cpuAfter - cpuBefore) / started,
     });
   }
-  return {
-    runs,
-    median: medianOf(runs),
-    peakRssMb: readProcTreeSample(plan.pid).peakRssMb,
-    loadAverage: loadavg()[0] ?? 0,
-  };
+
+  figures(): CellFigures {
+    return {
+      runs: this.runs,
+      median: medianOf(this.runs),
+      peakRssMb: readProcTreeSample(this.plan.pid).peakRssMb,
+      loadAverage: loadavg()[0] ?? 0,
+    };
+  }
 }
 
 function median(values: number[]): number {
