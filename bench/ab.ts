@@ -114,7 +114,7 @@ async function measure(
       fixtures,
     );
     if ('notApplicable' in request) throw new Error(request.notApplicable);
-    return { ...request, method: request.method as 'GET' | 'POST' };
+    return request;
   });
   const loadBoth = (seconds: number) =>
     Promise.all(requests.map((r) => runLoad(r, connections, seconds)));

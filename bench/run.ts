@@ -113,8 +113,9 @@ async function main(): Promise<void> {
             referenceBodies,
           );
           if ('cells' in prepared) {
-            const connections =
-              'notApplicable' in prepared ? options.connections : connectionCounts;
+            const connections = prepared.cells.notApplicable
+              ? options.connections
+              : connectionCounts;
             for (const n of connections) cells.push({ ...prepared.cells, connections: n });
           } else measured.push(prepared);
         }
@@ -207,7 +208,7 @@ async function prepareVariant(
   control: SandboxControl,
   fixtures: Fixtures,
   referenceBodies: Map<string, string>,
-): Promise<MeasuredVariant | { cells: Omit<CellResult, 'connections'>; notApplicable?: true }> {
+): Promise<MeasuredVariant | { cells: Omit<CellResult, 'connections'> }> {
   const base = { scenario: scenario.id, variant, latencyMs };
   const origins: Origins = {
     gateway: server.origin,
@@ -217,7 +218,7 @@ async function prepareVariant(
   };
   const request = scenario.request(variant, origins, fixtures);
   if ('notApplicable' in request) {
-    return { cells: { ...base, notApplicable: request.notApplicable }, notApplicable: true };
+    return { cells: { ...base, notApplicable: request.notApplicable } };
   }
   await waitForIdle(server.process.pid, control);
   let first: { status: number; body: string };

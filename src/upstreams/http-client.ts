@@ -154,7 +154,7 @@ export class UpstreamHttpClient {
     // The call's timeout is enforced by undici's own per-request timers (connecting, waiting for
     // the headers, each pause in the body), which it arms for every request anyway. An
     // AbortSignal.timeout per attempt cost an EventTarget and a timer that outlived the call by
-    // the whole timeout: ~2% of a one-order query's CPU.
+    // the whole timeout: 14% of a one-order query's CPU (bench/RESULTS.md, 2026-12-02).
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 128,
       keepAliveTimeout: 30_000,
@@ -277,9 +277,9 @@ export class UpstreamHttpClient {
         path: this.basePath + req.path + queryString(req.query),
         headers,
         body,
-        ...(req.timeoutMs === undefined
-          ? {}
-          : { headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs }),
+        // null leaves the pool's own timeout in place.
+        headersTimeout: req.timeoutMs ?? null,
+        bodyTimeout: req.timeoutMs ?? null,
       });
       status = res.statusCode;
       const text = await res.body.text();

@@ -18,8 +18,8 @@ export interface ApiKeyMatch {
 }
 
 /** Keys look like `cg_<prefix>_<secret>`: the prefix identifies a key in listings and logs. */
-// One-shot `hash`: digested on every request, and a Hash object per call showed in profiles.
 export function digestApiKey(key: string): string {
+  // One-shot `hash`: digested on every request, and a Hash object per call showed in profiles.
   return hash('sha256', key, 'hex');
 }
 
