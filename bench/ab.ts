@@ -35,7 +35,8 @@ import type { Scenario } from './scenarios/types.js';
  * (default 10); rounds BENCH_RUNS of BENCH_RUN_SECONDS each after BENCH_WARMUP_SECONDS.
  * `BENCH_AB_NODE_FLAGS_B="--max-semi-space-size=4"` runs B with those Node flags in place of
  * `npm start`'s, to compare a V8 setting instead of (or with) a build; baseline and dist may be
- * the same build then.
+ * the same build then. `BENCH_AB_ENV_B="MALLOC_ARENA_MAX=2"` adds environment variables to B's, and
+ * `BENCH_AB_BATCHING_B=false` runs B without DataLoader batching (the naive ablation).
  */
 async function main(): Promise<void> {
   const options = loadOptions();
@@ -82,12 +83,25 @@ async function measure(
   const apiKey = await createApiKey(env, 'bench');
   const mergedApiKey = await createApiKey(env, 'bench-merged');
   const flagsB = process.env['BENCH_AB_NODE_FLAGS_B']?.split(/\s+/).filter(Boolean);
-  const start = (name: string, main?: string, nodeFlags?: string[]) =>
+  const envB = Object.fromEntries(
+    (process.env['BENCH_AB_ENV_B'] ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+  const batchingB = process.env['BENCH_AB_BATCHING_B'] !== 'false';
+  const start = (
+    name: string,
+    main?: string,
+    nodeFlags?: string[],
+    extraEnv: Record<string, string> = {},
+    batching = true,
+  ) =>
     startGateway({
       cpus: options.serverCpu,
       dir,
-      env,
-      batching: true,
+      env: { ...env, ...extraEnv },
+      batching,
       cpuProfileDir: undefined,
       name,
       ...(main ? { main } : {}),
@@ -105,7 +119,7 @@ async function measure(
 
   const servers = [
     await start('a', join(baseline, 'main.js')),
-    await start('b', undefined, flagsB),
+    await start('b', undefined, flagsB, envB, batchingB),
   ];
   const requests = servers.map((server): LoadRequest => {
     const request = scenario.request(
@@ -121,6 +135,8 @@ async function measure(
   console.log(
     `bench:ab: ${scenario.id} at ${connections} connections each, A = ${baseline}, B = dist` +
       (flagsB ? ` with node ${flagsB.join(' ')}` : '') +
+      (Object.keys(envB).length > 0 ? ` with ${process.env['BENCH_AB_ENV_B']}` : '') +
+      (batchingB ? '' : ' without batching') +
       '; ' +
       `warm-up ${options.warmupSeconds} s, ${options.runs} × ${options.runSeconds} s`,
   );
