@@ -21,16 +21,24 @@ const TSX = ['--import', 'tsx'];
  * `npm start`'s command line from package.json (`node <flags> dist/main.js start`), so the bench
  * starts the gateway exactly as deployed: the compiled JavaScript and the same V8 flags.
  */
-function npmStart(): { nodeFlags: string[]; main: string } {
+function npmStart(): { env: Record<string, string>; nodeFlags: string[]; main: string } {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
   const words = (pkg.scripts['start'] ?? '').split(/\s+/).filter(Boolean);
+  // Leading NAME=value words are the environment the shell gives the command.
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
+    const word = words.shift() ?? '';
+    env[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1);
+  }
   const main = words.at(-2);
   if (words[0] !== 'node' || words.at(-1) !== 'start' || !main?.endsWith('.js')) {
-    throw new Error(`npm start is not "node <flags> <main>.js start": ${words.join(' ')}`);
+    throw new Error(
+      `npm start is not "[NAME=value …] node <flags> <main>.js start": ${words.join(' ')}`,
+    );
   }
-  return { nodeFlags: words.slice(1, -2), main };
+  return { env, nodeFlags: words.slice(1, -2), main };
 }
 const START = npmStart();
 
@@ -57,7 +65,14 @@ export function buildGateway(): Promise<void> {
     const started = Date.now();
     await run(process.execPath, [...TSX, 'scripts/build.ts', '--if-stale'], { cwd: ROOT });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const command = ['node', ...START.nodeFlags, ...EXTRA_NODE_FLAGS, START.main, 'start'];
+    const command = [
+      ...Object.entries(START.env).map(([name, value]) => `${name}=${value}`),
+      'node',
+      ...START.nodeFlags,
+      ...EXTRA_NODE_FLAGS,
+      START.main,
+      'start',
+    ];
     console.log(
       `bench: gateway measured as deployed (compiled JS, built or checked in ${seconds} s): ${command.join(' ')}`,
     );
@@ -190,7 +205,12 @@ export async function startGateway(options: GatewayStart): Promise<Server> {
       'start',
     ],
     cwd: ROOT,
-    env: { ...options.env, PORT: String(port), DATALOADER_BATCHING: String(options.batching) },
+    env: {
+      ...START.env,
+      ...options.env,
+      PORT: String(port),
+      DATALOADER_BATCHING: String(options.batching),
+    },
     logFile,
   });
   const origin = `http://127.0.0.1:${port}`;

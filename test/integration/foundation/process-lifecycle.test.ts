@@ -13,8 +13,15 @@ const scripts = (
   }
 ).scripts;
 // `npm start`'s own command line, run as node directly so the signals reach the gateway and not
-// npm; its `prestart` builds the compiled gateway it runs first.
-const [startBin, ...startArgs] = scripts['start']!.split(/\s+/);
+// npm; its `prestart` builds the compiled gateway it runs first. Leading NAME=value words are the
+// environment the shell would give it.
+const startWords = scripts['start']!.split(/\s+/);
+const startEnv: Record<string, string> = {};
+while (/^[A-Z_][A-Z0-9_]*=/.test(startWords[0] ?? '')) {
+  const word = startWords.shift()!;
+  startEnv[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1);
+}
+const [startBin, ...startArgs] = startWords;
 beforeAll(() => {
   expect(startBin).toBe('node');
   const build = spawnSync('npm', ['run', '--silent', 'prestart'], { cwd: root, encoding: 'utf8' });
@@ -34,6 +41,7 @@ function startProcess(
   const child = spawn(process.execPath, startArgs, {
     cwd: root,
     env: {
+      ...startEnv,
       PATH: process.env['PATH'],
       DATA_DIR: dataDir,
       PORT: '0',
