@@ -28,6 +28,11 @@ export interface UpstreamRequest {
   timeoutMs?: number;
   /** Replaces JSON.parse, e.g. to keep decimals exact. */
   parse?: (text: string) => unknown;
+  /**
+   * Reads a successful JSON body from its bytes, in place of decoding it and `parse`: for parsers
+   * that decode only what they read. Error bodies are decoded and parsed as text.
+   */
+  parseBytes?: (body: Uint8Array) => unknown;
 }
 
 export interface UpstreamResponse<T = unknown> {
@@ -282,10 +287,13 @@ export class UpstreamHttpClient {
         bodyTimeout: req.timeoutMs ?? null,
       });
       status = res.statusCode;
-      const text = await res.body.text();
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
       const responseHeaders = flattenHeaders(res.headers);
-      const parsed = parseBody(text, responseHeaders, req.parse);
-      if (res.statusCode >= 200 && res.statusCode < 300) {
+      const parsed =
+        ok && req.parseBytes
+          ? parseBodyBytes(await res.body.bytes(), responseHeaders, req.parseBytes)
+          : parseBody(await res.body.text(), responseHeaders, req.parse);
+      if (ok) {
         return {
           kind: 'response',
           response: { status: res.statusCode, headers: responseHeaders, body: parsed as T },
@@ -366,6 +374,22 @@ function parseBody(
     // A body that claims JSON but is not is kept as text for diagnostics; callers validate shapes.
     return text;
   }
+}
+
+function parseBodyBytes(
+  body: Uint8Array,
+  headers: Record<string, string>,
+  parse: (body: Uint8Array) => unknown,
+): unknown {
+  if (body.length === 0) return undefined;
+  if ((headers['content-type'] ?? '').includes('json')) {
+    try {
+      return parse(body);
+    } catch {
+      // As parseBody: kept as text below.
+    }
+  }
+  return new TextDecoder().decode(body);
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */

@@ -9,7 +9,7 @@ import type {
   CodatRecord,
   CodatSyncSetting,
 } from './codat-types.js';
-import { parseRecordPage } from '../lazy-record-page.js';
+import { parseRecordPageBytes } from '../lazy-record-page.js';
 import { parseExactJson } from './exact-json.js';
 
 /** Codat caps `pageSize` at 5000. */
@@ -123,7 +123,7 @@ export class CodatClient {
         orderBy: q.orderBy,
       },
       // Records are read field by field as resolvers ask (see lazy-record-page.ts).
-      parse: parseCommercePage,
+      parseBytes: parseCommercePage,
     });
     return res.body;
   }
@@ -141,7 +141,7 @@ export class CodatClient {
 
 const enc = encodeURIComponent;
 
-const parseCommercePage = (text: string) => parseRecordPage(text, 'results');
+const parseCommercePage = (body: Uint8Array) => parseRecordPageBytes(body, 'results');
 
 /** Codat's `correlationId` sits in the error body. */
 export function codatCorrelationId(body: unknown): string | undefined {

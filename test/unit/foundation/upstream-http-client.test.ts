@@ -226,6 +226,40 @@ describe('UpstreamHttpClient', () => {
     expect(res.body.amount).toBe('9007199254740993.01');
   });
 
+  it('hands a successful JSON body to a byte parser, and decodes anything else as text', async () => {
+    metrics = new UpstreamMetrics();
+    const seen: number[] = [];
+    const parseBytes = (body: Uint8Array) => {
+      seen.push(body.length);
+      return {
+        bytes: body.length,
+        name: (JSON.parse(Buffer.from(body).toString()) as { n: string }).n,
+      };
+    };
+    script = [
+      { status: 200, json: '{"n":"Łódź"}' },
+      { status: 200, json: 'not json' },
+      { status: 200, text: 'plain' },
+      { status: 404, json: '{"n":"Kraków","correlationId":"c-1"}' },
+    ];
+    const request = () =>
+      client().request<unknown>({
+        method: 'GET',
+        path: '/script',
+        operation: 'GET /script',
+        parseBytes,
+      });
+    // The bytes as sent: "Łódź" is 7 bytes of UTF-8, the body 15.
+    expect((await request()).body).toEqual({ bytes: 15, name: 'Łódź' });
+    // A body the parser rejects, or that is not JSON, is kept as its text, as with `parse`.
+    expect((await request()).body).toBe('not json');
+    expect((await request()).body).toBe('plain');
+    const error = (await request().catch((e: unknown) => e)) as UpstreamHttpError;
+    expect(error.status).toBe(404);
+    expect(error.body).toEqual({ n: 'Kraków', correlationId: 'c-1' });
+    expect(seen).toEqual([15, 8]);
+  });
+
   it('maps every status to one code', () => {
     expect([400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504].map(codeForStatus)).toEqual(
       [
