@@ -198,7 +198,9 @@ export async function buildApp({
     request.principal = principal;
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      if (value === undefined) continue;
+      const text = Array.isArray(value) ? value.join(', ') : value;
+      if (key !== 'accept' || !ACCEPTS_ANY_JSON.has(text)) headers.set(key, text);
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
@@ -257,6 +259,14 @@ export async function buildApp({
     },
   };
 }
+
+/**
+ * `Accept` values for which Apollo's content negotiation (the `negotiator` package, run twice per
+ * request) chooses what it chooses when there is no `Accept` header at all: `application/json`
+ * for the answer, no incremental delivery. Such a header is left out of what Apollo sees, which
+ * then skips one negotiation; any other value is negotiated by Apollo as sent.
+ */
+const ACCEPTS_ANY_JSON = new Set(['application/json', '*/*']);
 
 /**
  * Errors Fastify raises before GraphQL runs (malformed JSON, oversized or unsupported bodies)

@@ -55,6 +55,42 @@ describe('GraphQL over HTTP', () => {
     expect(await res.json()).toEqual({ data: { viewer: { workspace: { handle: 'ws-a' } } } });
   });
 
+  it('answers in the media type the Accept header prefers, 406 when it accepts neither', async () => {
+    const query = JSON.stringify({ query: '{ viewer { workspace { handle } } }' });
+    const cases: Array<[string, number, string]> = [
+      ['application/json', 200, 'application/json; charset=utf-8'],
+      ['*/*', 200, 'application/json; charset=utf-8'],
+      [
+        'application/graphql-response+json',
+        200,
+        'application/graphql-response+json; charset=utf-8',
+      ],
+      [
+        'application/graphql-response+json, application/json;q=0.9',
+        200,
+        'application/graphql-response+json; charset=utf-8',
+      ],
+      [
+        'application/json;q=0.5, application/graphql-response+json',
+        200,
+        'application/graphql-response+json; charset=utf-8',
+      ],
+      ['text/html', 406, 'application/json; charset=utf-8'],
+    ];
+    for (const [accept, status, type] of cases) {
+      const res = await post(query, { accept });
+      expect([accept, res.status, res.type]).toEqual([accept, status, type]);
+      if (status === 200)
+        expect(res.json.data).toEqual({ viewer: { workspace: { handle: 'ws-a' } } });
+    }
+    // An invalid query with a plain JSON Accept: the same 400 and media type as without one.
+    const invalid = await post(JSON.stringify({ query: '{ nope }' }), {
+      accept: 'application/json',
+    });
+    expect([invalid.status, invalid.type]).toEqual([400, 'application/json; charset=utf-8']);
+    expect(invalid.json.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('rejects a request without credentials with 401 UNAUTHENTICATED', async () => {
     const res = await t.graphql('{ viewer { workspace { id } } }', undefined, { apiKey: null });
     expect(res.status).toBe(401);
