@@ -35,7 +35,8 @@ import type { Scenario } from './scenarios/types.js';
  * (default 10); rounds BENCH_RUNS of BENCH_RUN_SECONDS each after BENCH_WARMUP_SECONDS.
  * `BENCH_AB_NODE_FLAGS_B="--max-semi-space-size=4"` runs B with those Node flags in place of
  * `npm start`'s, to compare a V8 setting instead of (or with) a build; baseline and dist may be
- * the same build then. `BENCH_AB_ENV_B="MALLOC_ARENA_MAX=2"` adds environment variables to B's, and
+ * the same build then. `BENCH_AB_ENV_B="MALLOC_ARENA_MAX=2"` adds environment variables to B's
+ * (`BENCH_AB_ENV_A` to A's; `NAME=` leaves NAME out, `npm start`'s own included), and
  * `BENCH_AB_BATCHING_B=false` runs B without DataLoader batching (the naive ablation).
  */
 async function main(): Promise<void> {
@@ -83,12 +84,15 @@ async function measure(
   const apiKey = await createApiKey(env, 'bench');
   const mergedApiKey = await createApiKey(env, 'bench-merged');
   const flagsB = process.env['BENCH_AB_NODE_FLAGS_B']?.split(/\s+/).filter(Boolean);
-  const envB = Object.fromEntries(
-    (process.env['BENCH_AB_ENV_B'] ?? '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-  );
+  const envOf = (name: string): Record<string, string> =>
+    Object.fromEntries(
+      (process.env[name] ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    );
+  const envA = envOf('BENCH_AB_ENV_A');
+  const envB = envOf('BENCH_AB_ENV_B');
   const batchingB = process.env['BENCH_AB_BATCHING_B'] !== 'false';
   const start = (
     name: string,
@@ -118,7 +122,7 @@ async function measure(
   await setup.process.stop();
 
   const servers = [
-    await start('a', join(baseline, 'main.js')),
+    await start('a', join(baseline, 'main.js'), undefined, envA),
     await start('b', undefined, flagsB, envB, batchingB),
   ];
   const requests = servers.map((server): LoadRequest => {
@@ -135,7 +139,8 @@ async function measure(
   console.log(
     `bench:ab: ${scenario.id} at ${connections} connections each, A = ${baseline}, B = dist` +
       (flagsB ? ` with node ${flagsB.join(' ')}` : '') +
-      (Object.keys(envB).length > 0 ? ` with ${process.env['BENCH_AB_ENV_B']}` : '') +
+      (Object.keys(envA).length > 0 ? `, A with ${process.env['BENCH_AB_ENV_A']}` : '') +
+      (Object.keys(envB).length > 0 ? `, B with ${process.env['BENCH_AB_ENV_B']}` : '') +
       (batchingB ? '' : ' without batching') +
       '; ' +
       `warm-up ${options.warmupSeconds} s, ${options.runs} × ${options.runSeconds} s`,

@@ -29,6 +29,11 @@ export interface SpawnOptions {
 
 const running = new Set<ManagedProcess>();
 
+/** An empty value leaves the variable out, so a setting (`npm start`'s own) can be measured off. */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}
+
 export function spawnPinned(options: SpawnOptions): ManagedProcess {
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child: ChildProcess = spawn(
@@ -36,7 +41,7 @@ export function spawnPinned(options: SpawnOptions): ManagedProcess {
     ['-c', options.cpus, options.command, ...options.args],
     {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: withoutEmpty({ ...process.env, ...options.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
