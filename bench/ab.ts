@@ -16,6 +16,7 @@ import {
   type Server,
 } from './harness/servers.js';
 import { prepareFixtures } from './scenarios/fixtures.js';
+import { envAssignments } from '../scripts/start-command.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { Scenario } from './scenarios/types.js';
 
@@ -84,13 +85,7 @@ async function measure(
   const apiKey = await createApiKey(env, 'bench');
   const mergedApiKey = await createApiKey(env, 'bench-merged');
   const flagsB = process.env['BENCH_AB_NODE_FLAGS_B']?.split(/\s+/).filter(Boolean);
-  const envOf = (name: string): Record<string, string> =>
-    Object.fromEntries(
-      (process.env[name] ?? '')
-        .split(/\s+/)
-        .filter(Boolean)
-        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-    );
+  const envOf = (name: string) => envAssignments(process.env[name] ?? '');
   const envA = envOf('BENCH_AB_ENV_A');
   const envB = envOf('BENCH_AB_ENV_B');
   const batchingB = process.env['BENCH_AB_BATCHING_B'] !== 'false';

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { SANDBOX_PUBLIC_TOKEN } from '../../src/sandbox/apipanda/simulator.js';
 import { SANDBOX_CODAT_API_KEY } from '../../src/sandbox/codat/simulator.js';
 import { SANDBOX_QARD_API_KEY } from '../../src/sandbox/qard/simulator.js';
+import { splitStartCommand } from '../../scripts/start-command.js';
 import { spawnPinned, waitForHttp, type ManagedProcess } from './processes.js';
 
 /** How each server of a run is started: the sandbox, this gateway, the peer and the limit. */
@@ -25,13 +26,7 @@ function npmStart(): { env: Record<string, string>; nodeFlags: string[]; main: s
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
-  const words = (pkg.scripts['start'] ?? '').split(/\s+/).filter(Boolean);
-  // Leading NAME=value words are the environment the shell gives the command.
-  const env: Record<string, string> = {};
-  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
-    const word = words.shift() ?? '';
-    env[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1);
-  }
+  const { env, argv: words } = splitStartCommand(pkg.scripts['start'] ?? '');
   const main = words.at(-2);
   if (words[0] !== 'node' || words.at(-1) !== 'start' || !main?.endsWith('.js')) {
     throw new Error(

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitStartCommand } from '../../../scripts/start-command.js';
 
 /** The gateway as a user runs it: `npm start` in sandbox mode, the CLI, and SIGTERM. */
 const root = new URL('../../../', import.meta.url).pathname;
@@ -15,12 +16,7 @@ const scripts = (
 // `npm start`'s own command line, run as node directly so the signals reach the gateway and not
 // npm; its `prestart` builds the compiled gateway it runs first. Leading NAME=value words are the
 // environment the shell would give it.
-const startWords = scripts['start']!.split(/\s+/);
-const startEnv: Record<string, string> = {};
-while (/^[A-Z_][A-Z0-9_]*=/.test(startWords[0] ?? '')) {
-  const word = startWords.shift()!;
-  startEnv[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1);
-}
+const { env: startEnv, argv: startWords } = splitStartCommand(scripts['start']!);
 const [startBin, ...startArgs] = startWords;
 beforeAll(() => {
   expect(startBin).toBe('node');
