@@ -39,6 +39,12 @@ export interface GraphQLContext {
     batch: DataLoader.BatchLoadFn<K, V>,
     options?: DataLoader.Options<K, V, C>,
   ): DataLoader<K, V, C>;
+  /**
+   * A value computed at most once per request under a name (the workspace's link list): the
+   * first call starts `compute`, later calls get the same promise. A DataLoader of one key
+   * did the same through a batch, a cache map and a scheduled dispatch on every request.
+   */
+  once<T>(name: string, compute: () => Promise<T>): Promise<T>;
 }
 
 interface ContextArgs {
@@ -62,6 +68,7 @@ class RequestContext implements GraphQLContext {
   readonly workspace: WorkspaceRecord;
   readonly services: AppServices;
   private loaders: Map<string, unknown> | undefined;
+  private onceValues: Map<string, Promise<unknown>> | undefined;
   private partialErrors: PartialError[] | undefined;
 
   constructor(args: ContextArgs) {
@@ -97,6 +104,19 @@ class RequestContext implements GraphQLContext {
       loaders.set(name, loader);
     }
     return loader;
+  }
+
+  once<T>(name: string, compute: () => Promise<T>): Promise<T> {
+    const values = (this.onceValues ??= new Map());
+    let value = values.get(name) as Promise<T> | undefined;
+    if (!value) {
+      value = compute();
+      values.set(name, value);
+      // A failure is not kept: a later call in the same request tries again, as DataLoader
+      // drops a failed key.
+      value.catch(() => values.delete(name));
+    }
+    return value;
   }
 }
 

@@ -48,11 +48,7 @@ export class CommerceReader {
 
   /** Every link of the caller's workspace, newest first, read once per request. */
   workspaceLinks(ctx: GraphQLContext): Promise<CommerceLink[]> {
-    return ctx
-      .loader<string, CommerceLink[]>('commerce.links', (workspaceIds) =>
-        Promise.all(workspaceIds.map((id) => this.loadLinks(id))),
-      )
-      .load(ctx.workspace.id);
+    return ctx.once('commerce.links', () => this.loadLinks(ctx.workspace.id));
   }
 
   async link(ctx: GraphQLContext, linkId: string): Promise<CommerceLink | undefined> {
