@@ -132,6 +132,7 @@ export interface SoakFigures {
   startRssMb: number;
   endRssMb: number;
   peakRssMb: number;
+  /** Last sample against the start one; the target is judged on soak-growth.ts's window means. */
   growthPercent: number;
   samples: Array<{ atSeconds: number; rssMb: number }>;
 }

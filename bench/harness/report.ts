@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { CellFigures, SoakFigures } from './measure.js';
 import type { BenchOptions } from './options.js';
 import { ROOT } from './servers.js';
+import { soakGrowth } from './soak-growth.js';
 
 /** Results of a run: the JSON record, the generated part of RESULTS.md, and the chart. */
 
@@ -232,10 +233,15 @@ function checkTargets(r: RunRecord): TargetCheck[] {
     });
   }
   if (r.soak) {
+    // Judged on the windows' means (see soak-growth.ts); the two single samples are shown too.
+    const growth = soakGrowth(r.soak.samples);
+    const samples = `first and last sample ${fmt(r.soak.growthPercent, 1)}% (${fmt(r.soak.startRssMb, 0)} → ${fmt(r.soak.endRssMb, 0)} MiB)`;
     checks.push({
       target: `soak (${r.soak.seconds} s, c${r.soak.connections}): RSS grows < 10%`,
-      measured: `${fmt(r.soak.growthPercent, 1)}% (${fmt(r.soak.startRssMb, 0)} → ${fmt(r.soak.endRssMb, 0)} MiB)`,
-      met: r.soak.growthPercent < 10,
+      measured: growth
+        ? `${fmt(growth.windowGrowthPercent, 1)}% (${fmt(growth.windowSeconds, 0)} s means ${fmt(growth.firstWindowMeanMb, 0)} → ${fmt(growth.lastWindowMeanMb, 0)} MiB); ${samples}`
+        : samples,
+      met: (growth?.windowGrowthPercent ?? r.soak.growthPercent) < 10,
     });
   } else {
     checks.push({
@@ -304,10 +310,14 @@ function renderMarkdown(r: RunRecord, jsonPath: string, chartNote: string): stri
     }
   }
   if (r.soak) {
+    const growth = soakGrowth(r.soak.samples);
     lines.push('');
     lines.push(
       `Soak: s2 on the gateway, ${r.soak.connections} connections for ${r.soak.seconds} s (${r.soak.requests} requests): ` +
-        `RSS ${r.soak.startRssMb.toFixed(0)} → ${r.soak.endRssMb.toFixed(0)} MiB (${r.soak.growthPercent.toFixed(1)}%), peak ${r.soak.peakRssMb.toFixed(0)} MiB.`,
+        `RSS ${r.soak.startRssMb.toFixed(0)} → ${r.soak.endRssMb.toFixed(0)} MiB (${r.soak.growthPercent.toFixed(1)}%), peak ${r.soak.peakRssMb.toFixed(0)} MiB` +
+        (growth
+          ? `; the last ${growth.windowSeconds.toFixed(0)} s's mean against the first's: ${growth.windowGrowthPercent.toFixed(1)}%.`
+          : '.'),
     );
   }
   return lines.join('\n');
