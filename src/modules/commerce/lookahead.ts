@@ -17,7 +17,7 @@ import { addId, recordLookup } from './record-loaders.js';
  * products of the page are loaded in one step, in parallel, before the list resolves; the
  * `customer` and `product` fields then answer synchronously from the request's lookups.
  *
- * Why: the same upstream calls happen without it (DataLoader batches them one level down), but
+ * Why: the same upstream calls happen without it (the lookups batch them one level down), but
  * graphql-js would complete every one of those fields through a promise of its own, hundreds per
  * page, and keep each list's records alive across the extra turns. Resolved values complete on
  * the synchronous path. A relation the walk does not see is still loaded by its resolver, so

@@ -1,4 +1,3 @@
-import type DataLoader from 'dataloader';
 import type { GraphQLContext } from '../../server/context.js';
 import type { CommerceDataset, DatasetRecords } from './model.js';
 
@@ -64,7 +63,7 @@ function createLookup<D extends CommerceDataset>(
   // With batching off (the benchmark's ablation) nothing is remembered: every load is its own call.
   const remember = ctx.services.config.dataloaderBatching;
   const answered = new Map<string, Map<string, Found>>();
-  /** Ids a prefetch is fetching now, by link, with the promise of that fetch. */
+  /** Ids being fetched now (by a batch of loads or a prefetch), by link, with that fetch. */
   const fetching = new Map<string, Map<string, Promise<void>>>();
 
   /** Looks up ids with one upstream call per link; answers every id asked for (null: none). */
@@ -102,27 +101,68 @@ function createLookup<D extends CommerceDataset>(
     }
   }
 
-  // DataLoader batches single loads under one string key per record. A batch may repeat a key
-  // (when the loader's cache is off): ids are collected as sets.
-  const loader: DataLoader<string, Found> = ctx.loader(
-    `commerce.${dataset}.byId`,
-    async (keys: readonly string[]) => {
-      const idsByLink = new Map<string, Set<string>>();
-      for (const key of keys) addId(idsByLink, ...splitKey(key));
-      const found = await fetchIds(idsByLink);
-      return keys.map((key) => {
-        const [linkId, id] = splitKey(key);
-        return found.get(linkId)?.get(id) ?? null;
+  /** Ids loaded one by one since the last dispatch, by link, and the promise of their fetch. */
+  let queued: { ids: Map<string, Set<string>>; done: Promise<void> } | undefined;
+
+  /**
+   * Marks ids as being fetched by `fetch` until it settles, so that a later load or prefetch of
+   * the same id waits for it. Cleared however it ends: a failed fetch (the store failing to find
+   * the link) is not kept for later lookups.
+   */
+  function track(idsByLink: ReadonlyMap<string, ReadonlySet<string>>, fetch: Promise<void>) {
+    for (const [linkId, ids] of idsByLink) {
+      const inFlight = linkMap(fetching, linkId);
+      for (const id of ids) inFlight.set(id, fetch);
+    }
+    // A batch's ids are added after this call (see enqueue): read when the fetch settles.
+    fetch
+      .finally(() => {
+        for (const [linkId, ids] of idsByLink) {
+          const inFlight = fetching.get(linkId);
+          for (const id of ids) if (inFlight?.get(id) === fetch) inFlight.delete(id);
+        }
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * Single loads made while one level of the query resolves are fetched together. The batch is
+   * dispatched the way DataLoader dispatches its own: after the promise jobs queued so far, then
+   * on the next tick, so loads from resolvers that awaited a resolved promise still join it. A
+   * DataLoader here cost a promise and a cache entry per key, on top of the maps kept anyway.
+   */
+  function enqueue(linkId: string, id: string): Promise<void> {
+    if (!queued) {
+      const ids = new Map<string, Set<string>>();
+      let dispatch!: () => void;
+      const done = new Promise<void>((resolve, reject) => {
+        dispatch = () => {
+          if (queued?.ids === ids) queued = undefined;
+          fetchIds(ids).then(() => resolve(), reject);
+        };
       });
-    },
-  );
+      queued = { ids, done };
+      track(ids, done);
+      void Promise.resolve().then(() => process.nextTick(dispatch));
+    }
+    addId(queued.ids, linkId, id);
+    linkMap(fetching, linkId).set(id, queued.done);
+    return queued.done;
+  }
+
   return {
     peek: (linkId, id) => answered.get(linkId)?.get(id),
     load(linkId, id) {
-      const pending = fetching.get(linkId)?.get(id);
-      return pending
-        ? pending.then(() => answered.get(linkId)?.get(id) ?? null)
-        : loader.load(recordKey(linkId, id));
+      if (!remember) {
+        // The ablation: every load is its own call, answered from what that call found.
+        return fetchIds(new Map([[linkId, new Set([id])]])).then(
+          (found) => found.get(linkId)?.get(id) ?? null,
+        );
+      }
+      const known = answered.get(linkId)?.get(id);
+      if (known !== undefined) return Promise.resolve(known);
+      const pending = fetching.get(linkId)?.get(id) ?? enqueue(linkId, id);
+      return pending.then(() => answered.get(linkId)?.get(id) ?? null);
     },
     async loadMany(idsByLink) {
       const waits = new Set<Promise<void>>();
@@ -138,22 +178,9 @@ function createLookup<D extends CommerceDataset>(
         }
       }
       if (missing.size > 0) {
-        // A prefetch knows all its ids at once, so it fetches them directly: DataLoader would
-        // make the same calls, through a promise and a cache entry per key.
-        // Cleared however it ends: a failed fetch (the store failing to find the link) is not
-        // kept for later lookups, as DataLoader drops a failed batch's keys.
-        const fetch = fetchIds(missing)
-          .then(() => undefined)
-          .finally(() => {
-            for (const [linkId, ids] of missing) {
-              const inFlight = fetching.get(linkId);
-              for (const id of ids) inFlight?.delete(id);
-            }
-          });
-        for (const [linkId, ids] of missing) {
-          const inFlight = linkMap(fetching, linkId);
-          for (const id of ids) inFlight.set(id, fetch);
-        }
+        // A prefetch knows all its ids at once, so it fetches them directly, without a batch.
+        const fetch = fetchIds(missing).then(() => undefined);
+        track(missing, fetch);
         waits.add(fetch);
       }
       await Promise.all(waits);
@@ -175,12 +202,4 @@ export function lookupRecord<D extends CommerceDataset>(
   const lookup = recordLookup(ctx, dataset);
   const known = lookup.peek(linkId, id);
   return known !== undefined ? known : lookup.load(linkId, id);
-}
-
-/** DataLoader's key of a record. */
-const recordKey = (linkId: string, id: string): string => `${linkId}\u0000${id}`;
-
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf('\u0000');
-  return [key.slice(0, i), key.slice(i + 1)];
 }

@@ -281,6 +281,33 @@ describe('commerce over one Codat link', () => {
     ]);
   });
 
+  it('batches records looked up one by one in a query: one call per dataset, each id asked once', async () => {
+    const list = await t.graphql<{
+      commerce: { orders: { nodes: Array<{ id: string; sourceId: string }> } };
+    }>(`{ commerce { orders(first: 3) { nodes { id sourceId } } } }`);
+    const orders = list.body.data!.commerce.orders.nodes;
+    expect(orders).toHaveLength(3);
+    t.sandbox.server.resetStats();
+    // Query.nodes resolves each id on its own: the lookups must batch them, and the repeat.
+    const res = await t.graphql<{
+      nodes: Array<{ sourceId: string; customer: { name: string | null } | null } | null>;
+    }>(
+      `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { sourceId customer { name } } } }`,
+      { ids: [...orders.map((o) => o.id), orders[0]!.id] },
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.nodes.map((n) => n?.sourceId)).toEqual([
+      ...orders.map((o) => o.sourceId),
+      orders[0]!.sourceId,
+    ]);
+    expect(res.body.data!.nodes.filter((n) => n?.customer?.name).length).toBeGreaterThan(0);
+    const calls = t.sandbox.server.requests('codat').map((r) => decodeURIComponent(r.path));
+    const orderCalls = calls.filter((p) => p.includes('/commerce-orders'));
+    expect(orderCalls).toHaveLength(1);
+    for (const o of orders) expect(orderCalls[0]!.split(`id=${o.sourceId}`).length - 1).toBe(1);
+    expect(calls.filter((p) => p.includes('/commerce-customers'))).toHaveLength(1);
+  });
+
   it('resolves record ids through Query.node, and not from another workspace', async () => {
     const res = await t.graphql<{
       commerce: { orders: { nodes: Array<{ id: string; sourceId: string }> } };
