@@ -104,17 +104,20 @@ function createLookup<D extends CommerceDataset>(
   /** Ids loaded one by one since the last dispatch, by link, and the promise of their fetch. */
   let queued: { ids: Map<string, Set<string>>; done: Promise<void> } | undefined;
 
+  /** Marks an id as being fetched by `fetch`, so that a later load or prefetch of it waits. */
+  function markFetching(linkId: string, id: string, fetch: Promise<void>): void {
+    linkMap(fetching, linkId).set(id, fetch);
+  }
+
   /**
-   * Marks ids as being fetched by `fetch` until it settles, so that a later load or prefetch of
-   * the same id waits for it. Cleared however it ends: a failed fetch (the store failing to find
-   * the link) is not kept for later lookups.
+   * Unmarks the ids of `fetch` once it settles, however it ends: a failed fetch (the store failing
+   * to find the link) is not kept for later lookups. The map is read then, so a batch may still
+   * add ids to it until it is dispatched.
    */
-  function track(idsByLink: ReadonlyMap<string, ReadonlySet<string>>, fetch: Promise<void>) {
-    for (const [linkId, ids] of idsByLink) {
-      const inFlight = linkMap(fetching, linkId);
-      for (const id of ids) inFlight.set(id, fetch);
-    }
-    // A batch's ids are added after this call (see enqueue): read when the fetch settles.
+  function forgetWhenSettled(
+    idsByLink: ReadonlyMap<string, ReadonlySet<string>>,
+    fetch: Promise<void>,
+  ) {
     fetch
       .finally(() => {
         for (const [linkId, ids] of idsByLink) {
@@ -137,16 +140,17 @@ function createLookup<D extends CommerceDataset>(
       let dispatch!: () => void;
       const done = new Promise<void>((resolve, reject) => {
         dispatch = () => {
-          if (queued?.ids === ids) queued = undefined;
+          // Loads from now on start the next batch.
+          queued = undefined;
           fetchIds(ids).then(() => resolve(), reject);
         };
       });
       queued = { ids, done };
-      track(ids, done);
+      forgetWhenSettled(ids, done);
       void Promise.resolve().then(() => process.nextTick(dispatch));
     }
     addId(queued.ids, linkId, id);
-    linkMap(fetching, linkId).set(id, queued.done);
+    markFetching(linkId, id, queued.done);
     return queued.done;
   }
 
@@ -180,7 +184,8 @@ function createLookup<D extends CommerceDataset>(
       if (missing.size > 0) {
         // A prefetch knows all its ids at once, so it fetches them directly, without a batch.
         const fetch = fetchIds(missing).then(() => undefined);
-        track(missing, fetch);
+        for (const [linkId, ids] of missing) for (const id of ids) markFetching(linkId, id, fetch);
+        forgetWhenSettled(missing, fetch);
         waits.add(fetch);
       }
       await Promise.all(waits);
