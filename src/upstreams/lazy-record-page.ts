@@ -1,63 +1,72 @@
 import { isAscii } from 'node:buffer';
 import { parseExactJson } from './codat/exact-json.js';
-import { stringEnd } from './json-string.js';
 
 /**
- * A list page kept as its JSON text: `{"results":[{…},{…}],"pageNumber":1,…}` becomes an object
+ * A list page kept as its JSON bytes: `{"results":[{…},{…}],"pageNumber":1,…}` becomes an object
  * whose own fields are parsed at once and whose list holds one lazily read object per record.
- * A record finds its fields in the text only as far as the field asked for, and parses a field
+ * A record finds its fields in the bytes only as far as the field asked for, and parses a field
  * the first time it is read, with the same exact-decimal rule as `parseExactJson` (each value is
  * parsed by it). Reading every field, enumerating keys or `JSON.stringify` give what
- * `parseExactJson` of the whole text gives.
+ * `parseExactJson` of the decoded page gives.
  *
  * Why: a gateway query reads a few fields of most records (a product's name for an order's
  * line), while a page of products with variants, prices and stock is ~2 KB of JSON a record.
  * Parsing all of it was the largest cost of a 50-order list with customers and products, and its
  * object trees, alive until the answer is written, were most of what the garbage collector
- * copied. The text itself is one flat string the collector never walks.
+ * copied.
+ *
+ * Why bytes, not text: the body arrives as bytes outside the JavaScript heap, where the
+ * collector never copies them. Its text, one or two bytes a character inside the heap, was a
+ * copy of every page made up front and moved by every scavenge while its query was in flight;
+ * reading the bytes decodes only the fields asked for. JSON's structure is ASCII, which no byte
+ * of a multi-byte UTF-8 sequence equals, so the bytes scan exactly as their decoded text does.
  *
  * The page's structure (the list's record boundaries, every other field of the page) is checked
- * when the page is read: text that is not a page of objects is parsed whole by `parseExactJson`,
- * which rejects malformed JSON as before. A record's field values are checked as they are read.
- * A name repeated within one record reads as its first occurrence.
- */
-export function parseRecordPage(text: string, listKey: string): unknown {
-  return scanPage(text, listKey, false) ?? parseExactJson(text);
-}
-
-/**
- * `parseRecordPage` of a body's UTF-8 bytes. A page that is all ASCII is read as it is. Any other
- * is read as a one-byte string holding one character per byte (its Latin-1 decoding), and each
- * field is decoded from UTF-8 when it is read: JSON's structure is ASCII, which no byte of a
- * multi-byte UTF-8 sequence equals, so the page scans exactly as its decoded text does.
- *
- * Why: a page with a single character beyond Latin-1 (one customer's name) decodes to a two-byte
- * string of twice the page's size, through V8's slow decoding path, and a list query reads a few
- * fields of each record. Decoding what is read, when it is read, costs a fraction of that.
+ * when the page is read: bytes that are not a page of objects are parsed whole by
+ * `parseExactJson`, which rejects malformed JSON as before. A record's field values are checked
+ * as they are read. A name repeated within one record reads as its first occurrence.
  */
 export function parseRecordPageBytes(body: Uint8Array, listKey: string): unknown {
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const start = hasByteOrderMark(bytes) ? 3 : 0;
-  if (isAscii(bytes)) return parseRecordPage(bytes.toString('latin1', start), listKey);
-  return (
-    scanPage(bytes.toString('latin1', start), listKey, true) ??
-    parseExactJson(bytes.toString('utf8', start))
-  );
+  const page: PageBytes = {
+    bytes: bytes as Buffer & BufferSlices,
+    ascii: isAscii(bytes),
+    delimiters: [],
+  };
+  return scanPage(page, start, listKey) ?? parseExactJson(bytes.toString('utf8', start));
+}
+
+/**
+ * `parseRecordPageBytes` of a page's text (as its UTF-8 bytes, so a lone surrogate reads as
+ * U+FFFD, as it would have arrived over the wire).
+ */
+export function parseRecordPage(text: string, listKey: string): unknown {
+  return parseRecordPageBytes(Buffer.from(text, 'utf8'), listKey);
 }
 
 const hasByteOrderMark = (bytes: Buffer): boolean =>
   bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 
-/** A character of a byte string that is part of a multi-byte UTF-8 sequence. */
-const NON_ASCII = /[\x80-\xff]/;
-
 /**
- * `text.slice(start, end)`; when `utf8`, `text` holds bytes and the slice is decoded from UTF-8.
- * Slices end at JSON delimiters, so none cuts a character's bytes apart.
+ * Buffer's own decoders of a range, which `toString(encoding, start, end)` calls after checking
+ * its arguments and looking the encoding up: a page is read in thousands of short slices.
  */
-function sliceText(text: string, start: number, end: number, utf8: boolean): string {
-  const slice = text.slice(start, end);
-  return utf8 && NON_ASCII.test(slice) ? Buffer.from(slice, 'latin1').toString('utf8') : slice;
+interface BufferSlices {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+interface PageBytes {
+  readonly bytes: Buffer & BufferSlices;
+  /** No byte of the page is beyond ASCII, so every slice decodes as Latin-1. */
+  readonly ascii: boolean;
+  /**
+   * The positions of each record's top-level commas and of its closing brace, one list for the
+   * page: a record's members are a run of it, so finding a member later never scans a value
+   * again (an order's line items are half of its text).
+   */
+  readonly delimiters: number[];
 }
 
 const QUOTE = 34;
@@ -67,32 +76,59 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
+const BACKSLASH = 92;
+
+/** The text of bytes `start` to `end`, which end at JSON delimiters, so none cuts a character. */
+function decode(p: PageBytes, start: number, end: number): string {
+  const { bytes } = p;
+  if (!p.ascii) {
+    for (let j = start; j < end; j += 1) {
+      if ((bytes[j] as number) >= 0x80) return bytes.utf8Slice(start, end);
+    }
+  }
+  return bytes.latin1Slice(start, end);
+}
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i += 1;
+function skipSpace(b: Uint8Array, i: number): number {
+  while (i < b.length && isSpace(b[i] as number)) i += 1;
   return i;
+}
+
+/**
+ * The index after the JSON string whose opening quote is at `start`, or -1 when it never closes.
+ * A backslash escapes the byte after it.
+ */
+function stringEnd(b: Uint8Array, start: number): number {
+  const n = b.length;
+  let j = start + 1;
+  while (j < n) {
+    const c = b[j] as number;
+    if (c === QUOTE) return j + 1;
+    j += c === BACKSLASH ? 2 : 1;
+  }
+  return -1;
 }
 
 /**
  * The index after the value that starts at `i`, or -1 when its brackets or strings do not close
  * in order. Scalars end at the next delimiter; their text is checked when parsed.
  */
-function valueEnd(text: string, i: number): number {
-  const first = text.charCodeAt(i);
-  if (first === QUOTE) return stringEnd(text, i);
+function valueEnd(b: Uint8Array, i: number): number {
+  const first = b[i];
+  if (first === QUOTE) return stringEnd(b, i);
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
     let j = i;
-    for (; j < text.length; j += 1) {
-      const c = text.charCodeAt(j);
+    for (; j < b.length; j += 1) {
+      const c = b[j] as number;
       if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) break;
     }
     return j > i ? j : -1;
   }
-  return compositeEnd(text, i, undefined);
+  return compositeEnd(b, i, undefined);
 }
 
 /** Closing brackets expected, innermost last; shared, as scanning never re-enters itself. */
@@ -101,16 +137,16 @@ const closers: number[] = [];
 /**
  * The index after the object or array that starts at `i`, or -1 when its brackets or strings do
  * not close in order. With `delimiters`, the positions of its own top-level commas and of its
- * closing bracket are appended: a record's members lie between them, so finding a member later
- * never scans a value again (an order's line items are half of its text).
+ * closing bracket are appended.
  */
-function compositeEnd(text: string, i: number, delimiters: number[] | undefined): number {
+function compositeEnd(b: Uint8Array, i: number, delimiters: number[] | undefined): number {
   closers.length = 0;
+  const n = b.length;
   let j = i;
-  while (j < text.length) {
-    const c = text.charCodeAt(j);
+  while (j < n) {
+    const c = b[j] as number;
     if (c === QUOTE) {
-      j = stringEnd(text, j);
+      j = stringEnd(b, j);
       if (j < 0) return -1;
       continue;
     }
@@ -129,84 +165,89 @@ function compositeEnd(text: string, i: number, delimiters: number[] | undefined)
 }
 
 function scanPage(
-  text: string,
+  p: PageBytes,
+  start: number,
   listKey: string,
-  utf8: boolean,
 ): Record<string, unknown> | undefined {
+  const b = p.bytes;
   const page: Record<string, unknown> = {};
-  let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
-  i = skipSpace(text, i + 1);
+  let i = skipSpace(b, start);
+  if (b[i] !== OPEN_BRACE) return undefined;
+  i = skipSpace(b, i + 1);
   let listSeen = false;
-  if (text.charCodeAt(i) === CLOSE_BRACE) return undefined;
+  if (b[i] === CLOSE_BRACE) return undefined;
   for (;;) {
-    if (text.charCodeAt(i) !== QUOTE) return undefined;
-    const keyEnd = stringEnd(text, i);
+    if (b[i] !== QUOTE) return undefined;
+    const keyEnd = stringEnd(b, i);
     if (keyEnd < 0) return undefined;
-    const key = stringValue(text, i, keyEnd, utf8);
-    i = skipSpace(text, keyEnd);
-    if (text.charCodeAt(i) !== COLON) return undefined;
-    i = skipSpace(text, i + 1);
+    let key: string;
+    try {
+      key = stringValue(p, i, keyEnd);
+    } catch {
+      return undefined;
+    }
+    i = skipSpace(b, keyEnd);
+    if (b[i] !== COLON) return undefined;
+    i = skipSpace(b, i + 1);
     if (key === listKey && !listSeen) {
-      const records = scanRecords(text, i, utf8);
+      const records = scanRecords(p, i);
       if (!records) return undefined;
       page[key] = records.list;
       listSeen = true;
       i = records.end;
     } else {
-      const end = valueEnd(text, i);
+      const end = valueEnd(b, i);
       if (end < 0) return undefined;
       try {
-        page[key] = parseValue(text, i, end, utf8);
+        page[key] = parseValue(p, i, end);
       } catch {
         return undefined;
       }
       i = end;
     }
-    i = skipSpace(text, i);
-    const c = text.charCodeAt(i);
+    i = skipSpace(b, i);
+    const c = b[i];
     if (c === COMMA) {
-      i = skipSpace(text, i + 1);
+      i = skipSpace(b, i + 1);
       continue;
     }
     if (c !== CLOSE_BRACE) return undefined;
-    return listSeen && skipSpace(text, i + 1) === text.length ? page : undefined;
+    return listSeen && skipSpace(b, i + 1) === b.length ? page : undefined;
   }
 }
 
 /** The records of the array at `i`, each an object; undefined when it is anything else. */
-function scanRecords(
-  text: string,
-  i: number,
-  utf8: boolean,
-): { list: object[]; end: number } | undefined {
-  if (text.charCodeAt(i) !== OPEN_BRACKET) return undefined;
+function scanRecords(p: PageBytes, i: number): { list: object[]; end: number } | undefined {
+  const b = p.bytes;
+  if (b[i] !== OPEN_BRACKET) return undefined;
   const list: object[] = [];
-  // One list for the page: a record's members are a run of it.
-  const delimiters: number[] = [];
-  i = skipSpace(text, i + 1);
-  if (text.charCodeAt(i) === CLOSE_BRACKET) return { list, end: i + 1 };
+  const { delimiters } = p;
+  i = skipSpace(b, i + 1);
+  if (b[i] === CLOSE_BRACKET) return { list, end: i + 1 };
   for (;;) {
-    if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
+    if (b[i] !== OPEN_BRACE) return undefined;
     const first = delimiters.length;
-    const end = compositeEnd(text, i, delimiters);
+    const end = compositeEnd(b, i, delimiters);
     if (end < 0) return undefined;
-    list.push(lazyRecord(text, i, delimiters, first, utf8));
-    i = skipSpace(text, end);
-    const c = text.charCodeAt(i);
+    list.push(lazyRecord(p, i, first));
+    i = skipSpace(b, end);
+    const c = b[i];
     if (c === CLOSE_BRACKET) return { list, end: i + 1 };
     if (c !== COMMA) return undefined;
-    i = skipSpace(text, i + 1);
+    i = skipSpace(b, i + 1);
   }
 }
 
 /**
- * Where a record's fields are in the text. Member `m` of the record lies between delimiter
+ * Where a record's fields are in the page. Member `m` of the record lies between delimiter
  * `m - 1` (or the opening brace) and delimiter `m`, the comma or closing brace after its value.
  * `cursor` is where the next member not yet indexed starts (-1 once all are): a lookup indexes
- * members in order until it meets the name it wants. `members` holds four slots per member:
- * name, value start, value end, and the value once read (UNREAD before). Records have a few dozen
- * fields at most, where a linear search beats a Map and allocates far less.
+ * members in order until it meets the name it wants. `members` holds five slots per member:
+ * the name, the value's start and end, and the value once read (UNREAD before). A name is the
+ * position of its first character and its end, compared with the name asked for byte by byte,
+ * unless it holds an escape or a character beyond ASCII: then it is its decoded text and its end
+ * is -1. Records have a few dozen fields at most, where a linear search beats a Map and
+ * allocates far less.
  */
 class RecordState {
   /** Index in `delimiters` of the end of the member at `cursor`. */
@@ -215,36 +256,28 @@ class RecordState {
   readonly members: unknown[] = [];
 
   constructor(
-    readonly text: string,
-    /** `text` holds UTF-8 bytes, one per character (see `parseRecordPageBytes`). */
-    readonly utf8: boolean,
-    readonly delimiters: number[],
+    readonly page: PageBytes,
     start: number,
     first: number,
   ) {
     this.next = first;
-    const open = skipSpace(text, start + 1);
-    this.cursor = text.charCodeAt(open) === CLOSE_BRACE ? -1 : open;
+    const open = skipSpace(page.bytes, start + 1);
+    this.cursor = page.bytes[open] === CLOSE_BRACE ? -1 : open;
   }
 }
 
+const SLOTS = 5;
 const UNREAD = Symbol('unread');
 /** Answered by a lazy record's proxy with its state (see `readLoose`). */
 const STATE = Symbol('lazy record state');
 
-function lazyRecord(
-  text: string,
-  start: number,
-  delimiters: number[],
-  first: number,
-  utf8: boolean,
-): object {
+function lazyRecord(p: PageBytes, start: number, first: number): object {
   // The state is the proxy's target. Its own fields are configurable, so the traps below may
   // answer for the record whatever they hold, and every trap that could show the target's own
   // fields or prototype is defined. A class instance, not `Object.create(null)`: V8 keeps an
   // object made without a prototype in dictionary mode, slower to make and to read from in
   // every trap.
-  return new Proxy(new RecordState(text, utf8, delimiters, start, first), HANDLER);
+  return new Proxy(new RecordState(p, start, first), HANDLER);
 }
 
 /**
@@ -254,36 +287,64 @@ function lazyRecord(
  */
 function indexNext(s: RecordState): number {
   if (s.cursor < 0) return -1;
-  const { text } = s;
-  const stop = s.delimiters[s.next] as number;
-  let i = skipSpace(text, s.cursor);
-  const keyEnd = text.charCodeAt(i) === QUOTE ? stringEnd(text, i) : -1;
+  const { page } = s;
+  const b = page.bytes;
+  const stop = page.delimiters[s.next] as number;
+  const i = skipSpace(b, s.cursor);
+  const keyEnd = b[i] === QUOTE ? stringEnd(b, i) : -1;
   if (keyEnd < 0 || keyEnd > stop) throw malformed();
-  const key = stringValue(text, i, keyEnd, s.utf8);
-  i = skipSpace(text, keyEnd);
-  if (text.charCodeAt(i) !== COLON) throw malformed();
-  const valueStart = skipSpace(text, i + 1);
+  const colon = skipSpace(b, keyEnd);
+  if (b[colon] !== COLON) throw malformed();
+  const valueStart = skipSpace(b, colon + 1);
   let valueStop = stop;
-  while (valueStop > valueStart && isSpace(text.charCodeAt(valueStop - 1))) valueStop -= 1;
+  while (valueStop > valueStart && isSpace(b[valueStop - 1] as number)) valueStop -= 1;
   if (valueStop <= valueStart) throw malformed();
-  if (text.charCodeAt(valueStart) === QUOTE && stringEnd(text, valueStart) !== valueStop)
-    throw malformed();
+  if (b[valueStart] === QUOTE && stringEnd(b, valueStart) !== valueStop) throw malformed();
   const slot = s.members.length;
-  s.members.push(key, valueStart, valueStop, UNREAD);
-  s.cursor = text.charCodeAt(stop) === COMMA ? stop + 1 : -1;
+  if (isPlainName(b, i + 1, keyEnd - 1)) s.members.push(i + 1, keyEnd - 1);
+  else s.members.push(stringValue(page, i, keyEnd), -1);
+  s.members.push(valueStart, valueStop, UNREAD);
+  s.cursor = b[stop] === COMMA ? stop + 1 : -1;
   s.next += 1;
   return slot;
 }
 
+/** Bytes that are their own text as a name: ASCII, no escape. */
+function isPlainName(b: Uint8Array, start: number, end: number): boolean {
+  for (let j = start; j < end; j += 1) {
+    const c = b[j] as number;
+    if (c === BACKSLASH || c >= 0x80) return false;
+  }
+  return true;
+}
+
+/** Whether the member at slot `k` is named `key`. */
+function nameIs(s: RecordState, k: number, key: string): boolean {
+  const name = s.members[k];
+  const end = s.members[k + 1] as number;
+  if (end < 0) return name === key;
+  const start = name as number;
+  if (end - start !== key.length) return false;
+  const b = s.page.bytes;
+  for (let j = 0; j < key.length; j += 1) if (b[start + j] !== key.charCodeAt(j)) return false;
+  return true;
+}
+
+function nameAt(s: RecordState, k: number): string {
+  const name = s.members[k];
+  const end = s.members[k + 1] as number;
+  return end < 0 ? (name as string) : s.page.bytes.latin1Slice(name as number, end);
+}
+
 /** A JSON string's value; without escapes it is the text between the quotes. */
-function stringValue(text: string, start: number, end: number, utf8: boolean): string {
-  const inner = sliceText(text, start + 1, end - 1, utf8);
+function stringValue(p: PageBytes, start: number, end: number): string {
+  const inner = decode(p, start + 1, end - 1);
   return inner.includes('\\') ? (JSON.parse(`"${inner}"`) as string) : inner;
 }
 
 function find(s: RecordState, key: string): number {
   const { members } = s;
-  for (let k = 0; k < members.length; k += 4) if (members[k] === key) return k;
+  for (let k = 0; k < members.length; k += SLOTS) if (nameIs(s, k, key)) return k;
   return -1;
 }
 
@@ -293,24 +354,24 @@ function slotOf(s: RecordState, key: string): number {
   if (k >= 0) return k;
   for (;;) {
     const next = indexNext(s);
-    if (next < 0 || s.members[next] === key) return next;
+    if (next < 0 || nameIs(s, next, key)) return next;
   }
 }
 
 function read(s: RecordState, k: number): unknown {
   const { members } = s;
-  const known = members[k + 3];
+  const known = members[k + 4];
   if (known !== UNREAD) return known;
-  const value = parseValue(s.text, members[k + 1] as number, members[k + 2] as number, s.utf8);
-  members[k + 3] = value;
+  const value = parseValue(s.page, members[k + 2] as number, members[k + 3] as number);
+  members[k + 4] = value;
   return value;
 }
 
 /** A value's text parsed exactly; a string is read directly. */
-function parseValue(text: string, start: number, end: number, utf8: boolean): unknown {
-  return text.charCodeAt(start) === QUOTE
-    ? stringValue(text, start, end, utf8)
-    : parseExactJson(sliceText(text, start, end, utf8));
+function parseValue(p: PageBytes, start: number, end: number): unknown {
+  return p.bytes[start] === QUOTE
+    ? stringValue(p, start, end)
+    : parseExactJson(decode(p, start, end));
 }
 
 /**
@@ -326,9 +387,9 @@ export function readLoose(record: Record<string, unknown>, key: string): unknown
   const k = slotOf(s, key);
   if (k < 0) return undefined;
   const { members } = s;
-  const known = members[k + 3];
+  const known = members[k + 4];
   if (known !== UNREAD) return known;
-  return JSON.parse(sliceText(s.text, members[k + 1] as number, members[k + 2] as number, s.utf8));
+  return JSON.parse(decode(s.page, members[k + 2] as number, members[k + 3] as number));
 }
 
 function malformed(): SyntaxError {
@@ -341,8 +402,8 @@ function keysOf(s: RecordState): string[] {
   const indices: string[] = [];
   const names: string[] = [];
   const seen = new Set<string>();
-  for (let k = 0; k < s.members.length; k += 4) {
-    const key = s.members[k] as string;
+  for (let k = 0; k < s.members.length; k += SLOTS) {
+    const key = nameAt(s, k);
     if (seen.has(key)) continue;
     seen.add(key);
     (ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1 ? indices : names).push(key);
@@ -364,8 +425,8 @@ const HANDLER: ProxyHandler<RecordState> = {
   set(s, key, value) {
     if (typeof key !== 'string') return false;
     const k = slotOf(s, key);
-    if (k >= 0) s.members[k + 3] = value;
-    else s.members.push(key, -1, -1, value);
+    if (k >= 0) s.members[k + 4] = value;
+    else s.members.push(key, -1, -1, -1, value);
     return true;
   },
   has(s, key) {

@@ -1,5 +1,5 @@
 import { parseExactJson } from '../codat/exact-json.js';
-import { parseRecordPage } from '../lazy-record-page.js';
+import { parseRecordPageBytes } from '../lazy-record-page.js';
 import type { UpstreamHttpClient } from '../http-client.js';
 import type {
   QardCommerceList,
@@ -127,7 +127,7 @@ export class QardClient {
       operation: `GET /users/{id}/${dataset}`,
       query: { ...extra, page, per_page: Math.min(Math.max(1, perPage), QARD_MAX_PER_PAGE) },
       // Records are read field by field as resolvers ask (see lazy-record-page.ts).
-      parse: parseCommercePage,
+      parseBytes: parseCommercePage,
     });
     return res.body;
   }
@@ -145,4 +145,4 @@ export class QardClient {
 
 const enc = encodeURIComponent;
 
-const parseCommercePage = (text: string) => parseRecordPage(text, 'result');
+const parseCommercePage = (body: Uint8Array) => parseRecordPageBytes(body, 'result');
