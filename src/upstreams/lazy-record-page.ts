@@ -32,7 +32,8 @@ export function parseRecordPageBytes(body: Uint8Array, listKey: string): unknown
   const page: PageBytes = {
     bytes: bytes as Buffer & BufferSlices,
     ascii: isAscii(bytes),
-    delimiters: [],
+    members: EMPTY_TABLE,
+    names: [],
   };
   return scanPage(page, start, listKey) ?? parseExactJson(bytes.toString('utf8', start));
 }
@@ -62,11 +63,45 @@ interface PageBytes {
   /** No byte of the page is beyond ASCII, so every slice decodes as Latin-1. */
   readonly ascii: boolean;
   /**
-   * The positions of each record's top-level commas and of its closing brace, one list for the
-   * page: a record's members are a run of it, so finding a member later never scans a value
-   * again (an order's line items are half of its text).
+   * Where every member of every record is, one table for the page, `MEMBER` numbers a member:
+   * the comma or closing brace after its value (found by the page's scan, so finding a member
+   * later never scans a value again: an order's line items are half of its bytes), then, once
+   * the member is indexed, its name's start and end and its value's start and end. A name that
+   * holds an escape or a character beyond ASCII is decoded into `names`, its start then
+   * `-1 - index`. Record by record the members are runs of the table.
+   *
+   * Why one table of integers: the positions of a page's few thousand members are one
+   * allocation outside the heap, where a list per record (and a growing list for the page) was
+   * a tenth of what a query allocated.
    */
-  readonly delimiters: number[];
+  members: Int32Array;
+  readonly names: string[];
+}
+
+/** The fields of one member in `PageBytes.members`. */
+const MEMBER = 5;
+const DELIMITER = 0;
+const NAME_START = 1;
+const NAME_END = 2;
+const VALUE_START = 3;
+const VALUE_END = 4;
+const EMPTY_TABLE = new Int32Array(0);
+
+/**
+ * The delimiters a page's scan finds, in order, before its table is made; shared, as scanning
+ * never re-enters itself.
+ */
+let found = new Int32Array(4096);
+let foundCount = 0;
+
+function addDelimiter(position: number): void {
+  if (foundCount === found.length) {
+    const larger = new Int32Array(found.length * 2);
+    larger.set(found);
+    found = larger;
+  }
+  found[foundCount] = position;
+  foundCount += 1;
 }
 
 const QUOTE = 34;
@@ -128,7 +163,7 @@ function valueEnd(b: Uint8Array, i: number): number {
     }
     return j > i ? j : -1;
   }
-  return compositeEnd(b, i, undefined);
+  return compositeEnd(b, i, false);
 }
 
 /** Closing brackets expected, innermost last; shared, as scanning never re-enters itself. */
@@ -136,10 +171,10 @@ const closers: number[] = [];
 
 /**
  * The index after the object or array that starts at `i`, or -1 when its brackets or strings do
- * not close in order. With `delimiters`, the positions of its own top-level commas and of its
- * closing bracket are appended.
+ * not close in order. With `record`, the positions of its own top-level commas and of its
+ * closing bracket are added to the delimiters found.
  */
-function compositeEnd(b: Uint8Array, i: number, delimiters: number[] | undefined): number {
+function compositeEnd(b: Uint8Array, i: number, record: boolean): number {
   closers.length = 0;
   const n = b.length;
   let j = i;
@@ -155,10 +190,10 @@ function compositeEnd(b: Uint8Array, i: number, delimiters: number[] | undefined
     else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       if (closers.pop() !== c) return -1;
       if (closers.length === 0) {
-        delimiters?.push(j);
+        if (record) addDelimiter(j);
         return j + 1;
       }
-    } else if (c === COMMA && closers.length === 1) delimiters?.push(j);
+    } else if (c === COMMA && record && closers.length === 1) addDelimiter(j);
     j += 1;
   }
   return -1;
@@ -216,80 +251,87 @@ function scanPage(
   }
 }
 
-/** The records of the array at `i`, each an object; undefined when it is anything else. */
+/**
+ * The records of the array at `i`, each an object; undefined when it is anything else. The
+ * page's member table is made here, once the scan has found every record's delimiters.
+ */
 function scanRecords(p: PageBytes, i: number): { list: object[]; end: number } | undefined {
   const b = p.bytes;
   if (b[i] !== OPEN_BRACKET) return undefined;
   const list: object[] = [];
-  const { delimiters } = p;
+  foundCount = 0;
   i = skipSpace(b, i + 1);
   if (b[i] === CLOSE_BRACKET) return { list, end: i + 1 };
   for (;;) {
     if (b[i] !== OPEN_BRACE) return undefined;
-    const first = delimiters.length;
-    const end = compositeEnd(b, i, delimiters);
+    const first = foundCount;
+    const end = compositeEnd(b, i, true);
     if (end < 0) return undefined;
-    list.push(lazyRecord(p, i, first));
+    list.push(new Proxy(new RecordState(p, i, first, foundCount - first), HANDLER));
     i = skipSpace(b, end);
     const c = b[i];
-    if (c === CLOSE_BRACKET) return { list, end: i + 1 };
+    if (c === CLOSE_BRACKET) {
+      const members = new Int32Array(foundCount * MEMBER);
+      for (let m = 0; m < foundCount; m += 1) members[m * MEMBER + DELIMITER] = found[m] as number;
+      p.members = members;
+      return { list, end: i + 1 };
+    }
     if (c !== COMMA) return undefined;
     i = skipSpace(b, i + 1);
   }
 }
 
 /**
- * Where a record's fields are in the page. Member `m` of the record lies between delimiter
- * `m - 1` (or the opening brace) and delimiter `m`, the comma or closing brace after its value.
- * `cursor` is where the next member not yet indexed starts (-1 once all are): a lookup indexes
- * members in order until it meets the name it wants. `members` holds five slots per member:
- * the name, the value's start and end, and the value once read (UNREAD before). A name is the
- * position of its first character and its end, compared with the name asked for byte by byte,
- * unless it holds an escape or a character beyond ASCII: then it is its decoded text and its end
- * is -1. Records have a few dozen fields at most, where a linear search beats a Map and
- * allocates far less.
+ * A record of the page: its members are `count` members of the page's table from `first` (the
+ * last delimiter is the closing brace). `indexed` of them have been indexed; `cursor` is where
+ * the next one starts (-1 once all are): a lookup indexes members in order until it meets the
+ * name it wants, comparing names with the page's bytes. `values` holds each member's value once
+ * read (undefined before: JSON has no undefined). Records have a few dozen fields at most,
+ * where a linear search beats a Map and allocates far less.
+ *
+ * The state is the proxy's target. Its own fields are configurable, so the traps below may
+ * answer for the record whatever they hold, and every trap that could show the target's own
+ * fields or prototype is defined. A class instance, not `Object.create(null)`: V8 keeps an
+ * object made without a prototype in dictionary mode, slower to make and to read from in every
+ * trap.
  */
 class RecordState {
-  /** Index in `delimiters` of the end of the member at `cursor`. */
-  next: number;
   cursor: number;
-  readonly members: unknown[] = [];
+  indexed = 0;
+  values: unknown[] | undefined = undefined;
+  /** Fields set on the record that it does not have (see the `set` trap). */
+  added: Map<string, unknown> | undefined = undefined;
 
   constructor(
     readonly page: PageBytes,
     start: number,
-    first: number,
+    readonly first: number,
+    readonly count: number,
   ) {
-    this.next = first;
     const open = skipSpace(page.bytes, start + 1);
     this.cursor = page.bytes[open] === CLOSE_BRACE ? -1 : open;
   }
 }
 
-const SLOTS = 5;
-const UNREAD = Symbol('unread');
+/** A value set to undefined through the `set` trap, told apart from a value not read yet. */
+const SET_UNDEFINED = Symbol('set to undefined');
 /** Answered by a lazy record's proxy with its state (see `readLoose`). */
 const STATE = Symbol('lazy record state');
 
-function lazyRecord(p: PageBytes, start: number, first: number): object {
-  // The state is the proxy's target. Its own fields are configurable, so the traps below may
-  // answer for the record whatever they hold, and every trap that could show the target's own
-  // fields or prototype is defined. A class instance, not `Object.create(null)`: V8 keeps an
-  // object made without a prototype in dictionary mode, slower to make and to read from in
-  // every trap.
-  return new Proxy(new RecordState(p, start, first), HANDLER);
-}
-
 /**
- * Indexes the next member and returns its slot; -1 when the record has no more. A repeated name
- * is indexed again but never found: lookups stop at its first slot. The value's text is checked
- * when it is parsed; here only that it is there and, for a string, that it is one string.
+ * Indexes the next member and returns its number within the record; -1 when the record has no
+ * more. A repeated name is indexed again but never found: lookups stop at its first member. The
+ * value's text is checked when it is parsed; here only that it is there and, for a string, that
+ * it is one string.
  */
 function indexNext(s: RecordState): number {
   if (s.cursor < 0) return -1;
   const { page } = s;
   const b = page.bytes;
-  const stop = page.delimiters[s.next] as number;
+  const t = page.members;
+  const m = s.indexed;
+  const at = (s.first + m) * MEMBER;
+  const stop = t[at + DELIMITER] as number;
   const i = skipSpace(b, s.cursor);
   const keyEnd = b[i] === QUOTE ? stringEnd(b, i) : -1;
   if (keyEnd < 0 || keyEnd > stop) throw malformed();
@@ -300,13 +342,18 @@ function indexNext(s: RecordState): number {
   while (valueStop > valueStart && isSpace(b[valueStop - 1] as number)) valueStop -= 1;
   if (valueStop <= valueStart) throw malformed();
   if (b[valueStart] === QUOTE && stringEnd(b, valueStart) !== valueStop) throw malformed();
-  const slot = s.members.length;
-  if (isPlainName(b, i + 1, keyEnd - 1)) s.members.push(i + 1, keyEnd - 1);
-  else s.members.push(stringValue(page, i, keyEnd), -1);
-  s.members.push(valueStart, valueStop, UNREAD);
+  if (isPlainName(b, i + 1, keyEnd - 1)) {
+    t[at + NAME_START] = i + 1;
+    t[at + NAME_END] = keyEnd - 1;
+  } else {
+    t[at + NAME_START] = -1 - page.names.length;
+    page.names.push(stringValue(page, i, keyEnd));
+  }
+  t[at + VALUE_START] = valueStart;
+  t[at + VALUE_END] = valueStop;
   s.cursor = b[stop] === COMMA ? stop + 1 : -1;
-  s.next += 1;
-  return slot;
+  s.indexed = m + 1;
+  return m;
 }
 
 /** Bytes that are their own text as a name: ASCII, no escape. */
@@ -318,22 +365,25 @@ function isPlainName(b: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** Whether the member at slot `k` is named `key`. */
-function nameIs(s: RecordState, k: number, key: string): boolean {
-  const name = s.members[k];
-  const end = s.members[k + 1] as number;
-  if (end < 0) return name === key;
-  const start = name as number;
+/** Whether member `m` of the record is named `key`. */
+function nameIs(s: RecordState, m: number, key: string): boolean {
+  const { page } = s;
+  const at = (s.first + m) * MEMBER;
+  const start = page.members[at + NAME_START] as number;
+  if (start < 0) return page.names[-1 - start] === key;
+  const end = page.members[at + NAME_END] as number;
   if (end - start !== key.length) return false;
-  const b = s.page.bytes;
+  const b = page.bytes;
   for (let j = 0; j < key.length; j += 1) if (b[start + j] !== key.charCodeAt(j)) return false;
   return true;
 }
 
-function nameAt(s: RecordState, k: number): string {
-  const name = s.members[k];
-  const end = s.members[k + 1] as number;
-  return end < 0 ? (name as string) : s.page.bytes.latin1Slice(name as number, end);
+function nameAt(s: RecordState, m: number): string {
+  const { page } = s;
+  const at = (s.first + m) * MEMBER;
+  const start = page.members[at + NAME_START] as number;
+  if (start < 0) return page.names[-1 - start] as string;
+  return page.bytes.latin1Slice(start, page.members[at + NAME_END] as number);
 }
 
 /** A JSON string's value; without escapes it is the text between the quotes. */
@@ -343,27 +393,28 @@ function stringValue(p: PageBytes, start: number, end: number): string {
 }
 
 function find(s: RecordState, key: string): number {
-  const { members } = s;
-  for (let k = 0; k < members.length; k += SLOTS) if (nameIs(s, k, key)) return k;
+  for (let m = 0; m < s.indexed; m += 1) if (nameIs(s, m, key)) return m;
   return -1;
 }
 
-/** The slot of `key` in `members`, indexing further as needed; -1 when the record lacks it. */
-function slotOf(s: RecordState, key: string): number {
-  const k = find(s, key);
-  if (k >= 0) return k;
+/** The number of member `key` in the record, indexing further as needed; -1 when it lacks it. */
+function memberOf(s: RecordState, key: string): number {
+  const m = find(s, key);
+  if (m >= 0) return m;
   for (;;) {
     const next = indexNext(s);
     if (next < 0 || nameIs(s, next, key)) return next;
   }
 }
 
-function read(s: RecordState, k: number): unknown {
-  const { members } = s;
-  const known = members[k + 4];
-  if (known !== UNREAD) return known;
-  const value = parseValue(s.page, members[k + 2] as number, members[k + 3] as number);
-  members[k + 4] = value;
+function read(s: RecordState, m: number): unknown {
+  const values = (s.values ??= new Array<unknown>(s.count));
+  const known = values[m];
+  if (known !== undefined) return known === SET_UNDEFINED ? undefined : known;
+  const at = (s.first + m) * MEMBER;
+  const t = s.page.members;
+  const value = parseValue(s.page, t[at + VALUE_START] as number, t[at + VALUE_END] as number);
+  values[m] = value;
   return value;
 }
 
@@ -384,12 +435,13 @@ function parseValue(p: PageBytes, start: number, end: number): unknown {
 export function readLoose(record: Record<string, unknown>, key: string): unknown {
   const s = (record as { [STATE]?: RecordState })[STATE];
   if (!s) return record[key];
-  const k = slotOf(s, key);
-  if (k < 0) return undefined;
-  const { members } = s;
-  const known = members[k + 4];
-  if (known !== UNREAD) return known;
-  return JSON.parse(decode(s.page, members[k + 2] as number, members[k + 3] as number));
+  const m = memberOf(s, key);
+  if (m < 0) return s.added?.get(key);
+  const known = s.values?.[m];
+  if (known !== undefined) return known === SET_UNDEFINED ? undefined : known;
+  const at = (s.first + m) * MEMBER;
+  const t = s.page.members;
+  return JSON.parse(decode(s.page, t[at + VALUE_START] as number, t[at + VALUE_END] as number));
 }
 
 function malformed(): SyntaxError {
@@ -402,12 +454,13 @@ function keysOf(s: RecordState): string[] {
   const indices: string[] = [];
   const names: string[] = [];
   const seen = new Set<string>();
-  for (let k = 0; k < s.members.length; k += SLOTS) {
-    const key = nameAt(s, k);
-    if (seen.has(key)) continue;
+  const add = (key: string) => {
+    if (seen.has(key)) return;
     seen.add(key);
     (ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1 ? indices : names).push(key);
-  }
+  };
+  for (let m = 0; m < s.indexed; m += 1) add(nameAt(s, m));
+  s.added?.forEach((_value, key) => add(key));
   return indices.length > 0 ? [...indices.sort((a, b) => Number(a) - Number(b)), ...names] : names;
 }
 
@@ -417,28 +470,35 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
 const HANDLER: ProxyHandler<RecordState> = {
   get(s, key) {
     if (typeof key === 'string') {
-      const k = slotOf(s, key);
-      if (k >= 0) return read(s, k);
+      const m = memberOf(s, key);
+      if (m >= 0) return read(s, m);
+      if (s.added?.has(key)) return s.added.get(key);
     } else if (key === STATE) return s;
     return (Object.prototype as Record<PropertyKey, unknown>)[key];
   },
   set(s, key, value) {
     if (typeof key !== 'string') return false;
-    const k = slotOf(s, key);
-    if (k >= 0) s.members[k + 4] = value;
-    else s.members.push(key, -1, -1, -1, value);
+    const m = memberOf(s, key);
+    if (m >= 0)
+      (s.values ??= new Array<unknown>(s.count))[m] = value === undefined ? SET_UNDEFINED : value;
+    else (s.added ??= new Map()).set(key, value);
     return true;
   },
   has(s, key) {
-    return (typeof key === 'string' && slotOf(s, key) >= 0) || key in Object.prototype;
+    return (
+      (typeof key === 'string' && (memberOf(s, key) >= 0 || s.added?.has(key) === true)) ||
+      key in Object.prototype
+    );
   },
   ownKeys(s) {
     return keysOf(s);
   },
   getOwnPropertyDescriptor(s, key) {
-    const k = typeof key === 'string' ? slotOf(s, key) : -1;
-    if (k < 0) return undefined;
-    return { value: read(s, k), writable: true, enumerable: true, configurable: true };
+    if (typeof key !== 'string') return undefined;
+    const m = memberOf(s, key);
+    if (m < 0 && !s.added?.has(key)) return undefined;
+    const value = m >= 0 ? read(s, m) : s.added?.get(key);
+    return { value, writable: true, enumerable: true, configurable: true };
   },
   getPrototypeOf() {
     return Object.prototype;

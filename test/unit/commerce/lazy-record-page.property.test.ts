@@ -162,6 +162,23 @@ describe('lazily read record pages', () => {
     expect(Object.keys(record!)).toEqual(['a', 'b', 'c']);
   });
 
+  it('reads back what is set on a record, as a plain object would', () => {
+    const page = parseRecordPage('{"results":[{"a":1,"b":"x","c":null}]}', 'results') as {
+      results: Array<Record<string, unknown>>;
+    };
+    const [record] = page.results;
+    record!['b'] = null;
+    record!['c'] = undefined;
+    record!['d'] = 4;
+    expect(record!['a']).toBe(1);
+    expect(record!['b']).toBeNull();
+    expect(record!['c']).toBeUndefined();
+    expect(record!['d']).toBe(4);
+    expect('d' in record!).toBe(true);
+    expect(Object.keys(record!)).toEqual(['a', 'b', 'c', 'd']);
+    expect(JSON.stringify(record)).toBe('{"a":1,"b":null,"d":4}');
+  });
+
   it('reports a malformed field when it is read', () => {
     const page = parseRecordPage('{"results":[{"id":"a","n":1x}]}', 'results') as {
       results: Array<Record<string, unknown>>;
