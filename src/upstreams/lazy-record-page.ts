@@ -267,7 +267,7 @@ function scanRecords(p: PageBytes, i: number): { list: object[]; end: number } |
     const first = foundCount;
     const end = compositeEnd(b, i, true);
     if (end < 0) return undefined;
-    list.push(new Proxy(new RecordState(p, i, first, foundCount - first), HANDLER));
+    list.push(new Proxy(new RecordState(p, i, first), HANDLER));
     i = skipSpace(b, end);
     const c = b[i];
     if (c === CLOSE_BRACKET) {
@@ -282,12 +282,13 @@ function scanRecords(p: PageBytes, i: number): { list: object[]; end: number } |
 }
 
 /**
- * A record of the page: its members are `count` members of the page's table from `first` (the
- * last delimiter is the closing brace). `indexed` of them have been indexed; `cursor` is where
+ * A record of the page: its members are a run of the page's table from `first`, up to the one
+ * whose delimiter is its closing brace. `indexed` of them have been indexed; `cursor` is where
  * the next one starts (-1 once all are): a lookup indexes members in order until it meets the
- * name it wants, comparing names with the page's bytes. `values` holds each member's value once
- * read (undefined before: JSON has no undefined). Records have a few dozen fields at most,
- * where a linear search beats a Map and allocates far less.
+ * name it wants, comparing names with the page's bytes. `values` holds the values read so far,
+ * as pairs of a member's number and its value: a query reads a few fields of a record that has
+ * dozens. Records have a few dozen fields at most, where a linear search beats a Map and
+ * allocates far less.
  *
  * The state is the proxy's target. Its own fields are configurable, so the traps below may
  * answer for the record whatever they hold, and every trap that could show the target's own
@@ -306,15 +307,13 @@ class RecordState {
     readonly page: PageBytes,
     start: number,
     readonly first: number,
-    readonly count: number,
   ) {
     const open = skipSpace(page.bytes, start + 1);
     this.cursor = page.bytes[open] === CLOSE_BRACE ? -1 : open;
   }
 }
 
-/** A value set to undefined through the `set` trap, told apart from a value not read yet. */
-const SET_UNDEFINED = Symbol('set to undefined');
+const UNREAD = Symbol('unread');
 /** Answered by a lazy record's proxy with its state (see `readLoose`). */
 const STATE = Symbol('lazy record state');
 
@@ -407,14 +406,31 @@ function memberOf(s: RecordState, key: string): number {
   }
 }
 
+/** The value of member `m` read (or set) before, else UNREAD. */
+function known(s: RecordState, m: number): unknown {
+  const { values } = s;
+  if (values) for (let k = 0; k < values.length; k += 2) if (values[k] === m) return values[k + 1];
+  return UNREAD;
+}
+
+function remember(s: RecordState, m: number, value: unknown): void {
+  const values = (s.values ??= []);
+  for (let k = 0; k < values.length; k += 2) {
+    if (values[k] === m) {
+      values[k + 1] = value;
+      return;
+    }
+  }
+  values.push(m, value);
+}
+
 function read(s: RecordState, m: number): unknown {
-  const values = (s.values ??= new Array<unknown>(s.count));
-  const known = values[m];
-  if (known !== undefined) return known === SET_UNDEFINED ? undefined : known;
+  const before = known(s, m);
+  if (before !== UNREAD) return before;
   const at = (s.first + m) * MEMBER;
   const t = s.page.members;
   const value = parseValue(s.page, t[at + VALUE_START] as number, t[at + VALUE_END] as number);
-  values[m] = value;
+  (s.values ??= []).push(m, value);
   return value;
 }
 
@@ -437,8 +453,8 @@ export function readLoose(record: Record<string, unknown>, key: string): unknown
   if (!s) return record[key];
   const m = memberOf(s, key);
   if (m < 0) return s.added?.get(key);
-  const known = s.values?.[m];
-  if (known !== undefined) return known === SET_UNDEFINED ? undefined : known;
+  const before = known(s, m);
+  if (before !== UNREAD) return before;
   const at = (s.first + m) * MEMBER;
   const t = s.page.members;
   return JSON.parse(decode(s.page, t[at + VALUE_START] as number, t[at + VALUE_END] as number));
@@ -479,8 +495,7 @@ const HANDLER: ProxyHandler<RecordState> = {
   set(s, key, value) {
     if (typeof key !== 'string') return false;
     const m = memberOf(s, key);
-    if (m >= 0)
-      (s.values ??= new Array<unknown>(s.count))[m] = value === undefined ? SET_UNDEFINED : value;
+    if (m >= 0) remember(s, m, value);
     else (s.added ??= new Map()).set(key, value);
     return true;
   },
