@@ -166,35 +166,47 @@ function valueEnd(b: Uint8Array, i: number): number {
   return compositeEnd(b, i, false);
 }
 
-/** Closing brackets expected, innermost last; shared, as scanning never re-enters itself. */
-const closers: number[] = [];
+/**
+ * Closing brackets expected, innermost last, as bytes; shared, as scanning never re-enters
+ * itself. A typed stack, not an array: the scan pushes and pops at every bracket of every
+ * record (an order's line items and their taxes), and a typed array's stores are plain writes.
+ * A page nested deeper than this is not read lazily (`parseExactJson` then reads it whole).
+ */
+const closers = new Uint8Array(512);
 
 /**
  * The index after the object or array that starts at `i`, or -1 when its brackets or strings do
- * not close in order. With `record`, the positions of its own top-level commas and of its
- * closing bracket are added to the delimiters found.
+ * not close in order (or nest deeper than `closers` holds). With `record`, the positions of its
+ * own top-level commas and of its closing bracket are added to the delimiters found. Strings
+ * are skipped in the same loop, which keeps the whole scan one optimised function.
  */
 function compositeEnd(b: Uint8Array, i: number, record: boolean): number {
-  closers.length = 0;
   const n = b.length;
-  let j = i;
-  while (j < n) {
+  let depth = 0;
+  for (let j = i; j < n; j += 1) {
     const c = b[j] as number;
     if (c === QUOTE) {
-      j = stringEnd(b, j);
-      if (j < 0) return -1;
-      continue;
-    }
-    if (c === OPEN_BRACE) closers.push(CLOSE_BRACE);
-    else if (c === OPEN_BRACKET) closers.push(CLOSE_BRACKET);
-    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      if (closers.pop() !== c) return -1;
-      if (closers.length === 0) {
+      j += 1;
+      for (;;) {
+        if (j >= n) return -1;
+        const d = b[j] as number;
+        if (d === QUOTE) break;
+        j += d === BACKSLASH ? 2 : 1;
+      }
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (depth === closers.length) return -1;
+      // `}` is `{` + 2 and `]` is `[` + 2.
+      closers[depth] = c + 2;
+      depth += 1;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (depth === 0) return -1;
+      depth -= 1;
+      if (closers[depth] !== c) return -1;
+      if (depth === 0) {
         if (record) addDelimiter(j);
         return j + 1;
       }
-    } else if (c === COMMA && record && closers.length === 1) addDelimiter(j);
-    j += 1;
+    } else if (c === COMMA && record && depth === 1) addDelimiter(j);
   }
   return -1;
 }

@@ -152,6 +152,24 @@ describe('lazily read record pages', () => {
     }
   });
 
+  it('reads records nested deeper than its scan follows, and rejects brackets out of order', () => {
+    for (const depth of [500, 511, 512, 513, 2000]) {
+      const deep = `${'['.repeat(depth)}1.10${']'.repeat(depth)}`;
+      const text = `{"results":[{"id":"a","deep":${deep},"b":2.50},{"id":"b"}],"next":{"x":${deep}}}`;
+      const page = parseRecordPage(text, 'results') as { results: unknown[] };
+      expect(JSON.stringify(page)).toBe(JSON.stringify(parseExactJson(text)));
+      expect(page.results).toHaveLength(2);
+    }
+    for (const text of [
+      '{"results":[{"a":[1}]}',
+      '{"results":[{"a":{"b":1]}]}',
+      '{"results":[{"a":1}]],"b":1}',
+      `{"results":[{"a":${'['.repeat(600)}1${']'.repeat(599)}}]}`,
+    ]) {
+      expect(() => parseRecordPage(text, 'results')).toThrow(SyntaxError);
+    }
+  });
+
   it('reads a repeated name as its first occurrence and lists it once', () => {
     const page = parseRecordPage('{"results":[{"a":1,"b":2,"a":3,"c":4}]}', 'results') as {
       results: Array<Record<string, unknown>>;
