@@ -71,14 +71,15 @@ export function idQueries(ids: readonly string[]): Array<{ query: string; count:
   let length = 0;
   for (const id of ids) {
     const part = `id=${quoteValue(id)}`;
-    const cost = encodeURIComponent(part).length + (parts.length > 0 ? 6 : 0); // `||` is %7C%7C
-    if (parts.length > 0 && length + cost > MAX_ENCODED_QUERY) {
+    const encoded = encodeURIComponent(part).length;
+    if (parts.length > 0 && length + 6 + encoded > MAX_ENCODED_QUERY) {
       batches.push({ query: parts.join('||'), count: parts.length });
       parts = [];
       length = 0;
     }
+    // `||` between parts is %7C%7C.
+    length += (parts.length > 0 ? 6 : 0) + encoded;
     parts.push(part);
-    length += parts.length === 1 ? encodeURIComponent(part).length : cost;
   }
   if (parts.length > 0) batches.push({ query: parts.join('||'), count: parts.length });
   return batches;
