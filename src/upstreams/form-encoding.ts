@@ -11,12 +11,10 @@
  */
 export function formEncode(value: string): string {
   const text = value.isWellFormed() ? value : value.toWellFormed();
-  const encoded = encodeURIComponent(text);
-  return NOT_FORM_SAFE.test(encoded) ? encoded.replace(NOT_FORM_SAFE_ALL, formEscape) : encoded;
+  return encodeURIComponent(text).replace(NOT_FORM_SAFE, formEscape);
 }
 
-const NOT_FORM_SAFE = /[!'()~]|%20/;
-const NOT_FORM_SAFE_ALL = /[!'()~]|%20/g;
+const NOT_FORM_SAFE = /[!'()~]|%20/g;
 
 function formEscape(match: string): string {
   return match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`;

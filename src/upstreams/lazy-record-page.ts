@@ -177,8 +177,7 @@ const closers = new Uint8Array(512);
 /**
  * The index after the object or array that starts at `i`, or -1 when its brackets or strings do
  * not close in order (or nest deeper than `closers` holds). With `record`, the positions of its
- * own top-level commas and of its closing bracket are added to the delimiters found. Strings
- * are skipped in the same loop, which keeps the whole scan one optimised function.
+ * own top-level commas and of its closing bracket are added to the delimiters found.
  */
 function compositeEnd(b: Uint8Array, i: number, record: boolean): number {
   const n = b.length;
@@ -186,13 +185,10 @@ function compositeEnd(b: Uint8Array, i: number, record: boolean): number {
   for (let j = i; j < n; j += 1) {
     const c = b[j] as number;
     if (c === QUOTE) {
-      j += 1;
-      for (;;) {
-        if (j >= n) return -1;
-        const d = b[j] as number;
-        if (d === QUOTE) break;
-        j += d === BACKSLASH ? 2 : 1;
-      }
+      const end = stringEnd(b, j);
+      if (end < 0) return -1;
+      // The loop steps past the closing quote.
+      j = end - 1;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (depth === closers.length) return -1;
       // `}` is `{` + 2 and `]` is `[` + 2.
