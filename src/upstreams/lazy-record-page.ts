@@ -31,6 +31,7 @@ export function parseRecordPageBytes(body: Uint8Array, listKey: string): unknown
   const start = hasByteOrderMark(bytes) ? 3 : 0;
   const page: PageBytes = {
     bytes: bytes as Buffer & BufferSlices,
+    words: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     ascii: isAscii(bytes),
     members: EMPTY_TABLE,
     names: [],
@@ -60,6 +61,8 @@ interface BufferSlices {
 
 interface PageBytes {
   readonly bytes: Buffer & BufferSlices;
+  /** The same bytes, read four at a time where strings are skipped (`stringEnd`). */
+  readonly words: DataView;
   /** No byte of the page is beyond ASCII, so every slice decodes as Latin-1. */
   readonly ascii: boolean;
   /**
@@ -135,15 +138,34 @@ function skipSpace(b: Uint8Array, i: number): number {
 
 /**
  * The index after the JSON string whose opening quote is at `start`, or -1 when it never closes.
- * A backslash escapes the byte after it.
+ * A backslash escapes the byte after it. `w` views the same bytes.
+ *
+ * Why four bytes at a time: most of a page's bytes are inside strings (86% of an s2 query's
+ * three pages), and a word of four with neither a quote nor a backslash is passed in one test.
+ * `(x - 0x01010101) & ~x & 0x80808080` is non-zero exactly when a byte of `x` is zero, and a
+ * byte of `v ^ 0x22222222` is zero where `v` holds a quote. A word that may hold one is read a
+ * byte at a time.
  */
-function stringEnd(b: Uint8Array, start: number): number {
+function stringEnd(b: Uint8Array, w: DataView, start: number): number {
   const n = b.length;
   let j = start + 1;
   while (j < n) {
-    const c = b[j] as number;
-    if (c === QUOTE) return j + 1;
-    j += c === BACKSLASH ? 2 : 1;
+    if (j + 4 <= n) {
+      const v = w.getUint32(j, true);
+      const quote = v ^ 0x22222222;
+      const backslash = v ^ 0x5c5c5c5c;
+      const zeros = ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash);
+      if ((zeros & 0x80808080) === 0) {
+        j += 4;
+        continue;
+      }
+    }
+    const stop = j + 4 < n ? j + 4 : n;
+    while (j < stop) {
+      const c = b[j] as number;
+      if (c === QUOTE) return j + 1;
+      j += c === BACKSLASH ? 2 : 1;
+    }
   }
   return -1;
 }
@@ -152,9 +174,9 @@ function stringEnd(b: Uint8Array, start: number): number {
  * The index after the value that starts at `i`, or -1 when its brackets or strings do not close
  * in order. Scalars end at the next delimiter; their text is checked when parsed.
  */
-function valueEnd(b: Uint8Array, i: number): number {
+function valueEnd(b: Uint8Array, w: DataView, i: number): number {
   const first = b[i];
-  if (first === QUOTE) return stringEnd(b, i);
+  if (first === QUOTE) return stringEnd(b, w, i);
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
     let j = i;
     for (; j < b.length; j += 1) {
@@ -163,7 +185,7 @@ function valueEnd(b: Uint8Array, i: number): number {
     }
     return j > i ? j : -1;
   }
-  return compositeEnd(b, i, false);
+  return compositeEnd(b, w, i, false);
 }
 
 /**
@@ -179,13 +201,13 @@ const closers = new Uint8Array(512);
  * not close in order (or nest deeper than `closers` holds). With `record`, the positions of its
  * own top-level commas and of its closing bracket are added to the delimiters found.
  */
-function compositeEnd(b: Uint8Array, i: number, record: boolean): number {
+function compositeEnd(b: Uint8Array, w: DataView, i: number, record: boolean): number {
   const n = b.length;
   let depth = 0;
   for (let j = i; j < n; j += 1) {
     const c = b[j] as number;
     if (c === QUOTE) {
-      const end = stringEnd(b, j);
+      const end = stringEnd(b, w, j);
       if (end < 0) return -1;
       // The loop steps past the closing quote.
       j = end - 1;
@@ -221,7 +243,7 @@ function scanPage(
   if (b[i] === CLOSE_BRACE) return undefined;
   for (;;) {
     if (b[i] !== QUOTE) return undefined;
-    const keyEnd = stringEnd(b, i);
+    const keyEnd = stringEnd(b, p.words, i);
     if (keyEnd < 0) return undefined;
     let key: string;
     try {
@@ -239,7 +261,7 @@ function scanPage(
       listSeen = true;
       i = records.end;
     } else {
-      const end = valueEnd(b, i);
+      const end = valueEnd(b, p.words, i);
       if (end < 0) return undefined;
       try {
         page[key] = parseValue(p, i, end);
@@ -273,7 +295,7 @@ function scanRecords(p: PageBytes, i: number): { list: object[]; end: number } |
   for (;;) {
     if (b[i] !== OPEN_BRACE) return undefined;
     const first = foundCount;
-    const end = compositeEnd(b, i, true);
+    const end = compositeEnd(b, p.words, i, true);
     if (end < 0) return undefined;
     list.push(new Proxy(new RecordState(p, i, first), HANDLER));
     i = skipSpace(b, end);
@@ -340,7 +362,7 @@ function indexNext(s: RecordState): number {
   const at = (s.first + m) * MEMBER;
   const stop = t[at + DELIMITER] as number;
   const i = skipSpace(b, s.cursor);
-  const keyEnd = b[i] === QUOTE ? stringEnd(b, i) : -1;
+  const keyEnd = b[i] === QUOTE ? stringEnd(b, page.words, i) : -1;
   if (keyEnd < 0 || keyEnd > stop) throw malformed();
   const colon = skipSpace(b, keyEnd);
   if (b[colon] !== COLON) throw malformed();
@@ -348,7 +370,8 @@ function indexNext(s: RecordState): number {
   let valueStop = stop;
   while (valueStop > valueStart && isSpace(b[valueStop - 1] as number)) valueStop -= 1;
   if (valueStop <= valueStart) throw malformed();
-  if (b[valueStart] === QUOTE && stringEnd(b, valueStart) !== valueStop) throw malformed();
+  if (b[valueStart] === QUOTE && stringEnd(b, page.words, valueStart) !== valueStop)
+    throw malformed();
   if (isPlainName(b, i + 1, keyEnd - 1)) {
     t[at + NAME_START] = i + 1;
     t[at + NAME_END] = keyEnd - 1;

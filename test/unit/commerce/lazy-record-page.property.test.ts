@@ -152,6 +152,29 @@ describe('lazily read record pages', () => {
     }
   });
 
+  it('skips strings dense in quotes and backslashes wherever they fall, and rejects every truncation', () => {
+    // Strings are skipped four bytes at a time: escapes and multi-byte characters at every
+    // offset from a word's start, in values and in names.
+    const dense = fc.string({
+      unit: fc.constantFrom('"', '\\', 'a', 'é', '☕', '}', ']', ',', ':', '\n'),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(pageTextOf(dense), (text) => {
+        const lazy = parseRecordPage(text, 'results');
+        expect(JSON.stringify(lazy)).toBe(JSON.stringify(parseExactJson(text)));
+        const bytes = Buffer.from(text, 'utf8');
+        for (const cut of [1, 2, 3, 4, 5, Math.floor(bytes.length / 2)]) {
+          if (cut >= bytes.length) continue;
+          expect(() =>
+            JSON.stringify(parseRecordPageBytes(bytes.subarray(0, bytes.length - cut), 'results')),
+          ).toThrow(SyntaxError);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('reads records nested deeper than its scan follows, and rejects brackets out of order', () => {
     for (const depth of [500, 511, 512, 513, 2000]) {
       const deep = `${'['.repeat(depth)}1.10${']'.repeat(depth)}`;
