@@ -73,6 +73,7 @@ export function qardCustomer(linkId: string, r: QardRecord): CustomerModel {
 export function qardOrder(linkId: string, r: QardRecord): OrderModel {
   const total = qardMoney(r['total_amount']);
   const orderId = str(r.id) ?? '';
+  let lineItems: OrderLineItemModel[] | undefined;
   const readLines = (): OrderLineItemModel[] =>
     arr(r['line_items']).flatMap((v, position) => {
       const l = obj(v);
@@ -94,7 +95,6 @@ export function qardOrder(linkId: string, r: QardRecord): OrderModel {
         variant: variantId ? { id: variantId, name: str(l['name']) } : null,
       };
     });
-  let lineItems: OrderLineItemModel[] | undefined;
   const customerId = str(r['customer_id']);
   return {
     kind: 'Order',
