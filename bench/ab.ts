@@ -5,7 +5,7 @@ import { runLoad, type LoadRequest } from './harness/load.js';
 import { loadOptions, type BenchOptions } from './harness/options.js';
 import { readProcSample } from './harness/proc-stats.js';
 import { reexecPinned, stopAll } from './harness/processes.js';
-import { SandboxControl } from './harness/sandbox-control.js';
+import { SANDBOX_UPSTREAMS, SandboxControl } from './harness/sandbox-control.js';
 import {
   createApiKey,
   gatewayEnvironment,
@@ -115,6 +115,9 @@ async function measure(
     sandbox: control,
   });
   await setup.process.stop();
+  // Only an explicit BENCH_LATENCIES moves the sandbox off 0 ms (the options' default lists 0 and 20).
+  const latencyMs = process.env['BENCH_LATENCIES'] ? (options.latenciesMs[0] ?? 0) : 0;
+  if (latencyMs > 0) await control.setLatency(SANDBOX_UPSTREAMS, latencyMs);
 
   const servers = [
     await start('a', join(baseline, 'main.js'), undefined, envA),
@@ -137,6 +140,7 @@ async function measure(
       (Object.keys(envA).length > 0 ? `, A with ${process.env['BENCH_AB_ENV_A']}` : '') +
       (Object.keys(envB).length > 0 ? `, B with ${process.env['BENCH_AB_ENV_B']}` : '') +
       (batchingB ? '' : ' without batching') +
+      (latencyMs > 0 ? `; upstream latency ${latencyMs} ms` : '') +
       '; ' +
       `warm-up ${options.warmupSeconds} s, ${options.runs} × ${options.runSeconds} s`,
   );
@@ -152,6 +156,8 @@ async function measure(
     rounds.push({ a, b, ratio: b / a });
     console.log(
       `  round ${round + 1}: A ${a.toFixed(3)} B ${b.toFixed(3)} ms/query, B/A ${(b / a).toFixed(3)}` +
+        `; req/s A ${loads[0]!.requestsPerSecond.toFixed(0)} B ${loads[1]!.requestsPerSecond.toFixed(0)}` +
+        `, p50 A ${loads[0]!.p50Ms} B ${loads[1]!.p50Ms} ms` +
         (failed.some((n) => n > 0) ? ` (failed: A ${failed[0]}, B ${failed[1]})` : ''),
     );
   }

@@ -12,7 +12,7 @@ import {
 import { loadOptions, type BenchOptions } from './harness/options.js';
 import { reexecPinned, stopAll } from './harness/processes.js';
 import { writeResults, type CellResult } from './harness/report.js';
-import { SandboxControl } from './harness/sandbox-control.js';
+import { SANDBOX_UPSTREAMS, SandboxControl } from './harness/sandbox-control.js';
 import {
   composePeerSupergraph,
   createApiKey,
@@ -43,8 +43,6 @@ import type { LoadRequest } from './harness/load.js';
  * measured server pinned to one core and this process (the load generator) and the sandbox to the
  * other. See RESULTS.md for the parameters and the figures.
  */
-
-const UPSTREAMS = ['apipanda', 'dispatch', 'codat', 'qard', 'shopline'];
 
 async function main(): Promise<void> {
   const options = loadOptions();
@@ -87,7 +85,7 @@ async function main(): Promise<void> {
   const cells: CellResult[] = [];
   const referenceBodies = new Map<string, string>();
   for (const latencyMs of options.soakOnly ? [] : options.latenciesMs) {
-    await control.setLatency(UPSTREAMS, latencyMs);
+    await control.setLatency(SANDBOX_UPSTREAMS, latencyMs);
     // Every variant is up for the whole latency, so their runs can take turns (CellMeasurement).
     const servers = new Map<VariantId, Server>();
     try {
@@ -153,7 +151,7 @@ async function main(): Promise<void> {
   let soakFigures: SoakFigures | undefined;
   const soakScenario = SCENARIOS.find((s) => s.id === 's2');
   if (options.soakSeconds > 0 && soakScenario && selected.includes('gateway')) {
-    await control.setLatency(UPSTREAMS, 0);
+    await control.setLatency(SANDBOX_UPSTREAMS, 0);
     const connections = Math.max(...options.connections);
     console.log(`bench: ${options.soakSeconds} s soak of s2 at ${connections} connections`);
     soakFigures = await withGateway(options, dir, gatewayEnv, true, async (gw) => {

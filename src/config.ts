@@ -109,6 +109,14 @@ const envSchema = z.object({
   MAX_QUERY_DEPTH: positiveInt('a positive integer').default('30'),
   MAX_BODY_BYTES: positiveInt('a number of bytes').default('1048576'),
   SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default('10000'),
+  ADMISSION_MIN_CONCURRENCY: positiveInt('a positive integer')
+    .refine((v) => v >= 1, 'expected a positive integer')
+    .default('8'),
+  ADMISSION_MAX_CONCURRENCY: positiveInt('a positive integer')
+    .refine((v) => v >= 1, 'expected a positive integer')
+    .default('256'),
+  ADMISSION_QUEUE_LIMIT: positiveInt('a number of operations').default('1000'),
+  ADMISSION_QUEUE_TIMEOUT_MS: positiveInt('a number of milliseconds').default('10000'),
 });
 
 export type UpstreamName = 'apipanda' | 'dispatch' | 'codat' | 'qard' | 'shopline';
@@ -163,6 +171,17 @@ export interface Config {
     workspaceClaim: string;
   };
   limits: { maxQueryDepth: number; maxBodyBytes: number };
+  /**
+   * How many GraphQL operations run at once (server/admission.ts): the limit moves between
+   * min and max with the event loop's load; past it operations wait, up to queueLimit of them
+   * for at most queueTimeoutMs, and are refused with 503 beyond.
+   */
+  admission: {
+    minConcurrency: number;
+    maxConcurrency: number;
+    queueLimit: number;
+    queueTimeoutMs: number;
+  };
   /** False only to measure what batching saves (benchmark ablation). */
   dataloaderBatching: boolean;
   shutdownGraceMs: number;
@@ -210,6 +229,12 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  if (e.ADMISSION_MIN_CONCURRENCY > e.ADMISSION_MAX_CONCURRENCY) {
+    throw new ConfigError(
+      `Invalid ADMISSION_MIN_CONCURRENCY: expected at most ADMISSION_MAX_CONCURRENCY (${e.ADMISSION_MAX_CONCURRENCY}) (got ${e.ADMISSION_MIN_CONCURRENCY})`,
+    );
+  }
+
   return {
     port: e.PORT,
     host: e.HOST,
@@ -252,6 +277,12 @@ export function loadConfig(env: Env = process.env): Config {
       workspaceClaim: e.JWT_WORKSPACE_CLAIM,
     },
     limits: { maxQueryDepth: e.MAX_QUERY_DEPTH, maxBodyBytes: e.MAX_BODY_BYTES },
+    admission: {
+      minConcurrency: e.ADMISSION_MIN_CONCURRENCY,
+      maxConcurrency: e.ADMISSION_MAX_CONCURRENCY,
+      queueLimit: e.ADMISSION_QUEUE_LIMIT,
+      queueTimeoutMs: e.ADMISSION_QUEUE_TIMEOUT_MS,
+    },
     dataloaderBatching: e.DATALOADER_BATCHING,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -16,6 +16,8 @@ export enum ErrorCode {
   UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
   UPSTREAM_ERROR = 'UPSTREAM_ERROR',
   DATA_NOT_READY = 'DATA_NOT_READY',
+  /** The gateway is running all the operations it can; retry after `retryAfter` seconds. */
+  OVERLOADED = 'OVERLOADED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

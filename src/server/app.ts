@@ -19,6 +19,7 @@ import { runWithLogger } from '../request-scope.js';
 import { deferredChildLoggerFactory } from './request-logger.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import { pendingMigrations } from '../store/migrator.js';
+import { OperationAdmission, type AdmissionRefusal } from './admission.js';
 import { compiledExecutionGateway } from './compiled-executor.js';
 import { createContext, type GraphQLContext, type Principal } from './context.js';
 import { depthLimitRule } from './depth-limit.js';
@@ -168,18 +169,11 @@ export async function buildApp({
   });
   await apollo.start();
 
+  const admission = new OperationAdmission(config.admission);
+  admission.start();
+  app.addHook('onClose', async () => admission.stop());
+
   const graphqlHandler = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (
-      request.method === 'GET' &&
-      wantsGraphiql(request.headers.accept, request.query as Record<string, unknown>)
-    ) {
-      return reply.header('content-type', 'text/html; charset=utf-8').send(
-        renderGraphiqlPage({
-          defaultHeaders: graphiqlHeaders?.() ?? {},
-          sandbox: config.sandbox,
-        }),
-      );
-    }
     let principal: Principal;
     try {
       principal = await services.authenticator.authenticate(request.headers);
@@ -218,10 +212,35 @@ export async function buildApp({
     // Incremental delivery (@defer) is not enabled, so every body is complete.
     throw new Error('unexpected chunked GraphQL response');
   };
+  const admittedHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!admission.tryEnter()) {
+      const outcome = await admission.wait(reply.raw);
+      if (outcome !== 'admitted') return sendOverloaded(request, reply, outcome);
+    }
+    try {
+      return await runWithLogger(request.log, () => graphqlHandler(request, reply));
+    } finally {
+      admission.leave();
+    }
+  };
   app.route({
     method: ['GET', 'POST'],
     url: '/graphql',
-    handler: (request, reply) => runWithLogger(request.log, () => graphqlHandler(request, reply)),
+    handler: (request, reply) => {
+      // The GraphiQL page is a static document, not an operation: it never waits for a slot.
+      if (
+        request.method === 'GET' &&
+        wantsGraphiql(request.headers.accept, request.query as Record<string, unknown>)
+      ) {
+        return reply.header('content-type', 'text/html; charset=utf-8').send(
+          renderGraphiqlPage({
+            defaultHeaders: graphiqlHeaders?.() ?? {},
+            sandbox: config.sandbox,
+          }),
+        );
+      }
+      return admittedHandler(request, reply);
+    },
   });
 
   registerGraphiqlAssets(app);
@@ -248,7 +267,9 @@ export async function buildApp({
     }
   });
   app.get('/metrics', async (_request, reply) =>
-    reply.header('content-type', 'text/plain; version=0.0.4').send(services.metrics.toPrometheus()),
+    reply
+      .header('content-type', 'text/plain; version=0.0.4')
+      .send(services.metrics.toPrometheus() + admission.toPrometheus()),
   );
 
   return {
@@ -304,12 +325,28 @@ function sendHttpError(error: FastifyError, request: FastifyRequest, reply: Fast
   return sendGraphqlErrors(request, reply, status, message, code);
 }
 
+/** Seconds a refused client is told to wait: about one turn of a saturated loop's queue. */
+const OVERLOADED_RETRY_AFTER_SECONDS = 1;
+
+/** 503 for an operation refused before it ran: nothing was read or changed upstream. */
+function sendOverloaded(request: FastifyRequest, reply: FastifyReply, reason: AdmissionRefusal) {
+  const message =
+    reason === 'queue-full'
+      ? 'The gateway is running as many operations as it can and its queue is full; retry later'
+      : 'The gateway is running as many operations as it can and this one waited too long; retry later';
+  void reply.header('retry-after', String(OVERLOADED_RETRY_AFTER_SECONDS));
+  return sendGraphqlErrors(request, reply, 503, message, ErrorCode.OVERLOADED, {
+    retryAfter: OVERLOADED_RETRY_AFTER_SECONDS,
+  });
+}
+
 function sendGraphqlErrors(
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,
   message: string,
   code: string,
+  extra: Record<string, unknown> = {},
 ) {
   const accept = request.headers.accept ?? '';
   const type = accept.includes('application/graphql-response+json')
@@ -318,7 +355,7 @@ function sendGraphqlErrors(
   return reply
     .code(status)
     .header('content-type', `${type}; charset=utf-8`)
-    .send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+    .send(JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] }));
 }
 
 /**

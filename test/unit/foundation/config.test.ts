@@ -29,6 +29,9 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'http://x', /^Invalid REDIS_URL: expected a redis:\/\/ URL/],
     ['SANDBOX', 'maybe', /^Invalid SANDBOX: expected true or false/],
     ['CODAT_BASE_URL', 'not a url', /^Invalid CODAT_BASE_URL: expected an http\(s\) URL/],
+    ['ADMISSION_MIN_CONCURRENCY', '0', /^Invalid ADMISSION_MIN_CONCURRENCY: expected a positive/],
+    ['ADMISSION_MAX_CONCURRENCY', '4', /^Invalid ADMISSION_MIN_CONCURRENCY: expected at most/],
+    ['ADMISSION_QUEUE_TIMEOUT_MS', '1s', /^Invalid ADMISSION_QUEUE_TIMEOUT_MS: expected a number/],
   ])('names the variable when %s=%s is wrong', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -55,6 +58,20 @@ describe('loadConfig', () => {
     expect(c.corsOrigins).toEqual(['https://app.example.com', 'https://admin.example.com']);
     expect(c.secretsKey?.length).toBe(32);
     expect(c.previousSecretsKeys).toHaveLength(1);
+  });
+
+  it('bounds the operations run at once between a floor and a ceiling', () => {
+    expect(loadConfig({}).admission).toEqual({
+      minConcurrency: 8,
+      maxConcurrency: 256,
+      queueLimit: 1000,
+      queueTimeoutMs: 10000,
+    });
+    expect(() =>
+      loadConfig({ ADMISSION_MIN_CONCURRENCY: '20', ADMISSION_MAX_CONCURRENCY: '10' }),
+    ).toThrow(
+      'Invalid ADMISSION_MIN_CONCURRENCY: expected at most ADMISSION_MAX_CONCURRENCY (10) (got 20)',
+    );
   });
 
   it('refuses both JWT_SECRET and JWT_JWKS_URL', () => {
