@@ -4,6 +4,7 @@ import { renderChart } from './harness/chart.js';
 import { createRunDatabase } from './harness/database.js';
 import {
   CellMeasurement,
+  gatewayDroppedQueries,
   soak,
   waitForIdle,
   type CellFigures,
@@ -128,6 +129,9 @@ async function main(): Promise<void> {
                 runs: options.runs,
                 pid: m.server.process.pid,
                 sandbox: control,
+                ...(m.base.variant === 'gateway' || m.base.variant === 'naive'
+                  ? { droppedQueries: gatewayDroppedQueries(m.server.origin) }
+                  : {}),
               }),
           );
           for (const turn of turns) await turn.warmUp();

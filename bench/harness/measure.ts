@@ -32,6 +32,20 @@ export interface CellPlan {
   /** The measured server's pid (for the upstream variant, the sandbox's). */
   pid: number;
   sandbox: SandboxControl;
+  /**
+   * Queries the server dropped without running them so far (the gateway's waiting operations
+   * whose client left: the closed loop's last requests, when the run stops while they wait).
+   */
+  droppedQueries?: () => Promise<number>;
+}
+
+/** The gateway's count of waiting operations it dropped because their client left. */
+export function gatewayDroppedQueries(origin: string): () => Promise<number> {
+  return async () => {
+    const text = await (await fetch(`${origin}/metrics`)).text();
+    const line = /^graphql_operations_refused_total\{reason="client-closed"\} (\d+)$/m.exec(text);
+    return Number(line?.[1] ?? 0);
+  };
 }
 
 /**
@@ -79,15 +93,18 @@ export class CellMeasurement {
     const { plan } = this;
     await waitForIdle(plan.pid, plan.sandbox);
     const upstreamBefore = await plan.sandbox.settledTotal();
+    const droppedBefore = (await plan.droppedQueries?.()) ?? 0;
     const cpuBefore = readProcTreeSample(plan.pid).cpuMs;
     const load = await runLoad(plan.request, plan.connections, plan.runSeconds);
     // In a closed loop each connection has exactly one query in flight when the run stops; the
     // server still finishes those, so the run's work is that of completed + connections queries,
-    // all of it counted once the server is idle again.
+    // all of it counted once the server is idle again; less those the server dropped unrun
+    // because they were still waiting for a slot when their connection closed.
     await waitForIdle(plan.pid, plan.sandbox);
     const cpuAfter = readProcTreeSample(plan.pid).cpuMs;
     const upstreamRequests = (await plan.sandbox.settledTotal()) - upstreamBefore;
-    const started = load.requests + plan.connections;
+    const dropped = ((await plan.droppedQueries?.()) ?? 0) - droppedBefore;
+    const started = load.requests + plan.connections - dropped;
     this.runs.push({
       ...load,
       upstreamRequests,
