@@ -39,6 +39,7 @@ import type { Scenario } from './scenarios/types.js';
  * the same build then. `BENCH_AB_ENV_B="MALLOC_ARENA_MAX=2"` adds environment variables to B's
  * (`BENCH_AB_ENV_A` to A's; `NAME=` leaves NAME out, `npm start`'s own included), and
  * `BENCH_AB_BATCHING_B=false` runs B without DataLoader batching (the naive ablation).
+ * `BENCH_LATENCIES=20` sets the sandbox's latency to its first value (0 ms when unset).
  */
 async function main(): Promise<void> {
   const options = loadOptions();
@@ -115,7 +116,8 @@ async function measure(
     sandbox: control,
   });
   await setup.process.stop();
-  // Only an explicit BENCH_LATENCIES moves the sandbox off 0 ms (the options' default lists 0 and 20).
+  // Only an explicit BENCH_LATENCIES moves the sandbox off 0 ms: the options' default, made for
+  // `npm run bench`, lists 0 and 20.
   const latencyMs = process.env['BENCH_LATENCIES'] ? (options.latenciesMs[0] ?? 0) : 0;
   if (latencyMs > 0) await control.setLatency(SANDBOX_UPSTREAMS, latencyMs);
 

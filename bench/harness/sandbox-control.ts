@@ -1,7 +1,7 @@
-/** Client of the sandbox process's control API (`/__sandbox/...`). */
 /** Every upstream the sandbox serves, as its control API names them. */
 export const SANDBOX_UPSTREAMS = ['apipanda', 'dispatch', 'codat', 'qard', 'shopline'];
 
+/** Client of the sandbox process's control API (`/__sandbox/...`). */
 export class SandboxControl {
   constructor(readonly origin: string) {}
 

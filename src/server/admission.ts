@@ -6,8 +6,9 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
  * upstream pages, its loaders and its answer in memory for longer, and every answer comes later.
  * So the limit follows the loop: while the loop was busy nearly the whole of the last interval,
  * the limit steps down from what was in flight; while the loop had idle time and operations
- * were waiting, it rises to what that idle time says would keep the loop busy. Operations over the limit wait in arrival order, up to a bounded
- * queue and a bounded wait, and are refused (503, `OVERLOADED`) past either bound.
+ * were waiting, it rises to what that idle time says would keep the loop busy. Operations over
+ * the limit wait in arrival order, up to a bounded queue and a bounded wait, and are refused
+ * (503, `OVERLOADED`) past either bound.
  *
  * A fixed limit would not do: a gateway whose upstreams answer in 200 ms needs many operations
  * in flight to keep one core busy, one whose upstreams answer in 1 ms needs a few.
@@ -158,7 +159,7 @@ export class OperationAdmission {
 
   /**
    * One step of the control loop: refuses waiters past their time, then moves the limit by the
-   * loop's busy share over the interval. Public so tests can step it with a scripted signal.
+   * loop's busy share over the interval (the rules at SATURATED, SHRINK and HEADROOM). Public so tests can step it with a scripted signal.
    */
   adjust(): void {
     const now = this.signal.now();

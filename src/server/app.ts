@@ -215,6 +215,7 @@ export async function buildApp({
   const admittedHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!admission.tryEnter()) {
       const outcome = await admission.wait(reply.raw);
+      // For 'client-closed' the answer goes to a closed socket: Fastify needs one all the same.
       if (outcome !== 'admitted') return sendOverloaded(request, reply, outcome);
     }
     try {
