@@ -117,6 +117,8 @@ const envSchema = z.object({
     .default('256'),
   ADMISSION_QUEUE_LIMIT: positiveInt('a number of operations').default('1000'),
   ADMISSION_QUEUE_TIMEOUT_MS: positiveInt('a number of milliseconds').default('10000'),
+  COMMERCE_CACHE_MB: positiveInt('a number of MiB (0: no cache)').default('0'),
+  COMMERCE_CACHE_SYNC_CHECK_SECONDS: positiveInt('a number of seconds').default('30'),
 });
 
 export type UpstreamName = 'apipanda' | 'dispatch' | 'codat' | 'qard' | 'shopline';
@@ -182,6 +184,12 @@ export interface Config {
     queueLimit: number;
     queueTimeoutMs: number;
   };
+  /**
+   * Commerce records of synced sources kept across requests (modules/commerce/record-cache.ts):
+   * up to about maxBytes per process (0: none), each link's data kept under the sync it came
+   * from, whose status is read again at most every syncCheckMs.
+   */
+  commerceCache: { maxBytes: number; syncCheckMs: number };
   /** False only to measure what batching saves (benchmark ablation). */
   dataloaderBatching: boolean;
   shutdownGraceMs: number;
@@ -282,6 +290,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrency: e.ADMISSION_MAX_CONCURRENCY,
       queueLimit: e.ADMISSION_QUEUE_LIMIT,
       queueTimeoutMs: e.ADMISSION_QUEUE_TIMEOUT_MS,
+    },
+    commerceCache: {
+      maxBytes: e.COMMERCE_CACHE_MB * 1024 * 1024,
+      syncCheckMs: e.COMMERCE_CACHE_SYNC_CHECK_SECONDS * 1000,
     },
     dataloaderBatching: e.DATALOADER_BATCHING,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -270,7 +270,11 @@ export async function buildApp({
   app.get('/metrics', async (_request, reply) =>
     reply
       .header('content-type', 'text/plain; version=0.0.4')
-      .send(services.metrics.toPrometheus() + admission.toPrometheus()),
+      .send(
+        services.metrics.toPrometheus() +
+          admission.toPrometheus() +
+          (services.commerce.recordCache?.toPrometheus() ?? ''),
+      ),
   );
 
   return {

@@ -128,7 +128,16 @@ export async function createServices(
       cache,
       onClose,
     }),
-    commerce: createCommerceServices({ config, logger, metrics, onClose, store, secretBox, cache }),
+    commerce: createCommerceServices({
+      config,
+      logger,
+      metrics,
+      onClose,
+      store,
+      secretBox,
+      cache,
+      eventBus,
+    }),
     onClose,
     async close() {
       for (const fn of closers.reverse()) {

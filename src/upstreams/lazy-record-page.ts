@@ -297,7 +297,7 @@ function scanRecords(p: PageBytes, i: number): { list: object[]; end: number } |
     const first = foundCount;
     const end = compositeEnd(b, p.words, i, true);
     if (end < 0) return undefined;
-    list.push(new Proxy(new RecordState(p, i, first), HANDLER));
+    list.push(new Proxy(new RecordState(p, i, end - i, first), HANDLER));
     i = skipSpace(b, end);
     const c = b[i];
     if (c === CLOSE_BRACKET) {
@@ -336,6 +336,8 @@ class RecordState {
   constructor(
     readonly page: PageBytes,
     start: number,
+    /** Bytes of the page the record's JSON takes (see `lazyRecordSpan`). */
+    readonly span: number,
     readonly first: number,
   ) {
     const open = skipSpace(page.bytes, start + 1);
@@ -489,6 +491,15 @@ export function readLoose(record: Record<string, unknown>, key: string): unknown
   const at = (s.first + m) * MEMBER;
   const t = s.page.members;
   return JSON.parse(decode(s.page, t[at + VALUE_START] as number, t[at + VALUE_END] as number));
+}
+
+/**
+ * How many bytes of its page a lazily read record's JSON takes; undefined for any other value.
+ * What a cache holding the record keeps alive is about proportional to it.
+ */
+export function lazyRecordSpan(record: unknown): number | undefined {
+  if (record === null || typeof record !== 'object') return undefined;
+  return (record as { [STATE]?: RecordState })[STATE]?.span;
 }
 
 function malformed(): SyntaxError {

@@ -5,7 +5,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandb
 import { withSandboxUpstreams } from '../../src/sandbox/wire.js';
 import { startGateway, type Gateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
-import { createTestDatabase } from './services.js';
+import { createTestDatabase, testRedisUrl } from './services.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -119,6 +119,38 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       await gateway.close();
       if (!options.sharedSandbox) await sandbox.close();
       await db?.drop();
+    },
+  };
+}
+
+export interface TwoReplicas {
+  sandbox: Sandbox;
+  a: TestGateway;
+  b: TestGateway;
+  close(): Promise<void>;
+}
+
+/**
+ * Two gateway replicas on loopback sharing one sandbox, one fresh PostgreSQL database and Redis,
+ * as in production (the caller checks that PostgreSQL and Redis are reachable).
+ */
+export async function startTwoReplicas(
+  options: { seed: number; env?: Record<string, string> } = { seed: 3 },
+): Promise<TwoReplicas> {
+  const sandbox = await startSandbox({ seed: options.seed });
+  const db = await createTestDatabase();
+  const env = { REDIS_URL: testRedisUrl, ...options.env };
+  const a = await startTestGateway({ sharedSandbox: sandbox, databaseUrl: db.url, env });
+  const b = await startTestGateway({ sharedSandbox: sandbox, databaseUrl: db.url, env });
+  return {
+    sandbox,
+    a,
+    b,
+    async close() {
+      await a.close();
+      await b.close();
+      await sandbox.close();
+      await db.drop();
     },
   };
 }

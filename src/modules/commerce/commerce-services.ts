@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Cache } from '../../store/cache.js';
 import type { Store } from '../../store/database.js';
+import type { EventBus } from '../../store/event-bus.js';
 import type { SecretBox } from '../../store/secret-box.js';
 import { CodatClient, codatCorrelationId } from '../../upstreams/codat/codat-client.js';
 import { QardClient } from '../../upstreams/qard/qard-client.js';
@@ -11,9 +12,13 @@ import { createUpstreamHttp } from '../../server/services.js';
 import { CommerceReader } from './commerce-reader.js';
 import { CommerceLinkRepository } from './link-repository.js';
 import { CommerceLinkService } from './link-service.js';
+import { CommerceRecordCache } from './record-cache.js';
 import { CommerceSourceRegistry } from './source-registry.js';
+import { CachedCommerceSource } from './sources/cached-source.js';
 import { CodatSource } from './sources/codat/codat-source.js';
 import { QardSource } from './sources/qard/qard-source.js';
+import type { CommerceLink, CommerceSource } from './sources/source.js';
+import { SyncVersions } from './sync-versions.js';
 
 /** The commerce domain's share of the services (see AppServices.commerce). */
 export interface CommerceServices {
@@ -21,7 +26,12 @@ export interface CommerceServices {
   registry: CommerceSourceRegistry;
   reader: CommerceReader;
   links: CommerceLinkService;
+  /** Records kept across requests; undefined when COMMERCE_CACHE_MB is 0. */
+  recordCache: CommerceRecordCache | undefined;
 }
+
+/** Links whose data is about to change, announced to every replica. */
+const SYNC_REQUESTED_TOPIC = 'commerce.sync-requested';
 
 /**
  * Builds the Codat and Qard clients (only for upstreams with a base URL and an API key) and the
@@ -35,9 +45,16 @@ export function createCommerceServices(deps: {
   store: Store;
   secretBox: SecretBox;
   cache: Cache;
+  eventBus: EventBus;
 }): CommerceServices {
   const { config } = deps;
-  const registry = new CommerceSourceRegistry();
+  const recordCache =
+    config.commerceCache.maxBytes > 0
+      ? new CommerceRecordCache(config.commerceCache.maxBytes)
+      : undefined;
+  const registry = new CommerceSourceRegistry(
+    recordCache && keepRecords(deps, recordCache, config.commerceCache.syncCheckMs),
+  );
   const codatKey = config.codat.apiKey;
   const codat =
     config.upstreams.codat.baseUrl && codatKey
@@ -63,5 +80,43 @@ export function createCommerceServices(deps: {
     registry,
     reader: new CommerceReader(repository, registry, new CursorCodec(config.secretsKey)),
     links: new CommerceLinkService(repository, registry, deps.secretBox, codat, qard),
+    recordCache,
   };
+}
+
+/**
+ * Wraps synced sources in the record cache. A sync requested on any replica is announced on the
+ * event bus (Redis with REDIS_URL), and every replica then drops that link's records and reads
+ * its status again before serving it from the cache.
+ */
+function keepRecords(
+  deps: { logger: Logger; eventBus: EventBus; onClose(fn: () => Promise<void> | void): void },
+  recordCache: CommerceRecordCache,
+  syncCheckMs: number,
+): (source: CommerceSource) => CommerceSource {
+  const versions = new SyncVersions(syncCheckMs);
+  const forget = (link: { workspaceId: string; id: string }) => {
+    versions.forget(link.workspaceId, link.id);
+    recordCache.forgetLink(link.workspaceId, link.id);
+  };
+  const announcements = deps.eventBus.subscribe<{ workspaceId: string; id: string }>(
+    SYNC_REQUESTED_TOPIC,
+  );
+  void (async () => {
+    for await (const link of announcements) forget(link);
+  })().catch((error: unknown) =>
+    deps.logger.error({ err: error }, 'commerce cache stopped hearing of requested syncs'),
+  );
+  deps.onClose(async () => {
+    await announcements.return?.();
+  });
+  const announce = (link: CommerceLink) => {
+    forget(link);
+    deps.eventBus
+      .publish(SYNC_REQUESTED_TOPIC, { workspaceId: link.workspaceId, id: link.id })
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error }, 'could not announce a requested sync to other replicas'),
+      );
+  };
+  return (source) => new CachedCommerceSource(source, recordCache, versions, announce);
 }

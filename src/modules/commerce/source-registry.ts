@@ -8,8 +8,14 @@ import type { CommerceSource } from './sources/source.js';
 export class CommerceSourceRegistry {
   private readonly sources = new Map<CommerceSourceKind, CommerceSource>();
 
+  /**
+   * @param keep wraps a source of synced copies so that its records are kept across requests
+   *   (CachedCommerceSource); absent when the gateway keeps none.
+   */
+  constructor(private readonly keep?: (source: CommerceSource) => CommerceSource) {}
+
   register(source: CommerceSource): void {
-    this.sources.set(source.kind, source);
+    this.sources.set(source.kind, this.keep && source.syncedCopy ? this.keep(source) : source);
   }
 
   get(kind: CommerceSourceKind): CommerceSource | undefined {

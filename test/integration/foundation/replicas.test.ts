@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
 import { cacheKey } from '../../../src/store/cache.js';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import {
-  createTestDatabase,
-  postgresAvailable,
-  redisAvailable,
-  testRedisUrl,
-} from '../../helpers/services.js';
+import { startTwoReplicas, type TestGateway, type TwoReplicas } from '../../helpers/gateway.js';
+import { postgresAvailable, redisAvailable } from '../../helpers/services.js';
 
 /**
  * Two gateway replicas on loopback sharing one PostgreSQL and one Redis, as in production:
@@ -16,25 +10,15 @@ import {
 const up = (await postgresAvailable()) && (await redisAvailable());
 
 describe.skipIf(!up)('two replicas on PostgreSQL + Redis', () => {
-  let sandbox: Sandbox;
+  let replicas: TwoReplicas;
   let a: TestGateway;
   let b: TestGateway;
-  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ seed: 3 });
-    const db = await createTestDatabase();
-    drop = db.drop;
-    const env = { REDIS_URL: testRedisUrl };
-    a = await startTestGateway({ sharedSandbox: sandbox, databaseUrl: db.url, env });
-    b = await startTestGateway({ sharedSandbox: sandbox, databaseUrl: db.url, env });
+    replicas = await startTwoReplicas({ seed: 3 });
+    ({ a, b } = replicas);
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await sandbox?.close();
-    await drop?.();
-  });
+  afterAll(() => replicas?.close());
 
   it('accepts on replica B a key created through replica A', async () => {
     const res = await b.graphql<{ viewer: { workspace: { handle: string } } }>(

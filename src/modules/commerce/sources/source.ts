@@ -27,6 +27,12 @@ export interface CommerceSource {
   readonly kind: CommerceSourceKind;
   /** Datasets this source can list; the others are skipped for its links (not an error). */
   readonly datasets: ReadonlySet<CommerceDataset>;
+  /**
+   * The source serves a copy of the store made by its last sync (Codat, Qard): a dataset's
+   * records change only when one of its syncs completes, so they may be kept across requests
+   * until then (record-cache.ts). False for a source read live.
+   */
+  readonly syncedCopy: boolean;
 
   /** One page of a dataset, newest first, in the adapter's own paging. */
   listPage<D extends CommerceDataset>(

@@ -55,6 +55,8 @@ export class ShoplineCommerceSource implements CommerceSource {
     'orders',
     'products',
   ]);
+  /** The Open API is read live: nothing is kept across requests. */
+  readonly syncedCopy = false;
 
   constructor(private readonly shopline: ShoplineService) {}
 

@@ -121,6 +121,7 @@ export class CodatSource implements CommerceSource {
   readonly datasets: ReadonlySet<CommerceDataset> = new Set(
     Object.keys(LISTS) as CommerceDataset[],
   );
+  readonly syncedCopy = true;
 
   constructor(private readonly codat: CodatClient) {}
 

@@ -66,6 +66,7 @@ export class QardSource implements CommerceSource {
   readonly datasets: ReadonlySet<CommerceDataset> = new Set(
     Object.keys(LISTS) as CommerceDataset[],
   );
+  readonly syncedCopy = true;
 
   constructor(private readonly qard: QardClient) {}
 
