@@ -129,7 +129,9 @@ async function main(): Promise<void> {
                 runs: options.runs,
                 pid: m.server.process.pid,
                 sandbox: control,
-                ...(m.base.variant === 'gateway' || m.base.variant === 'naive'
+                ...(m.base.variant === 'gateway' ||
+                m.base.variant === 'naive' ||
+                m.base.variant === 'cached'
                   ? { droppedQueries: gatewayDroppedQueries(m.server.origin) }
                   : {}),
               }),
@@ -189,6 +191,9 @@ async function main(): Promise<void> {
   });
   console.log(`bench: results in ${json} and ${markdown}`);
 }
+
+/** The cached variant's budget: far more than the two workspaces' records the scenarios read. */
+const CACHED_VARIANT_MB = '64';
 
 interface MeasuredVariant {
   base: { scenario: string; variant: VariantId; latencyMs: number };
@@ -296,6 +301,15 @@ async function startVariant(
         env: gatewayEnv,
         batching: variant === 'gateway',
         cpuProfileDir: options.cpuProfile ? join(dir, `profile-${variant}`) : undefined,
+      });
+    case 'cached':
+      return startGateway({
+        cpus: options.serverCpu,
+        dir,
+        env: { ...gatewayEnv, COMMERCE_CACHE_MB: CACHED_VARIANT_MB },
+        batching: true,
+        cpuProfileDir: options.cpuProfile ? join(dir, `profile-${variant}`) : undefined,
+        name: 'cached',
       });
     case 'peer': {
       const supergraph = await composePeerSupergraph(dir, peerEnvironment(fixtures));

@@ -11,6 +11,7 @@ import type { RunRecord } from './report.js';
 const COLORS: Record<string, string> = {
   gateway: '#2563eb',
   naive: '#93c5fd',
+  cached: '#7c3aed',
   peer: '#dc2626',
   limit: '#16a34a',
   upstream: '#6b7280',

@@ -34,12 +34,6 @@ export async function prepareFixtures(ctx: FixtureContext): Promise<Fixtures> {
   if (!companyId || !connectionId) throw new Error(`unexpected Codat link URL ${codatLink.url}`);
   const first = await waitForOrders(gql, ctx.apiKey);
 
-  await ctx.sandbox.reset();
-  await gql(ctx.apiKey, ORDERS_50);
-  const afterFirst = await ctx.sandbox.totalRequests();
-  await gql(ctx.apiKey, ORDERS_50);
-  const crossRequestCache = (await ctx.sandbox.totalRequests()) === afterFirst;
-
   return {
     apiKey: ctx.apiKey,
     codat: {
@@ -51,7 +45,6 @@ export async function prepareFixtures(ctx: FixtureContext): Promise<Fixtures> {
     order: first,
     workflow: await prepareWorkflow(gql, ctx),
     merged: await prepareMerged(gql, ctx),
-    crossRequestCache,
   };
 }
 
@@ -79,8 +72,6 @@ function graphqlClient(origin: string): Gql {
     return answer.data;
   };
 }
-
-const ORDERS_50 = `{ commerce { orders(first: 50) { nodes { orderNumber customer { name } lineItems { product { name } } } } } }`;
 
 const LINK = /* GraphQL */ `
   mutation Link($input: LinkCommerceSourceInput!) {

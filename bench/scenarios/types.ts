@@ -4,11 +4,13 @@ import type { LoadRequest } from '../harness/load.js';
  * What is compared: every variant answers the same scenario from the same sandbox upstreams.
  * - `gateway`: this gateway as deployed (`npm start`), DataLoader batching on.
  * - `naive`: the same gateway with `DATALOADER_BATCHING=false` (every load its own upstream call).
+ * - `cached`: the same gateway with its cross-request record cache on (`COMMERCE_CACHE_MB`),
+ *   measured on the repeated query of scenario 5 only.
  * - `peer`: Hive Gateway serving a GraphQL Mesh composition of our Codat OpenAPI document.
  * - `limit`: a minimal hand-written undici handler making the same minimal upstream calls.
  * - `upstream`: the first upstream request of the scenario, sent to the sandbox directly.
  */
-export const VARIANTS = ['gateway', 'naive', 'peer', 'limit', 'upstream'] as const;
+export const VARIANTS = ['gateway', 'naive', 'cached', 'peer', 'limit', 'upstream'] as const;
 export type VariantId = (typeof VARIANTS)[number];
 
 /** Ids and credentials the scenarios need, discovered once per run (see fixtures.ts). */
@@ -28,8 +30,6 @@ export interface Fixtures {
   /** A second workspace with a Codat and a Qard link (scenario 3), when Qard could be linked. */
   merged:
     { apiKey: string; qardOrdersUrl: string; qardHeaders: Record<string, string> } | undefined;
-  /** Whether repeating scenario 2 is answered without upstream calls (scenario 5). */
-  crossRequestCache: boolean;
 }
 
 export interface Origins {
