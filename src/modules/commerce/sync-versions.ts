@@ -1,6 +1,13 @@
 import type { DatasetSyncStatus, SyncableDataset } from './sources/source.js';
 
 /**
+ * How often a dataset with no version (syncing, failed, never synced) has its link's status read
+ * again while it is asked for: the end of its sync is what lets the cache serve it again, and
+ * its reads go to the upstream meanwhile anyway.
+ */
+const UNCACHED_RECHECK_MS = 1000;
+
+/**
  * Which sync of a link's dataset the upstream serves now: its *version*, under which
  * CommerceRecordCache keeps the records. A dataset whose latest sync completed has the time that
  * sync finished as its version; one that is syncing, failed its latest sync or never synced has
@@ -11,16 +18,9 @@ import type { DatasetSyncStatus, SyncableDataset } from './sources/source.js';
  * a version). After that the next read still answers from it while one request reads it again in
  * the background, so no query waits on the status call once a link is known; a status that
  * cannot be read keeps the last one until the next check. A status the `syncStatus` field read
- * counts as a check. `forget` makes the next read wait for a fresh status: a sync requested through the
- * gateway is seen at once, by every replica (see commerce-services.ts).
+ * counts as a check. `forget` makes the next read wait for a fresh status: a sync requested
+ * through the gateway is seen at once, by every replica (see commerce-services.ts).
  */
-/**
- * How often a dataset with no version (syncing, failed, never synced) has its link's status read
- * again while it is asked for: the end of its sync is what lets the cache serve it again, and
- * its reads go to the upstream meanwhile anyway.
- */
-const UNCACHED_RECHECK_MS = 1000;
-
 export class SyncVersions {
   private readonly links = new Map<string, LinkStatus>();
 
@@ -39,7 +39,7 @@ export class SyncVersions {
     dataset: SyncableDataset,
     readStatus: () => Promise<DatasetSyncStatus[]>,
   ): string | null | Promise<string | null> {
-    const key = `${workspaceId}\u0000${linkId}`;
+    const key = linkKey(workspaceId, linkId);
     let link = this.links.get(key);
     if (!link)
       this.links.set(key, (link = { versions: undefined, checkedAt: 0, reading: undefined }));
@@ -55,7 +55,7 @@ export class SyncVersions {
 
   /** Records a status read elsewhere (the `syncStatus` field), which is as fresh as any. */
   observe(workspaceId: string, linkId: string, statuses: readonly DatasetSyncStatus[]): void {
-    const key = `${workspaceId}\u0000${linkId}`;
+    const key = linkKey(workspaceId, linkId);
     const link = this.links.get(key);
     const versions = versionsOf(statuses);
     if (link && !link.reading) {
@@ -65,7 +65,7 @@ export class SyncVersions {
   }
 
   forget(workspaceId: string, linkId: string): void {
-    this.links.delete(`${workspaceId}\u0000${linkId}`);
+    this.links.delete(linkKey(workspaceId, linkId));
   }
 
   private read(
@@ -102,4 +102,8 @@ function versionsOf(
       s.state === 'COMPLETE' && s.dataAsOf !== null ? s.dataAsOf : null,
     ]),
   );
+}
+
+function linkKey(workspaceId: string, linkId: string): string {
+  return `${workspaceId}\u0000${linkId}`;
 }

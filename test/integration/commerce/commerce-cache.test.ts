@@ -7,7 +7,7 @@ import {
   type TwoReplicas,
 } from '../../helpers/gateway.js';
 import { postgresAvailable, redisAvailable } from '../../helpers/services.js';
-import { authorizeCodat, linkSource, syncLink } from './helpers.js';
+import { authorizeCodat, authorizeQard, linkSource, syncLink } from './helpers.js';
 
 /**
  * The cross-request record cache (COMMERCE_CACHE_MB) over one Codat link, driven over HTTP: what
@@ -235,6 +235,88 @@ describe('commerce record cache: a sync completed at the upstream', () => {
     }
     expect(fresh?.data.length).toBe(2);
     expect(fresh?.result).toMatchObject({ body: first.body });
+  });
+});
+
+describe('commerce record cache over a Codat and a Qard link, merged', () => {
+  let t: TestGateway;
+  let codatCompany: string;
+  let qardUser: string;
+
+  beforeAll(async () => {
+    // Room for every record of both stores (their pages, lookups and profiles: ~40 MB by the
+    X;
+    t = await startTestGateway({ env: { COMMERCE_CACHE_MB: '128' } });
+    await linkSource(t, 'CODAT', 'Merged Codat', 'shopify');
+    codatCompany = authorizeCodat(t);
+    const configured = await t.graphql(
+      `mutation ($input: ConfigureQardProviderInput!) {
+        configureQardProvider(input: $input) { userErrors { code } }
+      }`,
+      {
+        input: {
+          provider: 'shopify',
+          credentials: { clientId: 'app-key', clientSecret: 'app-secret' },
+          autoConnect: true,
+          enabled: true,
+        },
+      },
+    );
+    expect(configured.body.errors).toBeUndefined();
+    const qard = await linkSource(t, 'QARD', 'Merged Qard', 'shopify');
+    qardUser = authorizeQard(t).userId;
+    await syncLink(t, qard.id);
+    t.sandbox.qard.completeSync(qardUser);
+  });
+  afterAll(() => t?.close());
+
+  /** Every order, page by page in mixed sizes, with the Codat and Qard calls it took. */
+  async function pageThrough(): Promise<{ ids: string[]; calls: number }> {
+    const sizes = [50, 7, 133, 1, 250];
+    const ids: string[] = [];
+    let after: string | null = null;
+    t.sandbox.server.resetStats();
+    for (let i = 0; i < 500; i += 1) {
+      const res: {
+        body: {
+          data?: {
+            commerce: {
+              orders: {
+                nodes: Array<{ id: string; customer: { name: string | null } | null }>;
+                pageInfo: { hasNextPage: boolean; endCursor: string | null };
+              };
+            };
+          } | null;
+          errors?: unknown[];
+        };
+      } = await t.graphql(
+        `query ($first: Int, $after: String) { commerce { orders(first: $first, after: $after) {
+          nodes { id customer { name } lineItems { product { name } } } pageInfo { hasNextPage endCursor }
+        } } }`,
+        { first: sizes[i % sizes.length], after },
+      );
+      expect(res.body.errors).toBeUndefined();
+      const page = res.body.data!.commerce.orders;
+      ids.push(...page.nodes.map((n) => n.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    const calls = t.sandbox.server.requestCount('codat') + t.sandbox.server.requestCount('qard');
+    return { ids, calls };
+  }
+
+  it('pages through every order exactly once, and again from the cache without a call', async () => {
+    const expected =
+      t.sandbox.codat.data(codatCompany).lists['commerce-orders'].length +
+      t.sandbox.qard.data(qardUser)['commerce-orders'].length;
+    const cold = await pageThrough();
+    expect(new Set(cold.ids).size).toBe(expected);
+    expect(cold.ids).toHaveLength(expected);
+    expect(cold.calls).toBeGreaterThan(0);
+
+    const warm = await pageThrough();
+    expect(warm.ids).toEqual(cold.ids);
+    expect(warm.calls).toBe(0);
   });
 });
 
