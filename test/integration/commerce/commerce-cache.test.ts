@@ -244,8 +244,8 @@ describe('commerce record cache over a Codat and a Qard link, merged', () => {
   let qardUser: string;
 
   beforeAll(async () => {
-    // Room for every record of both stores (their pages, lookups and profiles: ~40 MB by the
-    X;
+    // Room for every record of both stores (their pages and lookups: ~25 MB by the cache's
+    // estimate), so that nothing is evicted between the two passes.
     t = await startTestGateway({ env: { COMMERCE_CACHE_MB: '128' } });
     await linkSource(t, 'CODAT', 'Merged Codat', 'shopify');
     codatCompany = authorizeCodat(t);
