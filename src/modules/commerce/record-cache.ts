@@ -98,7 +98,7 @@ export class CommerceRecordCache {
     records: ReadonlyArray<{ sourceId: string }>,
     bytes: number,
   ): void {
-    if (!this.current(generation)) return;
+    if (generation.dropped) return;
     const entry: CacheEntry = { generation, key, value, ids: [], bytes };
     const previous = generation.answers.get(key);
     if (previous) this.drop(previous);
@@ -117,7 +117,7 @@ export class CommerceRecordCache {
     found: ReadonlyMap<string, unknown>,
     bytes: number,
   ): void {
-    if (!this.current(generation)) return;
+    if (generation.dropped) return;
     const entry: CacheEntry = { generation, key: undefined, value: undefined, ids: [], bytes };
     for (const id of ids) this.index(entry, id, found.get(id) ?? null);
     this.add(entry);
@@ -148,17 +148,9 @@ export class CommerceRecordCache {
     );
   }
 
-  /** A generation replaced while its fetch was in flight stores nothing. */
-  private current(generation: Generation): boolean {
-    return !generation.dropped;
-  }
-
+  /** The id moves to this entry: dropping an older one that held it leaves it (see `drop`). */
   private index(entry: CacheEntry, id: string, record: unknown): void {
-    const { records } = entry.generation;
-    const before = records.get(id);
-    // The id moves to this entry: the older one no longer keeps it.
-    if (before) before.entry.ids[before.entry.ids.indexOf(id)] = '';
-    records.set(id, { record, entry });
+    entry.generation.records.set(id, { record, entry });
     entry.ids.push(id);
   }
 
@@ -184,7 +176,7 @@ export class CommerceRecordCache {
     if (entry.key !== undefined && generation.answers.get(entry.key) === entry)
       generation.answers.delete(entry.key);
     for (const id of entry.ids) {
-      if (id !== '' && generation.records.get(id)?.entry === entry) generation.records.delete(id);
+      if (generation.records.get(id)?.entry === entry) generation.records.delete(id);
     }
   }
 
@@ -206,6 +198,7 @@ export class Generation {
    * requests that miss the same data make one upstream call between them.
    */
   readonly inFlight = new Map<string, Promise<unknown>>();
+  /** Replaced by a newer sync: a fetch still in flight for it stores nothing. */
   dropped = false;
 
   constructor(readonly version: string) {}
@@ -216,11 +209,12 @@ interface CacheEntry {
   /** The answer's key; undefined for a lookup's records. */
   readonly key: string | undefined;
   readonly value: unknown;
-  /** Record ids this entry keeps ('' once another entry took one over). */
+  /** Record ids this entry indexed; those a later entry indexed again are that entry's. */
   readonly ids: string[];
   readonly bytes: number;
 }
 
-function linkKey(workspaceId: string, linkId: string): string {
+/** One workspace's link, as a key of the maps kept per link. */
+export function linkKey(workspaceId: string, linkId: string): string {
   return `${workspaceId}\u0000${linkId}`;
 }

@@ -1,3 +1,4 @@
+import { linkKey } from './record-cache.js';
 import type { DatasetSyncStatus, SyncableDataset } from './sources/source.js';
 
 /**
@@ -102,8 +103,4 @@ function versionsOf(
       s.state === 'COMPLETE' && s.dataAsOf !== null ? s.dataAsOf : null,
     ]),
   );
-}
-
-function linkKey(workspaceId: string, linkId: string): string {
-  return `${workspaceId}\u0000${linkId}`;
 }
