@@ -85,22 +85,35 @@ async function main(): Promise<void> {
 
   const cells: CellResult[] = [];
   const referenceBodies = new Map<string, string>();
+  // The peer's composition depends only on the fixtures: made once, served by every peer started.
+  let peerSupergraph: Promise<string> | undefined;
+  const start = (variant: VariantId): Promise<Server> => {
+    if (variant === 'peer')
+      peerSupergraph ??= composePeerSupergraph(dir, peerEnvironment(fixtures));
+    return startVariant(variant, options, dir, gatewayEnv, sandbox, fixtures, peerSupergraph);
+  };
   for (const latencyMs of options.soakOnly ? [] : options.latenciesMs) {
     await control.setLatency(SANDBOX_UPSTREAMS, latencyMs);
-    // Every variant is up for the whole latency, so their runs can take turns (CellMeasurement).
-    const servers = new Map<VariantId, Server>();
-    try {
-      for (const variant of selected) {
-        servers.set(
-          variant,
-          await startVariant(variant, options, dir, gatewayEnv, sandbox, fixtures),
-        );
-      }
-      for (const scenario of SCENARIOS) {
-        if (options.scenarios && !options.scenarios.includes(scenario.id)) continue;
-        const connectionCounts = cellConnections(options, scenario.id, latencyMs);
+    for (const scenario of SCENARIOS) {
+      if (options.scenarios && !options.scenarios.includes(scenario.id)) continue;
+      const connectionCounts = cellConnections(options, scenario.id, latencyMs);
+      // Every variant that applies is started afresh for each scenario and is up for all of its
+      // cells, so their runs can take turns (CellMeasurement). Afresh, because a process keeps
+      // what earlier scenarios grew (V8's old space, the allocator's arenas): in one process for
+      // every scenario, a light scenario's peak RSS was the heaviest earlier one's.
+      const servers = new Map<VariantId, Server>();
+      try {
         const measured: MeasuredVariant[] = [];
-        for (const [variant, server] of servers) {
+        for (const variant of selected) {
+          const base = { scenario: scenario.id, variant, latencyMs };
+          const notApplicable = scenarioNotApplicable(scenario, variant, fixtures);
+          if (notApplicable !== undefined) {
+            for (const n of options.connections)
+              cells.push({ ...base, notApplicable, connections: n });
+            continue;
+          }
+          const server = await start(variant);
+          servers.set(variant, server);
           const prepared = await prepareVariant(
             scenario,
             variant,
@@ -148,9 +161,9 @@ async function main(): Promise<void> {
           // Kept after every cell, so an interrupted run still leaves its figures behind.
           writeFileSync(join(dir, 'cells.json'), JSON.stringify(cells, null, 2));
         }
+      } finally {
+        for (const server of servers.values()) if (server !== sandbox) await server.process.stop();
       }
-    } finally {
-      for (const server of servers.values()) if (server !== sandbox) await server.process.stop();
     }
   }
 
@@ -200,6 +213,20 @@ interface MeasuredVariant {
   server: Server;
   request: LoadRequest;
   sameJsonAsGateway: boolean | undefined;
+}
+
+/**
+ * Why a variant does not apply to a scenario (the peer composes only Codat, …), known without a
+ * server: a scenario decides from the variant alone, so no process is started for it.
+ */
+function scenarioNotApplicable(
+  scenario: Scenario,
+  variant: VariantId,
+  fixtures: Fixtures,
+): string | undefined {
+  const nowhere: Origins = { gateway: '', peer: '', limit: '', sandbox: '' };
+  const request = scenario.request(variant, nowhere, fixtures);
+  return 'notApplicable' in request ? request.notApplicable : undefined;
 }
 
 /**
@@ -291,6 +318,7 @@ async function startVariant(
   gatewayEnv: Record<string, string>,
   sandbox: Server,
   fixtures: Fixtures,
+  peerSupergraph: Promise<string> | undefined,
 ): Promise<Server> {
   switch (variant) {
     case 'gateway':
@@ -312,8 +340,8 @@ async function startVariant(
         name: 'cached',
       });
     case 'peer': {
-      const supergraph = await composePeerSupergraph(dir, peerEnvironment(fixtures));
-      return startPeer(options.serverCpu, dir, supergraph);
+      if (!peerSupergraph) throw new Error('the peer needs its composed supergraph');
+      return startPeer(options.serverCpu, dir, await peerSupergraph);
     }
     case 'limit':
       return startLimit(options.serverCpu, dir, limitEnvironment(fixtures));

@@ -221,14 +221,22 @@ function checkTargets(r: RunRecord): TargetCheck[] {
       });
     }
   }
-  const c50 = r.cells.filter((c) => c.variant === 'gateway' && c.connections === 50 && c.figures);
-  if (c50.length > 0) {
+  // The target is stated for 0 ms upstreams; 20 ms keeps more queries in flight, so it is shown too.
+  for (const latencyMs of [0, 20]) {
+    const c50 = r.cells.filter(
+      (c) =>
+        c.variant === 'gateway' && c.connections === 50 && c.latencyMs === latencyMs && c.figures,
+    );
+    if (c50.length === 0) continue;
     // Peak RSS is read in MiB; the target is in MB (10^6 bytes).
-    const peak = Math.max(...c50.map((c) => c.figures?.peakRssMb ?? 0));
+    const highest = c50.reduce((a, b) =>
+      (b.figures?.peakRssMb ?? 0) > (a.figures?.peakRssMb ?? 0) ? b : a,
+    );
+    const peak = highest.figures?.peakRssMb ?? 0;
     const peakMb = (peak * 1_048_576) / 1_000_000;
     checks.push({
-      target: 'peak RSS ≤ 200 MB at 50 connections',
-      measured: `${fmt(peakMb, 0)} MB (${fmt(peak, 0)} MiB)`,
+      target: `peak RSS ≤ 200 MB at 50 connections${latencyMs > 0 ? ` at ${latencyMs} ms upstream latency` : ''}`,
+      measured: `${fmt(peakMb, 0)} MB (${fmt(peak, 0)} MiB), the highest of every scenario (${highest.scenario})`,
       met: peakMb <= 200,
     });
   }
@@ -264,7 +272,7 @@ function renderMarkdown(r: RunRecord, jsonPath: string, chartNote: string): stri
   lines.push(
     `Parameters: warm-up ${o.warmupSeconds} s, ${o.runs} runs × ${o.runSeconds} s (median), connections ${o.connections.join(' and ')}, ` +
       `upstream latency ${o.latenciesMs.join(' and ')} ms; gateway store ${o.databaseUrl ? 'PostgreSQL' : 'PGlite (embedded, the `npm start` default)'}; ` +
-      `gateway LOG_LEVEL=warn; measured server on core ${o.serverCpu}, load generator and sandbox on core ${o.loadCpu}. ` +
+      `gateway LOG_LEVEL=warn; every variant started afresh for each scenario; measured server on core ${o.serverCpu}, load generator and sandbox on core ${o.loadCpu}. ` +
       `Raw figures: [\`${jsonPath}\`](${jsonPath}).`,
   );
   lines.push('');
