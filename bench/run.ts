@@ -86,12 +86,9 @@ async function main(): Promise<void> {
   const cells: CellResult[] = [];
   const referenceBodies = new Map<string, string>();
   // The peer's composition depends only on the fixtures: made once, served by every peer started.
-  let peerSupergraph: Promise<string> | undefined;
-  const start = (variant: VariantId): Promise<Server> => {
-    if (variant === 'peer')
-      peerSupergraph ??= composePeerSupergraph(dir, peerEnvironment(fixtures));
-    return startVariant(variant, options, dir, gatewayEnv, sandbox, fixtures, peerSupergraph);
-  };
+  let supergraph: Promise<string> | undefined;
+  const peerSupergraph = (): Promise<string> =>
+    (supergraph ??= composePeerSupergraph(dir, peerEnvironment(fixtures)));
   for (const latencyMs of options.soakOnly ? [] : options.latenciesMs) {
     await control.setLatency(SANDBOX_UPSTREAMS, latencyMs);
     for (const scenario of SCENARIOS) {
@@ -112,7 +109,15 @@ async function main(): Promise<void> {
               cells.push({ ...base, notApplicable, connections: n });
             continue;
           }
-          const server = await start(variant);
+          const server = await startVariant(
+            variant,
+            options,
+            dir,
+            gatewayEnv,
+            sandbox,
+            fixtures,
+            peerSupergraph,
+          );
           servers.set(variant, server);
           const prepared = await prepareVariant(
             scenario,
@@ -318,7 +323,7 @@ async function startVariant(
   gatewayEnv: Record<string, string>,
   sandbox: Server,
   fixtures: Fixtures,
-  peerSupergraph: Promise<string> | undefined,
+  peerSupergraph: () => Promise<string>,
 ): Promise<Server> {
   switch (variant) {
     case 'gateway':
@@ -339,10 +344,8 @@ async function startVariant(
         cpuProfileDir: options.cpuProfile ? join(dir, `profile-${variant}`) : undefined,
         name: 'cached',
       });
-    case 'peer': {
-      if (!peerSupergraph) throw new Error('the peer needs its composed supergraph');
-      return startPeer(options.serverCpu, dir, await peerSupergraph);
-    }
+    case 'peer':
+      return startPeer(options.serverCpu, dir, await peerSupergraph());
     case 'limit':
       return startLimit(options.serverCpu, dir, limitEnvironment(fixtures));
     case 'upstream':
