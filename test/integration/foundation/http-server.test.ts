@@ -167,6 +167,19 @@ describe('bad input gets a clear GraphQL-over-HTTP error, never a crash', () => 
     expect(res.json.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('a fragment fan-out that doubles per fragment is validated in one pass and answered', async () => {
+    // Each fragment spreads the next twice: expanded, 200 fragments are 2^200 selections.
+    const n = 200;
+    const fragments = Array.from(
+      { length: n },
+      (_, i) =>
+        `fragment F${i} on Query { ${i + 1 < n ? `...F${i + 1} ...F${i + 1}` : '__typename'} }`,
+    );
+    const res = await post(JSON.stringify({ query: ['{ ...F0 }', ...fragments].join('\n') }));
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('a syntax error → 400 with the location', async () => {
     const res = await post(JSON.stringify({ query: '{ viewer { ' }));
     expect(res.status).toBe(400);
