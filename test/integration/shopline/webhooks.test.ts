@@ -9,7 +9,10 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { CLAIM, landingClaimCode, MERCHANT_QUERY, storedEvents } from './helpers.js';
 
 const vector = JSON.parse(
-  readFileSync('/work/shared/upstream-specs/shopline-webhook-signature.test-vector.json', 'utf8'),
+  readFileSync(
+    new URL('../../fixtures/shopline/shopline-webhook-signature.test-vector.json', import.meta.url),
+    'utf8',
+  ),
 ) as { payload: Record<string, unknown> };
 
 let t: TestGateway;

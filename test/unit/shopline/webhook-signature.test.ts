@@ -16,7 +16,10 @@ interface Vector {
 }
 
 const vector = JSON.parse(
-  readFileSync('/work/shared/upstream-specs/shopline-webhook-signature.test-vector.json', 'utf8'),
+  readFileSync(
+    new URL('../../fixtures/shopline/shopline-webhook-signature.test-vector.json', import.meta.url),
+    'utf8',
+  ),
 ) as Vector;
 const timestamp = vector['timestamp_header_X-Shopline-Developer-Event-Timestamp'];
 const nowMs = Number(timestamp) * 1000;
