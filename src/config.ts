@@ -107,6 +107,7 @@ const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: positiveInt('a number of milliseconds').default('10000'),
   DATALOADER_BATCHING: booleanString.default('true'),
   MAX_QUERY_DEPTH: positiveInt('a positive integer').default('30'),
+  FEDERATION_MAX_REPRESENTATIONS: positiveInt('a positive integer').default('500'),
   MAX_BODY_BYTES: positiveInt('a number of bytes').default('1048576'),
   SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default('10000'),
   ADMISSION_MIN_CONCURRENCY: positiveInt('a positive integer')
@@ -173,6 +174,8 @@ export interface Config {
     workspaceClaim: string;
   };
   limits: { maxQueryDepth: number; maxBodyBytes: number };
+  /** How many entity representations one federation `_entities` call may ask for. */
+  federation: { maxRepresentations: number };
   /**
    * How many GraphQL operations run at once (server/admission.ts): the limit moves between
    * min and max with the event loop's load; past it operations wait, up to queueLimit of them
@@ -285,6 +288,7 @@ export function loadConfig(env: Env = process.env): Config {
       workspaceClaim: e.JWT_WORKSPACE_CLAIM,
     },
     limits: { maxQueryDepth: e.MAX_QUERY_DEPTH, maxBodyBytes: e.MAX_BODY_BYTES },
+    federation: { maxRepresentations: e.FEDERATION_MAX_REPRESENTATIONS },
     admission: {
       minConcurrency: e.ADMISSION_MIN_CONCURRENCY,
       maxConcurrency: e.ADMISSION_MAX_CONCURRENCY,

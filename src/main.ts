@@ -5,6 +5,7 @@ import { createModules } from './modules/index.js';
 import type { Sandbox } from './sandbox/index.js';
 import { startGateway } from './server/gateway.js';
 import { createLogger } from './server/logger.js';
+import { buildFederatedSchema, printSubgraphSdl } from './server/federation.js';
 import { buildSchema, printGatewaySchema } from './server/schema.js';
 import { openStore } from './store/database.js';
 import { migrate } from './store/migrator.js';
@@ -14,6 +15,7 @@ const USAGE = `Usage:
   npm start                                    serve the gateway (sandbox when no upstream is configured)
   npm run migrate                              apply pending store migrations
   npm run print-schema                         print the GraphQL schema (SDL)
+  npm run print-schema -- --subgraph           print the Federation v2 subgraph SDL (_service.sdl)
   npm run cli -- api-key create --workspace W [--name N] [--role admin|member]`;
 
 function flag(args: string[], name: string): string | undefined {
@@ -122,7 +124,13 @@ async function withStore<T>(
 async function main(args: string[]): Promise<void> {
   const [command, sub] = args;
   if (command === 'print-schema') {
-    process.stdout.write(printGatewaySchema(buildSchema(createModules())));
+    const modules = createModules();
+    const schema = buildSchema(modules);
+    process.stdout.write(
+      args.includes('--subgraph')
+        ? printSubgraphSdl(buildFederatedSchema(schema, modules, 1))
+        : printGatewaySchema(schema),
+    );
     return;
   }
   const config = loadConfig();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import cors from '@fastify/cors';
@@ -147,6 +148,9 @@ export async function buildApp({
       // We set no cache hints; Apollo's default cache-control plugin would still wrap every
       // field resolver (willResolveField), a cost paid hundreds of times by a 50-order list.
       ApolloServerPluginCacheControlDisabled(),
+      // The schema is a federation subgraph, for which Apollo would otherwise add inline traces
+      // (ftv1) for Apollo Studio; operations are measured by our own metrics instead.
+      ApolloServerPluginInlineTraceDisabled(),
       {
         // Partial results: errors reported on fields that still returned data join `errors`.
         async requestDidStart() {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createModules } from '../modules/index.js';
 import { buildApp } from './app.js';
+import { buildFederatedSchema } from './federation.js';
 import { buildSchema } from './schema.js';
 import { createServices, type AppServices, type ServiceOptions } from './services.js';
 import { attachSubscriptions } from './subscriptions.js';
@@ -25,7 +26,12 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const services = await createServices(config, options.logger, options);
   try {
     const modules = createModules();
-    const schema = buildSchema(modules);
+    // Served as a Federation v2 subgraph: the client schema plus `_service` and `_entities`.
+    const schema = buildFederatedSchema(
+      buildSchema(modules),
+      modules,
+      config.federation.maxRepresentations,
+    );
     for (const module of modules) await module.start?.(services);
     const { app, apollo, startDraining } = await buildApp({
       schema,

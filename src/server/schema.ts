@@ -15,6 +15,7 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
     .map((f) => readFileSync(`${dir}/${f}`, 'utf8'));
 }
 
+/** The client-facing schema: what schema.graphql holds and frontends generate types from. */
 export function buildSchema(modules: GatewayModule[]): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),

@@ -10,8 +10,11 @@ const MAX_NODES = 100;
 
 type NodeFetchers = NonNullable<GatewayModule['nodes']>;
 
-/** Resolves a global id through the module that owns its type; null when unknown or not visible. */
-async function fetchNode(
+/**
+ * Resolves a global id through the module that owns its type; null when unknown or not visible.
+ * `Query.node`, `Query.nodes` and federation's `Query._entities` all resolve through it.
+ */
+export async function fetchNode(
   fetchers: NodeFetchers,
   ctx: GraphQLContext,
   id: string,
