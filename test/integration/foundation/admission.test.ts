@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 
 /**
@@ -35,6 +35,18 @@ async function refusals(t: TestGateway): Promise<Record<string, number>> {
   return counts;
 }
 
+/** Waits until the gateway's /metrics shows `line` (e.g. one operation running, one queued). */
+async function untilMetric(t: TestGateway, line: string): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      // Read in-process (no socket), so the polls leave no keep-alive connection behind.
+      const text = (await t.gateway.app.inject({ url: '/metrics' })).body;
+      if (!text.split('\n').includes(line)) throw new Error(`/metrics has no line "${line}" yet`);
+    },
+    { timeout: 10_000, interval: 10 },
+  );
+}
+
 /**
  * A gateway with one slot, the given queue bounds and a Dispatch slowed to `latencyMs`, and the
  * Dispatch calls one query makes (measured before the slowdown, on an idle gateway).
@@ -66,10 +78,10 @@ describe('admission: one slot, one place in the queue', () => {
   it('runs one, queues one and refuses the third before it reaches Dispatch', async () => {
     const before = t.sandbox.server.requestCount('dispatch');
     const first = post(t);
-    // Each next request is sent once the one before is surely in (running, then queued).
-    await new Promise((r) => setTimeout(r, 100));
+    // Each next request is sent once the one before is in (running, then queued).
+    await untilMetric(t, 'graphql_operations_in_flight 1');
     const second = post(t);
-    await new Promise((r) => setTimeout(r, 100));
+    await untilMetric(t, 'graphql_operations_queued 1');
     const third = await post(t);
 
     expect(third.status).toBe(503);
@@ -85,9 +97,9 @@ describe('admission: one slot, one place in the queue', () => {
 
   it('serves GraphiQL, health and metrics while every slot is taken', async () => {
     const running = post(t);
-    await new Promise((r) => setTimeout(r, 100));
+    await untilMetric(t, 'graphql_operations_in_flight 1');
     const queued = post(t);
-    await new Promise((r) => setTimeout(r, 100));
+    await untilMetric(t, 'graphql_operations_queued 1');
     const page = await fetch(t.graphqlUrl, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<html');
@@ -103,14 +115,16 @@ describe('admission: one slot, one place in the queue', () => {
     const before = t.sandbox.server.requestCount('dispatch');
     const refusedBefore = (await refusals(t))['client-closed'] ?? 0;
     const running = post(t);
-    await new Promise((r) => setTimeout(r, 100));
+    await untilMetric(t, 'graphql_operations_in_flight 1');
     const abort = new AbortController();
     const queued = post(t, abort.signal).catch((error: unknown) => error);
-    await new Promise((r) => setTimeout(r, 100));
+    await untilMetric(t, 'graphql_operations_queued 1');
     abort.abort();
     expect(await queued).toBeInstanceOf(Error);
     expect((await running).status).toBe(200);
-    await new Promise((r) => setTimeout(r, SLOW_MS));
+    // Once nothing runs or waits, the dropped operation can no longer reach Dispatch.
+    await untilMetric(t, 'graphql_operations_queued 0');
+    await untilMetric(t, 'graphql_operations_in_flight 0');
     expect(t.sandbox.server.requestCount('dispatch') - before).toBe(perQuery);
     expect((await refusals(t))['client-closed']).toBe(refusedBefore + 1);
   });
@@ -127,7 +141,7 @@ describe('admission: a bounded wait', () => {
   it('refuses an operation that waited longer than the queue timeout', async () => {
     const before = t.sandbox.server.requestCount('dispatch');
     const running = post(t);
-    await new Promise((r) => setTimeout(r, 100));
+    await untilMetric(t, 'graphql_operations_in_flight 1');
     const waited = await post(t);
     expect(waited.status).toBe(503);
     expect(waited.body.errors?.[0]?.extensions.code).toBe('OVERLOADED');

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cacheKey } from '../../../src/store/cache.js';
 import { startTwoReplicas, type TestGateway, type TwoReplicas } from '../../helpers/gateway.js';
-import { postgresAvailable, redisAvailable } from '../../helpers/services.js';
+import { postgresAvailable, redisAvailable, testRedisUrl } from '../../helpers/services.js';
 
 /**
  * Two gateway replicas on loopback sharing one PostgreSQL and one Redis, as in production:
@@ -34,7 +35,20 @@ describe.skipIf(!up)('two replicas on PostgreSQL + Redis', () => {
     const topic = `test:${Date.now()}`;
     const iterator = b.gateway.services.eventBus.subscribe<{ n: number }>(topic);
     const next = iterator.next();
-    await new Promise((r) => setTimeout(r, 100));
+    // Published before B's SUBSCRIBE reached Redis, the event would be lost: wait until Redis
+    // counts a subscriber on the topic's channel.
+    const redis = new Redis(testRedisUrl);
+    await vi.waitFor(
+      async () => {
+        const [, subscribers] = (await redis.pubsub('NUMSUB', `cg:events:${topic}`)) as [
+          string,
+          number,
+        ];
+        expect(subscribers).toBe(1);
+      },
+      { timeout: 10_000, interval: 10 },
+    );
+    redis.disconnect();
     await a.gateway.services.eventBus.publish(topic, { n: 42 });
     await expect(next).resolves.toEqual({ done: false, value: { n: 42 } });
     await iterator.return?.();
