@@ -28,14 +28,22 @@ const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
 )`;
 
 async function appliedIds(store: Store): Promise<Set<string>> {
-  await store.execScript(CREATE_LEDGER);
   const rows = await store.db.execute(sql`SELECT id FROM schema_migrations`);
   return new Set(rowsOf<{ id: string }>(rows).map((r) => r.id));
+}
+
+/** Whether the ledger exists, read from the catalogue without creating anything. */
+async function ledgerExists(store: Store): Promise<boolean> {
+  const rows = await store.db.execute(
+    sql`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`,
+  );
+  return rowsOf<{ present: boolean }>(rows)[0]?.present === true;
 }
 
 /** Applies every pending migration; returns the ids it applied. */
 export async function migrate(store: Store): Promise<string[]> {
   return store.withMigrationLock(async () => {
+    await store.execScript(CREATE_LEDGER);
     const applied = await appliedIds(store);
     const done: string[] = [];
     for (const m of listMigrations()) {
@@ -50,9 +58,12 @@ export async function migrate(store: Store): Promise<string[]> {
   });
 }
 
-/** The migrations present in the code but not yet applied to the store. */
+/**
+ * The migrations present in the code but not yet applied to the store. Only reads: readiness
+ * probes call it every few seconds, and a probe must not write to the database.
+ */
 export async function pendingMigrations(store: Store): Promise<string[]> {
-  const applied = await appliedIds(store);
+  const applied = (await ledgerExists(store)) ? await appliedIds(store) : new Set<string>();
   return listMigrations()
     .map((m) => m.id)
     .filter((id) => !applied.has(id));

@@ -50,6 +50,15 @@ for (const backend of backends) {
     });
     afterAll(async () => cleanup?.());
 
+    it('reports every migration pending on an empty store without writing to it', async () => {
+      // Readiness probes ask this every few seconds: they must read, never create the ledger.
+      expect(await pendingMigrations(store)).toEqual(listMigrations().map((m) => m.id));
+      const ledger = rowsOf<{ present: boolean }>(
+        await store.db.execute(sql`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`),
+      );
+      expect(ledger[0]?.present).toBe(false);
+    });
+
     it('applies every migration once and reports none pending', async () => {
       const applied = await migrate(store);
       expect(applied).toEqual(listMigrations().map((m) => m.id));
