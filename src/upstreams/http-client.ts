@@ -4,7 +4,6 @@ import { ErrorCode, GatewayError } from '../errors.js';
 import { scopedLogger } from '../request-scope.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { UpstreamMetrics } from './upstream-metrics.js';
-import { formEncode } from './form-encoding.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -341,16 +340,14 @@ type AttemptOutcome<T> =
 
 function queryString(query: Record<string, QueryValue> | undefined): string {
   if (!query) return '';
-  let s = '';
-  const add = (key: string, value: string) => {
-    s += `${s ? '&' : '?'}${formEncode(key)}=${formEncode(value)}`;
-  };
+  const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {
     if (v === undefined || v === null) continue;
-    if (Array.isArray(v)) for (const item of v) add(k, item);
-    else add(k, String(v));
+    if (Array.isArray(v)) for (const item of v) params.append(k, item);
+    else params.append(k, String(v));
   }
-  return s;
+  const s = params.toString();
+  return s ? `?${s}` : '';
 }
 
 function flattenHeaders(

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { splitStartCommand } from '../../../scripts/start-command.js';
 
 /** The gateway as a user runs it: `npm start` in sandbox mode, the CLI, and SIGTERM. */
@@ -23,6 +23,7 @@ beforeAll(() => {
   const build = spawnSync('npm', ['run', '--silent', 'prestart'], { cwd: root, encoding: 'utf8' });
   expect(build.status, build.stdout + build.stderr).toBe(0);
 }, 180_000);
+const WAIT = { timeout: 15_000, interval: 10 };
 const dirs: string[] = [];
 const tempDir = () => {
   const d = mkdtempSync(join(tmpdir(), 'cg-life-'));
@@ -76,23 +77,24 @@ describe('npm start in sandbox mode', () => {
     const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await page.text()).toContain(JSON.stringify(key).slice(1, -1));
 
-    // A request still in flight when SIGTERM arrives: headers sent, body not yet complete.
+    // A request still in flight when SIGTERM arrives: headers received, body not yet complete.
+    // `Expect: 100-continue` makes the server say when it has the headers.
     const body = JSON.stringify({ query: '{ viewer { workspace { handle } } }' });
     const { port } = new URL(url);
     const socket = net.connect(Number(port), '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    socket.write(
-      `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-api-key: ${key}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
-    );
     let response = '';
     socket.on('data', (c: Buffer) => (response += c.toString()));
-    await new Promise((r) => setTimeout(r, 100));
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-api-key: ${key}\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await vi.waitFor(() => expect(response).toMatch(/^HTTP\/1.1 100 Continue\r\n\r\n/), WAIT);
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
+    await vi.waitFor(() => expect(output()).toContain('draining in-flight requests'), WAIT);
     socket.write(body.slice(10));
     const code = await exited;
-    expect(response + output()).toMatch(/^HTTP\/1.1 200/);
+    expect(response.replace(/^HTTP\/1.1 100 Continue\r\n\r\n/, '')).toMatch(/^HTTP\/1.1 200/);
     expect(response).toContain('"handle":"demo"');
     expect(code).toBe(0);
     expect(output()).toContain('draining in-flight requests');
