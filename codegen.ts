@@ -62,7 +62,8 @@ const config: CodegenConfig = {
           DisputeEdge: '../modules/commerce/connection.js#CommerceEdgeModel',
           LocationEdge: '../modules/commerce/connection.js#CommerceEdgeModel',
           CommerceSyncSetting: '../modules/commerce/connection.js#CommerceSyncSettingModel',
-          QardProviderConfiguration: '../modules/commerce/link-repository.js#QardProviderRecord',
+          QardProviderConfiguration:
+            '../modules/commerce/qard-provider-settings.js#QardProviderRecord',
           ShoplineMerchant: '../modules/shopline/merchant-repository.js#ShoplineMerchantRecord',
           ShoplineToken: '../modules/shopline/merchant-repository.js#ShoplineTokenRecord',
           ShoplineMerchantUpdate: '../modules/shopline/resolvers.js#ShoplineMerchantUpdateModel',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { QARD_PROVIDER_USAGE, UsageError } from './cli/usage.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createModules } from './modules/index.js';
 import type { Sandbox } from './sandbox/index.js';
@@ -7,7 +8,7 @@ import { startGateway } from './server/gateway.js';
 import { createLogger } from './server/logger.js';
 import { buildFederatedSchema, printSubgraphSdl } from './server/federation.js';
 import { buildSchema, printGatewaySchema } from './server/schema.js';
-import { openStore } from './store/database.js';
+import { openStore, type Store } from './store/database.js';
 import { migrate } from './store/migrator.js';
 import { WorkspaceRepository, type Role } from './store/repositories/workspaces.js';
 
@@ -16,7 +17,8 @@ const USAGE = `Usage:
   npm run migrate                              apply pending store migrations
   npm run print-schema                         print the GraphQL schema (SDL)
   npm run print-schema -- --subgraph           print the Federation v2 subgraph SDL (_service.sdl)
-  npm run cli -- api-key create --workspace W [--name N] [--role admin|member]`;
+  npm run cli -- api-key create --workspace W [--name N] [--role admin|member]
+${QARD_PROVIDER_USAGE}`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -105,17 +107,14 @@ async function ensureDemoKey(config: Config, workspaces: WorkspaceRepository): P
   return key;
 }
 
-async function withStore<T>(
-  config: Config,
-  fn: (repo: WorkspaceRepository) => Promise<T>,
-): Promise<T> {
+async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: `${config.dataDir}/pglite`,
   });
   try {
     await migrate(store);
-    return await fn(new WorkspaceRepository(store.db));
+    return await fn(store);
   } finally {
     await store.close();
   }
@@ -155,13 +154,25 @@ async function main(args: string[]): Promise<void> {
         process.exitCode = 2;
         return;
       }
-      const key = await withStore(config, async (repo) => {
+      const key = await withStore(config, async (store) => {
+        const repo = new WorkspaceRepository(store.db);
         await repo.ensure(workspace, flag(args, 'name') ?? workspace);
         return repo.createApiKey(workspace, { name: flag(args, 'name') ?? 'cli', roles: [role] });
       });
       console.log(
         `API key for workspace "${workspace}" (${role}); it is shown only once:\n${key.key}`,
       );
+      return;
+    }
+    case 'qard-provider': {
+      if (sub !== 'configure') {
+        console.error(USAGE);
+        process.exitCode = 2;
+        return;
+      }
+      // Loaded only here: the command builds an upstream client, which the other commands never need.
+      const { configureQardProviderCommand } = await import('./cli/qard-provider.js');
+      console.log(await configureQardProviderCommand(config, args, (fn) => withStore(config, fn)));
       return;
     }
     default:
@@ -171,7 +182,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof UsageError) {
     console.error(error.message);
   } else {
     console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));

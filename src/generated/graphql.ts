@@ -5,7 +5,7 @@ import type { Principal as PrincipalModel, GraphQLContext } from '../server/cont
 import type { CommerceQueryModel as CommerceQueryModelModel, CommerceConnectionModel as CommerceConnectionModelModel, CommerceEdgeModel as CommerceEdgeModelModel, CommerceSyncSettingModel as CommerceSyncSettingModelModel } from '../modules/commerce/connection.js';
 import type { CommerceLink as CommerceLinkModel, DatasetSyncStatus as DatasetSyncStatusModel } from '../modules/commerce/sources/source.js';
 import type { CustomerModel as CustomerModelModel, AddressModel as AddressModelModel, OrderModel as OrderModelModel, OrderLineItemModel as OrderLineItemModelModel, ProductModel as ProductModelModel, ProductVariantModel as ProductVariantModelModel, PaymentModel as PaymentModelModel, TransactionModel as TransactionModelModel, DisputeModel as DisputeModelModel, LocationModel as LocationModelModel, CompanyInfoModel as CompanyInfoModelModel } from '../modules/commerce/model.js';
-import type { QardProviderRecord as QardProviderRecordModel } from '../modules/commerce/link-repository.js';
+import type { QardProviderRecord as QardProviderRecordModel } from '../modules/commerce/qard-provider-settings.js';
 import type { ShoplineMerchantRecord as ShoplineMerchantRecordModel, ShoplineTokenRecord as ShoplineTokenRecordModel } from '../modules/shopline/merchant-repository.js';
 import type { ShoplineMerchantUpdateModel as ShoplineMerchantUpdateModelModel } from '../modules/shopline/resolvers.js';
 import type { IntegrationModel as IntegrationModelModel, IntegrationSettingsModel as IntegrationSettingsModelModel, WorkflowModel as WorkflowModelModel, WorkflowTriggerModel as WorkflowTriggerModelModel } from '../modules/integrations/models.js';
@@ -1083,11 +1083,23 @@ export type Mutation = {
    * the merchant's admin obtained. Needs the ADMIN role.
    */
   claimShoplineMerchant: ClaimShoplineMerchantPayload;
-  /** Sets up an e-commerce integration in Dispatch (admin). Credentials are passed on, never stored. */
+  /**
+   * Sets up an e-commerce integration in Dispatch (admin). Credentials are passed on, never stored.
+   * On the deployment's shared Dispatch account a provider belongs to the first workspace that
+   * configures it; another workspace gets a CONFLICT userError and Dispatch is not called.
+   */
   configureIntegration: ConfigureIntegrationPayload;
-  /** Sets a Qard provider's credentials and settings and enables it (ADMIN role). */
+  /**
+   * Always FORBIDDEN for workspace keys: a Qard provider's settings apply to every workspace of the
+   * deployment (one Qard account), so the operator sets them with
+   * `npm run cli -- qard-provider configure`.
+   * @deprecated Deployment-wide: the operator sets Qard providers with `npm run cli -- qard-provider configure`.
+   */
   configureQardProvider: ConfigureQardProviderPayload;
-  /** Creates or updates a workflow (admin). */
+  /**
+   * Creates or updates a workflow (admin); Dispatch matches an existing one by entity type and name.
+   * On the deployment's shared Dispatch account a name another workspace configured is a CONFLICT.
+   */
   configureWorkflow: ConfigureWorkflowPayload;
   /** Deletes a workflow (admin). */
   deleteWorkflow: DeleteWorkflowPayload;
@@ -1116,7 +1128,10 @@ export type Mutation = {
   startConnection?: Maybe<StartConnectionPayload>;
   /** Queues a refresh of a link's datasets (Codat `data/queue`, Qard `sync`). */
   syncCommerceData: SyncCommerceDataPayload;
-  /** Enables a disabled workflow or disables an enabled one. */
+  /**
+   * Enables a disabled workflow or disables an enabled one. On the deployment's shared Dispatch
+   * account only the workspace's own workflows (others are NOT_FOUND); the same for delete and resume.
+   */
   toggleWorkflow: ToggleWorkflowPayload;
   /** Sets how a Codat link's datasets sync. */
   updateCommerceSyncSettings: UpdateCommerceSyncSettingsPayload;
@@ -1595,7 +1610,12 @@ export type Query = {
   viewer: Viewer;
   /** Triggers a workflow of the entity type can start on; null (with an error) when Dispatch fails. */
   workflowTriggers?: Maybe<WorkflowTriggerConnection>;
-  /** Workflows configured in Dispatch for the entity type; null (with an error) when Dispatch fails. */
+  /**
+   * Workflows configured in Dispatch for the entity type; null (with an error) when Dispatch fails.
+   * On the deployment's shared Dispatch account (a workspace without a service token of its own,
+   * called without a JWT), only the workflows this workspace configured, plus managed ones when
+   * asked: other workspaces on that account never see each other's workflows.
+   */
   workflows?: Maybe<WorkflowConnection>;
 };
 

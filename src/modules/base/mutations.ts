@@ -21,14 +21,14 @@ export const userError = (
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,255}$/;
 
 /**
- * Runs a mutation at most once per idempotency key in the caller's workspace. A mobile client
+ * Runs a mutation at most once per idempotency key and caller (principal) in a workspace. A mobile client
  * retrying over a flaky network gets the first call's payload back without the upstream being
  * called again. The payload is kept as JSON, so it must be plain data (Dates become ISO strings,
  * which the DateTime scalar serialises unchanged).
  *
  * `failed` is the payload shape with only `userErrors` set, used when the key itself is at fault.
- * Payloads whose userErrors come from validation (nothing happened) are not kept, so a corrected
- * retry with the same key is not answered with the old error.
+ * Payloads with userErrors (a refusal: nothing happened) are not kept, so a retry with the same
+ * key, by a caller whose role or circumstances changed, is not answered with the old refusal.
  */
 export async function idempotentMutation<P extends { userErrors: UserErrorModel[] }>(args: {
   ctx: GraphQLContext;
@@ -50,11 +50,15 @@ export async function idempotentMutation<P extends { userErrors: UserErrorModel[
   }
   const outcome = await ctx.services.idempotency.execute({
     workspaceId: ctx.workspace.id,
+    principalId: ctx.principal.id,
     operation: args.operation,
     key: idempotencyKey,
     input: args.input,
     run: async () => JSON.parse(JSON.stringify(await args.run())) as P,
-    keep: (payload) => payload.userErrors.every((e) => e.code !== 'INVALID'),
+    // Only what was done is kept. A refusal may depend on more than the input (the caller's
+    // role or upstream permissions, another workspace's claim, an upstream's state), so a
+    // retry asks again instead of being told the old answer.
+    keep: (payload) => payload.userErrors.length === 0,
   });
   switch (outcome.kind) {
     case 'fresh':

@@ -12,6 +12,7 @@ import { createUpstreamHttp } from '../../server/services.js';
 import { CommerceReader } from './commerce-reader.js';
 import { CommerceLinkRepository } from './link-repository.js';
 import { CommerceLinkService } from './link-service.js';
+import { QardProviderSettings } from './qard-provider-settings.js';
 import { CommerceRecordCache } from './record-cache.js';
 import { CommerceSourceRegistry } from './source-registry.js';
 import { CachedCommerceSource } from './sources/cached-source.js';
@@ -26,6 +27,8 @@ export interface CommerceServices {
   registry: CommerceSourceRegistry;
   reader: CommerceReader;
   links: CommerceLinkService;
+  /** Qard provider settings of the deployment (set by the operator, read by workspaces). */
+  qardProviders: QardProviderSettings;
   /** Records kept across requests; undefined when COMMERCE_CACHE_MB is 0. */
   recordCache: CommerceRecordCache | undefined;
 }
@@ -79,7 +82,8 @@ export function createCommerceServices(deps: {
   return {
     registry,
     reader: new CommerceReader(repository, registry, new CursorCodec(config.secretsKey)),
-    links: new CommerceLinkService(repository, registry, deps.secretBox, codat, qard),
+    links: new CommerceLinkService(repository, registry, codat, qard),
+    qardProviders: new QardProviderSettings(deps.store.db, qard),
     recordCache,
   };
 }

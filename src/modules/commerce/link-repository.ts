@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { cacheKey, type Cache } from '../../store/cache.js';
 import type { Database } from '../../store/database.js';
-import { commerceLinks, commerceQardProviders } from '../../store/tables/index.js';
+import { commerceLinks } from '../../store/tables/index.js';
 import type { CommerceSourceKind } from './model.js';
 import type { CommerceLink, CommerceLinkStatus } from './sources/source.js';
 
@@ -64,42 +64,6 @@ export class CommerceLinkRepository {
       .where(and(eq(commerceLinks.workspaceId, workspaceId), eq(commerceLinks.id, id)));
     await this.cache.delete(linksKey(workspaceId));
   }
-
-  async saveQardProvider(row: {
-    workspaceId: string;
-    provider: string;
-    enabled: boolean;
-    autoConnect: boolean;
-    credentialsSealed: string | null;
-  }): Promise<QardProviderRecord> {
-    const now = new Date();
-    const credentials =
-      row.credentialsSealed === null
-        ? {}
-        : { credentialsSealed: row.credentialsSealed, credentialsUpdatedAt: now };
-    const [saved] = await this.db
-      .insert(commerceQardProviders)
-      .values({ ...row, ...credentials, updatedAt: now })
-      .onConflictDoUpdate({
-        target: [commerceQardProviders.workspaceId, commerceQardProviders.provider],
-        set: { enabled: row.enabled, autoConnect: row.autoConnect, updatedAt: now, ...credentials },
-      })
-      .returning();
-    return {
-      provider: saved!.provider,
-      enabled: saved!.enabled,
-      autoConnect: saved!.autoConnect,
-      credentialsUpdatedAt: saved!.credentialsUpdatedAt,
-    };
-  }
-}
-
-/** What the API may show of a provider configuration: never the credentials. */
-export interface QardProviderRecord {
-  provider: string;
-  enabled: boolean;
-  autoConnect: boolean;
-  credentialsUpdatedAt: Date | null;
 }
 
 function toLink(row: typeof commerceLinks.$inferSelect): CommerceLink {

@@ -1,12 +1,11 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
-import type { SecretBox } from '../../store/secret-box.js';
 import type { CodatClient } from '../../upstreams/codat/codat-client.js';
 import { UpstreamHttpError } from '../../upstreams/http-client.js';
 import type { QardClient } from '../../upstreams/qard/qard-client.js';
 import type { QardDataType } from '../../upstreams/qard/qard-types.js';
 import { userError, type UserErrorModel } from '../base/mutations.js';
 import type { CommerceSyncSettingModel } from './connection.js';
-import type { CommerceLinkRepository, QardProviderRecord } from './link-repository.js';
+import type { CommerceLinkRepository } from './link-repository.js';
 import type { CommerceSourceRegistry } from './source-registry.js';
 import { codatLinkStatus } from './sources/codat/codat-source.js';
 import { qardLinkStatus } from './sources/qard/qard-source.js';
@@ -35,20 +34,19 @@ const QARD_DATA_TYPES: QardDataType[] = [
   'COMMERCE_PRODUCT',
   'COMMERCE_ORDER',
 ];
-const PLATFORM = /^[a-z0-9][a-z0-9-]{0,63}$/i;
+export const PLATFORM = /^[a-z0-9][a-z0-9-]{0,63}$/i;
 
-type Outcome<T> = { ok: T } | { userErrors: UserErrorModel[] };
+export type Outcome<T> = { ok: T } | { userErrors: UserErrorModel[] };
 
 /**
  * The setup steps of the seeds: linking a store through Codat or Qard, queueing syncs, Codat
- * sync settings and Qard provider configuration. Validation failures and upstream refusals are
+ * sync settings. Validation failures and upstream refusals are
  * userErrors; anything unexpected is thrown.
  */
 export class CommerceLinkService {
   constructor(
     private readonly repo: CommerceLinkRepository,
     private readonly registry: CommerceSourceRegistry,
-    private readonly secretBox: SecretBox,
     private readonly codat: CodatClient | undefined,
     private readonly qard: QardClient | undefined,
   ) {}
@@ -199,66 +197,10 @@ export class CommerceLinkService {
       return rejected(error, ['input', 'settings']);
     }
   }
-
-  async configureQardProvider(
-    workspaceId: string,
-    input: {
-      provider: string;
-      credentials: { clientId: string; clientSecret: string } | null;
-      autoConnect: boolean;
-      enabled: boolean;
-    },
-  ): Promise<Outcome<QardProviderRecord>> {
-    const provider = input.provider.trim().toLowerCase();
-    const errors: UserErrorModel[] = [];
-    if (!PLATFORM.test(provider))
-      errors.push(
-        userError(['input', 'provider'], 'provider must be a Qard provider name such as "shopify"'),
-      );
-    if (input.credentials) {
-      if (!input.credentials.clientId.trim())
-        errors.push(userError(['input', 'credentials', 'clientId'], 'clientId must not be empty'));
-      if (!input.credentials.clientSecret.trim())
-        errors.push(
-          userError(['input', 'credentials', 'clientSecret'], 'clientSecret must not be empty'),
-        );
-    }
-    if (!this.qard)
-      errors.push(userError(['input', 'provider'], 'QARD is not configured on this gateway'));
-    if (errors.length > 0 || !this.qard) return { userErrors: errors };
-    try {
-      // The seed's order: credentials, then settings, then enable.
-      if (input.credentials) {
-        await this.qard.setProviderCredentials(provider, {
-          client_id: input.credentials.clientId,
-          client_secret: input.credentials.clientSecret,
-        });
-      }
-      await this.qard.setProviderSettings(provider, { auto_connect: input.autoConnect });
-      await this.qard.enableProvider(provider, input.enabled);
-    } catch (error) {
-      return rejected(error, ['input', 'provider']);
-    }
-    const sealed = input.credentials
-      ? this.secretBox.seal(
-          JSON.stringify(input.credentials),
-          `commerce-qard-provider:${workspaceId}:${provider}`,
-        )
-      : null;
-    return {
-      ok: await this.repo.saveQardProvider({
-        workspaceId,
-        provider,
-        enabled: input.enabled,
-        autoConnect: input.autoConnect,
-        credentialsSealed: sealed,
-      }),
-    };
-  }
 }
 
 /** Upstream refusals the caller can act on become userErrors; the rest is thrown. */
-function rejected(error: unknown, field: string[]): { userErrors: UserErrorModel[] } {
+export function rejected(error: unknown, field: string[]): { userErrors: UserErrorModel[] } {
   const e = error instanceof UpstreamHttpError ? error.toGatewayError() : error;
   if (e instanceof GatewayError) {
     if (e.code === ErrorCode.CONFLICT) {

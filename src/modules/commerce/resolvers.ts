@@ -1,5 +1,6 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import { requireRole, type GraphQLContext } from '../../server/context.js';
+import type { GraphQLContext } from '../../server/context.js';
+import { forbidden } from '../../errors.js';
 import type {
   CommerceDataType,
   CommerceRecordResolvers,
@@ -290,27 +291,12 @@ export const commerceResolvers: Resolvers = {
             : { link, settings: [], userErrors: outcome.userErrors };
         },
       }),
-    configureQardProvider: (_root, { input }, ctx) => {
-      requireRole(ctx, 'admin');
-      // The idempotency record keeps the input's digest only; the credentials never reach it.
-      return idempotentMutation({
-        ctx,
-        operation: 'configureQardProvider',
-        idempotencyKey: input.idempotencyKey,
-        input,
-        failed: (userErrors) => ({ configuration: null, userErrors }),
-        run: async () => {
-          const outcome = await services(ctx).links.configureQardProvider(ctx.workspace.id, {
-            provider: input.provider,
-            credentials: input.credentials ?? null,
-            autoConnect: input.autoConnect,
-            enabled: input.enabled,
-          });
-          return 'ok' in outcome
-            ? { configuration: outcome.ok, userErrors: [] }
-            : { configuration: null, userErrors: outcome.userErrors };
-        },
-      });
+    // Qard provider settings are the deployment's (one Qard account for every workspace): no
+    // workspace key may change them, whatever its role. Refused before any upstream call.
+    configureQardProvider: () => {
+      throw forbidden(
+        'Qard provider settings apply to every workspace of this deployment; the operator sets them with `npm run cli -- qard-provider configure`',
+      );
     },
   },
 };

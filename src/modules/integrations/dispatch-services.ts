@@ -4,6 +4,7 @@ import { createUpstreamHttp } from '../../server/services.js';
 import { DispatchClient } from '../../upstreams/dispatch/client.js';
 import { DispatchAuthProvider } from './dispatch-auth.js';
 import { IntegrationRecords } from './integration-records.js';
+import { SharedAccountRecords } from './shared-account.js';
 
 /** What the integrations module needs, built once per process (`services.dispatch`). */
 export interface DispatchServices {
@@ -11,6 +12,8 @@ export interface DispatchServices {
   client(): DispatchClient;
   auth: DispatchAuthProvider;
   records: IntegrationRecords;
+  /** Which workspace created what on the deployment's shared Dispatch account. */
+  shared: SharedAccountRecords;
 }
 
 type Deps = Pick<AppServices, 'config' | 'logger' | 'metrics' | 'onClose' | 'store' | 'secretBox'>;
@@ -38,5 +41,6 @@ export function createDispatchServices(services: Deps): DispatchServices {
       services.config.dispatch.serviceToken,
     ),
     records: new IntegrationRecords(services.store.db),
+    shared: new SharedAccountRecords(services.store.db),
   };
 }

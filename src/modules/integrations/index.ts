@@ -8,6 +8,7 @@ import {
 import { allWorkflowsLoader, triggersLoader } from './loaders.js';
 import { serviceTokenMutations } from './service-token-resolvers.js';
 import {
+  visibleOnSharedAccount,
   workflowFields,
   workflowMutations,
   workflowQueries,
@@ -30,12 +31,16 @@ export function createIntegrationsModule(): GatewayModule {
     },
     nodes: {
       Integration: (ctx, guid) => ctx.services.dispatch.records.find(ctx.workspace.id, guid),
-      // Looked up with the workspace's own Dispatch credentials, so other accounts' ids are null.
+      // Looked up with the workspace's Dispatch credentials, so other accounts' ids are null, and on
+      // the deployment's shared account so are other workspaces' workflows.
       Workflow: async (ctx, localId) => {
         const scoped = parseScopedLocalId(localId);
         if (!scoped) return null;
         const workflows = await allWorkflowsLoader(ctx).load(scoped.entityType);
-        return workflows.find((w) => w.guid === scoped.guid) ?? null;
+        const workflow = workflows.find((w) => w.guid === scoped.guid);
+        if (!workflow) return null;
+        const auth = await ctx.services.dispatch.auth.authFor(ctx.principal);
+        return (await visibleOnSharedAccount(ctx, auth))(workflow) ? workflow : null;
       },
       WorkflowTrigger: async (ctx, localId) => {
         const scoped = parseScopedLocalId(localId);

@@ -14,6 +14,7 @@ import type {
 import { fromDispatchIntegrationStatus } from './enums.js';
 import { integrationId, parseIntegrationId } from './ids.js';
 import { paginate } from './pagination.js';
+import { createClaimed } from './shared-account.js';
 import { validateConfigureIntegration, validatePushSubscription } from './validation.js';
 
 export const integrationQueries: Pick<QueryResolvers, 'integrations'> = {
@@ -37,6 +38,14 @@ export const integrationFields: IntegrationResolvers = {
   providerType: () => 'ECOMMERCE',
   status: (i) => fromDispatchIntegrationStatus(i.status),
 };
+
+/** Another workspace created this on the deployment's shared Dispatch account. */
+export const takenOnSharedAccount = (field: string[]) =>
+  userError(
+    field,
+    "Another workspace already configured this on the deployment's shared Dispatch account; set a service token of this workspace's own (setDispatchServiceToken) to configure it apart",
+    'CONFLICT',
+  );
 
 const notRecorded = (field: string[]) =>
   userError(field, 'No integration with this id was configured in this workspace', 'NOT_FOUND');
@@ -66,16 +75,26 @@ export const integrationMutations: Pick<
           syncProducts: input.settings?.syncProducts ?? true,
           pushTracking: input.settings?.pushTracking ?? true,
         };
-        const configured = await ctx.services.dispatch.client().configureIntegration(auth, {
-          providerId: input.providerId,
-          providerType: 'ecommerce',
-          credentials: {
-            apiKey: credentials.apiKey,
-            apiSecret: credentials.apiSecret,
-            storeUrl: credentials.storeUrl,
-          },
-          settings,
+        const created = await createClaimed({
+          records: ctx.services.dispatch.shared,
+          auth,
+          workspaceId: ctx.workspace.id,
+          kind: 'integration',
+          upstreamKey: input.providerId,
+          create: () =>
+            ctx.services.dispatch.client().configureIntegration(auth, {
+              providerId: input.providerId,
+              providerType: 'ecommerce',
+              credentials: {
+                apiKey: credentials.apiKey,
+                apiSecret: credentials.apiSecret,
+                storeUrl: credentials.storeUrl,
+              },
+              settings,
+            }),
         });
+        if (created.taken) return failed([takenOnSharedAccount(['input', 'providerId'])]);
+        const configured = created.value;
         const integration: IntegrationModel = await ctx.services.dispatch.records.recordConfigured(
           ctx.workspace.id,
           {
@@ -140,6 +159,7 @@ export const integrationMutations: Pick<
         if (!(await records.find(ctx.workspace.id, guid!))) return failed([notRecorded(field)]);
         await ctx.services.dispatch.client().removeIntegration(auth, guid!);
         await records.remove(ctx.workspace.id, guid!);
+        await ctx.services.dispatch.shared.forget(auth, ctx.workspace.id, 'integration', guid!);
         return { removedIntegrationId: integrationId(guid!), userErrors: [] };
       },
     });

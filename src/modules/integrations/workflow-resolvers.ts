@@ -6,6 +6,8 @@ import type {
   WorkflowResolvers,
   WorkflowTriggerResolvers,
 } from '../../generated/graphql.js';
+import type { GraphQLContext } from '../../server/context.js';
+import type { DispatchAuth } from '../../upstreams/dispatch/client.js';
 import type { DispatchEntityType } from '../../upstreams/dispatch/types.js';
 import { userError, type UserErrorModel } from '../base/mutations.js';
 import { dispatchMutation } from './dispatch-mutation.js';
@@ -25,6 +27,8 @@ import type {
   ResumeWorkflowResult,
   ToggleWorkflowResult,
 } from './payloads.js';
+import { takenOnSharedAccount } from './integration-resolvers.js';
+import { createClaimed, workflowUpsertKey } from './shared-account.js';
 import { validateConfigureWorkflow } from './validation.js';
 
 /** Query arguments: UNKNOWN is a result value only, refused before any upstream call. */
@@ -51,8 +55,9 @@ export const workflowQueries: Pick<QueryResolvers, 'workflowTriggers' | 'workflo
     const managed = args.managed ?? false;
     const auth = await ctx.services.dispatch.auth.authFor(ctx.principal);
     const listed = await ctx.services.dispatch.client().listWorkflows(auth, entityType, managed);
+    const visible = await visibleOnSharedAccount(ctx, auth);
     return paginate(
-      listed.map((w) => toWorkflowModel(entityType, w)),
+      listed.filter(visible).map((w) => toWorkflowModel(entityType, w)),
       args,
       {
         scope: `workflows:${entityType}:${managed}`,
@@ -89,6 +94,37 @@ export const workflowTriggerFields: WorkflowTriggerResolvers = {
   entityType: (t) => fromDispatchEntityType(t.entityType),
 };
 
+/**
+ * On the deployment's shared Dispatch account a workspace sees the workflows it configured and the
+ * account's managed presets (which nobody can change); on an account of its own, every workflow.
+ */
+export async function visibleOnSharedAccount(
+  ctx: GraphQLContext,
+  auth: DispatchAuth,
+): Promise<(w: { guid: string; isManaged: boolean }) => boolean> {
+  const { shared } = ctx.services.dispatch;
+  const account = shared.accountOf(auth);
+  if (!account) return () => true;
+  const owned = await shared.owned(account, ctx.workspace.id, 'workflow');
+  return (w) => w.isManaged || owned.has(w.guid);
+}
+
+/** Whether the workspace may change the workflow: always on an account of its own. */
+async function ownsOnSharedAccount(ctx: GraphQLContext, auth: DispatchAuth, guid: string) {
+  const { shared } = ctx.services.dispatch;
+  const account = shared.accountOf(auth);
+  return !account || shared.owns(account, ctx.workspace.id, 'workflow', guid);
+}
+
+const notOwned = <P>(failed: (userErrors: UserErrorModel[]) => P): P =>
+  failed([
+    userError(
+      ['input', 'workflowId'],
+      "No workflow with this id was configured by this workspace (the deployment's Dispatch account is shared: a workspace sees and changes only its own workflows)",
+      'NOT_FOUND',
+    ),
+  ]);
+
 /** A workflow id argument, checked before any upstream call. */
 function workflowArgument(id: string): {
   scoped: ScopedLocalId | undefined;
@@ -124,19 +160,32 @@ export const workflowMutations: Pick<
         const trigger = parseScopedId(input.triggerId, 'WorkflowTrigger')!;
         const actionType = toDispatchActionType(input.action.type)!;
         const { recipient, template, url, status } = input.action;
-        const saved = await ctx.services.dispatch.client().configureWorkflow(auth, {
-          name: input.name.trim(),
-          entityType,
-          triggerId: trigger.guid,
-          action: {
-            type: actionType,
-            ...(recipient ? { recipient } : {}),
-            ...(template ? { template } : {}),
-            ...(url ? { url } : {}),
-            ...(status ? { status } : {}),
-          },
-          ...(input.conditions ? { conditions: input.conditions as Record<string, unknown> } : {}),
+        const name = input.name.trim();
+        const created = await createClaimed({
+          records: ctx.services.dispatch.shared,
+          auth,
+          workspaceId: ctx.workspace.id,
+          kind: 'workflow',
+          upstreamKey: workflowUpsertKey(entityType, name),
+          create: () =>
+            ctx.services.dispatch.client().configureWorkflow(auth, {
+              name,
+              entityType,
+              triggerId: trigger.guid,
+              action: {
+                type: actionType,
+                ...(recipient ? { recipient } : {}),
+                ...(template ? { template } : {}),
+                ...(url ? { url } : {}),
+                ...(status ? { status } : {}),
+              },
+              ...(input.conditions
+                ? { conditions: input.conditions as Record<string, unknown> }
+                : {}),
+            }),
         });
+        if (created.taken) return failed([takenOnSharedAccount(['input', 'name'])]);
+        const saved = created.value;
         const workflow: WorkflowModel = {
           guid: saved.guid,
           name: saved.name,
@@ -155,19 +204,21 @@ export const workflowMutations: Pick<
   // Kept lean (the benchmark's hot mutation): no lookups beyond the token, one Dispatch call.
   toggleWorkflow: (_root, { input }, ctx) => {
     const { scoped, validate } = workflowArgument(input.workflowId);
+    const failed = (userErrors: UserErrorModel[]): ToggleWorkflowResult => ({
+      workflowId: null,
+      isActive: null,
+      userErrors,
+    });
     return dispatchMutation({
       ctx,
       operation: 'toggleWorkflow',
       input,
       adminOnly: false,
-      failed: (userErrors): ToggleWorkflowResult => ({
-        workflowId: null,
-        isActive: null,
-        userErrors,
-      }),
+      failed,
       validate,
       rejectionField: ['input', 'workflowId'],
       run: async (auth) => {
+        if (!(await ownsOnSharedAccount(ctx, auth, scoped!.guid))) return notOwned(failed);
         const toggled = await ctx.services.dispatch.client().toggleWorkflow(auth, scoped!.guid);
         return {
           workflowId: workflowId(scoped!.entityType, toggled.guid),
@@ -180,16 +231,22 @@ export const workflowMutations: Pick<
 
   deleteWorkflow: (_root, { input }, ctx) => {
     const { scoped, validate } = workflowArgument(input.workflowId);
+    const failed = (userErrors: UserErrorModel[]): DeleteWorkflowResult => ({
+      deletedWorkflowId: null,
+      userErrors,
+    });
     return dispatchMutation({
       ctx,
       operation: 'deleteWorkflow',
       input,
       adminOnly: true,
-      failed: (userErrors): DeleteWorkflowResult => ({ deletedWorkflowId: null, userErrors }),
+      failed,
       validate,
       rejectionField: ['input', 'workflowId'],
       run: async (auth) => {
+        if (!(await ownsOnSharedAccount(ctx, auth, scoped!.guid))) return notOwned(failed);
         await ctx.services.dispatch.client().deleteWorkflow(auth, scoped!.guid);
+        await ctx.services.dispatch.shared.forget(auth, ctx.workspace.id, 'workflow', scoped!.guid);
         return { deletedWorkflowId: workflowId(scoped!.entityType, scoped!.guid), userErrors: [] };
       },
     });
@@ -197,19 +254,21 @@ export const workflowMutations: Pick<
 
   resumeWorkflowExecution: (_root, { input }, ctx) => {
     const { scoped, validate } = workflowArgument(input.workflowId);
+    const failed = (userErrors: UserErrorModel[]): ResumeWorkflowResult => ({
+      workflowId: null,
+      resumed: false,
+      userErrors,
+    });
     return dispatchMutation({
       ctx,
       operation: 'resumeWorkflowExecution',
       input,
       adminOnly: false,
-      failed: (userErrors): ResumeWorkflowResult => ({
-        workflowId: null,
-        resumed: false,
-        userErrors,
-      }),
+      failed,
       validate,
       rejectionField: ['input', 'workflowId'],
       run: async (auth) => {
+        if (!(await ownsOnSharedAccount(ctx, auth, scoped!.guid))) return notOwned(failed);
         await ctx.services.dispatch.client().resumeWorkflow(auth, scoped!.guid);
         return {
           workflowId: workflowId(scoped!.entityType, scoped!.guid),

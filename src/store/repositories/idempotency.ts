@@ -13,7 +13,8 @@ export type IdempotentOutcome<T> =
 const STALE_PENDING_MS = 60_000;
 
 /**
- * Makes a mutation safe to retry: the first call with a key runs and its (JSON) result is kept;
+ * Makes a mutation safe to retry: the first call with a key runs and its (JSON) result is kept
+ * for the caller who sent it;
  * a replay with the same key and the same input gets that result without running again; the
  * same key with different input is refused rather than silently returning the wrong thing.
  */
@@ -22,6 +23,8 @@ export class IdempotencyStore {
 
   async execute<T>(args: {
     workspaceId: string;
+    /** The caller (API key id, JWT subject): a record is never replayed to anyone else. */
+    principalId: string;
     operation: string;
     key: string;
     input: unknown;
@@ -29,17 +32,18 @@ export class IdempotencyStore {
     /** Whether a result is final and worth replaying (default: every result). */
     keep?: (value: T) => boolean;
   }): Promise<IdempotentOutcome<T>> {
-    const { workspaceId, operation, key } = args;
+    const { workspaceId, principalId, operation, key } = args;
     const requestDigest = digestInput(args.input);
     const where = and(
       eq(idempotencyRecords.workspaceId, workspaceId),
+      eq(idempotencyRecords.principalId, principalId),
       eq(idempotencyRecords.operation, operation),
       eq(idempotencyRecords.key, key),
     );
 
     const inserted = await this.db
       .insert(idempotencyRecords)
-      .values({ workspaceId, operation, key, requestDigest, state: 'pending' })
+      .values({ workspaceId, principalId, operation, key, requestDigest, state: 'pending' })
       .onConflictDoNothing()
       .returning({ key: idempotencyRecords.key });
 

@@ -1,4 +1,4 @@
-import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { workspaces } from './core.js';
 
 /**
@@ -26,21 +26,14 @@ export const commerceLinks = pgTable(
 );
 
 /**
- * A workspace's configuration of a Qard provider (e.g. `shopify`). The provider credentials are
- * sealed with the SecretBox (AAD: workspace + provider) and never returned through the API.
+ * Qard provider settings (e.g. `shopify`) for the whole deployment: the gateway has one Qard
+ * account, so these belong to the operator (CLI), not to a workspace. Credentials stay with Qard.
+ * Mirrors migrations/0005_shared_accounts.sql.
  */
-export const commerceQardProviders = pgTable(
-  'commerce_qard_providers',
-  {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
-    provider: text('provider').notNull(),
-    enabled: boolean('enabled').notNull(),
-    autoConnect: boolean('auto_connect').notNull(),
-    credentialsSealed: text('credentials_sealed'),
-    credentialsUpdatedAt: timestamp('credentials_updated_at', { withTimezone: true }),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.provider] })],
-);
+export const qardProviderSettings = pgTable('qard_provider_settings', {
+  provider: text('provider').primaryKey(),
+  enabled: boolean('enabled').notNull(),
+  autoConnect: boolean('auto_connect').notNull(),
+  credentialsUpdatedAt: timestamp('credentials_updated_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -30,7 +30,8 @@ export const apiKeys = pgTable(
 );
 
 /**
- * One row per (workspace, mutation, idempotency key). `response` holds the payload of the first
+ * One row per (workspace, caller, mutation, idempotency key): a replay never hands one caller's
+ * answer to another. `response` holds the payload of the first
  * completed call so a replay returns it without touching the upstream again.
  */
 export const idempotencyRecords = pgTable(
@@ -39,6 +40,8 @@ export const idempotencyRecords = pgTable(
     workspaceId: text('workspace_id')
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The API key id or JWT subject that sent the first call. */
+    principalId: text('principal_id').notNull().default(''),
     operation: text('operation').notNull(),
     key: text('key').notNull(),
     requestDigest: text('request_digest').notNull(),
@@ -46,5 +49,5 @@ export const idempotencyRecords = pgTable(
     response: jsonb('response'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.operation, t.key] })],
+  (t) => [primaryKey({ columns: [t.workspaceId, t.principalId, t.operation, t.key] })],
 );

@@ -42,3 +42,28 @@ export const dispatchServiceTokens = pgTable('dispatch_service_tokens', {
   sealedToken: text('sealed_token').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Who created each integration and workflow on a Dispatch account several workspaces share (the
+ * deployment's token), keyed by what Dispatch upserts on: an integration's provider id, a
+ * workflow's `<entityType>:<name>`. `guid` is null while the creating call runs. Mirrors
+ * migrations/0005_shared_accounts.sql.
+ */
+export const dispatchSharedRecords = pgTable(
+  'dispatch_shared_records',
+  {
+    /** A digest of the shared token: a new token is a new account. */
+    account: text('account').notNull(),
+    kind: text('kind', { enum: ['integration', 'workflow'] }).notNull(),
+    upstreamKey: text('upstream_key').notNull(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    guid: text('guid'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.account, t.kind, t.upstreamKey] }),
+    index('dispatch_shared_records_owner_idx').on(t.account, t.kind, t.workspaceId, t.guid),
+  ],
+);

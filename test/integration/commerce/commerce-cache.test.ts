@@ -249,20 +249,13 @@ describe('commerce record cache over a Codat and a Qard link, merged', () => {
     t = await startTestGateway({ env: { COMMERCE_CACHE_MB: '128' } });
     await linkSource(t, 'CODAT', 'Merged Codat', 'shopify');
     codatCompany = authorizeCodat(t);
-    const configured = await t.graphql(
-      `mutation ($input: ConfigureQardProviderInput!) {
-        configureQardProvider(input: $input) { userErrors { code } }
-      }`,
-      {
-        input: {
-          provider: 'shopify',
-          credentials: { clientId: 'app-key', clientSecret: 'app-secret' },
-          autoConnect: true,
-          enabled: true,
-        },
-      },
-    );
-    expect(configured.body.errors).toBeUndefined();
+    const configured = await t.gateway.services.commerce.qardProviders.configure({
+      provider: 'shopify',
+      credentials: { clientId: 'app-key', clientSecret: 'app-secret' },
+      autoConnect: true,
+      enabled: true,
+    });
+    expect(configured).toHaveProperty('ok');
     const qard = await linkSource(t, 'QARD', 'Merged Qard', 'shopify');
     qardUser = authorizeQard(t).userId;
     await syncLink(t, qard.id);

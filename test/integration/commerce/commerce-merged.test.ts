@@ -34,36 +34,38 @@ describe('commerce merged across a Codat and a Qard link', () => {
   });
   afterAll(() => t?.close());
 
-  it('configures the Qard provider for admins only and never shows or logs the credentials', async () => {
+  it("refuses every workspace key Qard's deployment-wide provider settings; the operator's settings never show or log the credentials", async () => {
     const input = {
       provider: 'shopify',
       credentials: { clientId: 'app-key-1', clientSecret: secret },
       autoConnect: true,
-      enabled: true,
+      enabled: false,
     };
-    const member = await t.graphql(CONFIGURE, { input }, { apiKey: t.keys.aMember });
-    expect(member.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
-    const invalid = await t.graphql<{
-      configureQardProvider: { userErrors: Array<{ field: string[] }> };
-    }>(CONFIGURE, {
-      input: { ...input, credentials: { clientId: '', clientSecret: secret } },
+    const qardCalls = t.sandbox.server.requestCount('qard');
+    for (const apiKey of [t.keys.a, t.keys.aMember, t.keys.b]) {
+      const refused = await t.graphql(CONFIGURE, { input }, { apiKey });
+      expect(refused.body.data).toBeNull();
+      expect(refused.body.errors).toMatchObject([
+        { path: ['configureQardProvider'], extensions: { code: 'FORBIDDEN' } },
+      ]);
+      expect(refused.body.errors![0]!.message).toMatch(/npm run cli -- qard-provider configure/);
+    }
+    expect(t.sandbox.server.requestCount('qard')).toBe(qardCalls);
+    expect(await t.gateway.services.commerce.qardProviders.find('shopify')).toBeNull();
+
+    // The operator's path (what `npm run cli -- qard-provider configure` runs).
+    const operator = t.gateway.services.commerce.qardProviders;
+    const invalid = await operator.configure({
+      ...input,
+      credentials: { clientId: '', clientSecret: secret },
     });
-    expect(invalid.body.data!.configureQardProvider.userErrors[0]!.field).toEqual([
-      'input',
-      'credentials',
-      'clientId',
-    ]);
-    const res = await t.graphql<{
-      configureQardProvider: { configuration: Record<string, unknown> };
-    }>(CONFIGURE, { input });
-    expect(res.body.errors).toBeUndefined();
-    expect(res.body.data!.configureQardProvider.configuration).toMatchObject({
-      provider: 'shopify',
-      enabled: true,
-      autoConnect: true,
-      credentialsSet: true,
+    expect(invalid).toMatchObject({ userErrors: [{ field: ['credentials', 'clientId'] }] });
+    expect(t.sandbox.server.requestCount('qard')).toBe(qardCalls);
+    const configured = await operator.configure({ ...input, enabled: true });
+    expect(configured).toMatchObject({
+      ok: { provider: 'shopify', enabled: true, autoConnect: true },
     });
-    expect(JSON.stringify(res.body)).not.toContain(secret);
+    expect(JSON.stringify(configured)).not.toContain(secret);
     expect(t.logs.join('\n')).not.toContain(secret);
   });
 

@@ -104,6 +104,7 @@ for (const backend of backends) {
       const run = async () => ({ n: ++runs });
       const first = await idem.execute({
         workspaceId: 'idem',
+        principalId: 'p',
         operation: 'op',
         key: 'k1',
         input: { a: 1, b: 2 },
@@ -111,6 +112,7 @@ for (const backend of backends) {
       });
       const replay = await idem.execute({
         workspaceId: 'idem',
+        principalId: 'p',
         operation: 'op',
         key: 'k1',
         input: { b: 2, a: 1 },
@@ -121,6 +123,7 @@ for (const backend of backends) {
       expect(runs).toBe(1);
       const reused = await idem.execute({
         workspaceId: 'idem',
+        principalId: 'p',
         operation: 'op',
         key: 'k1',
         input: { a: 2 },
@@ -129,6 +132,7 @@ for (const backend of backends) {
       expect(reused.kind).toBe('key-reused');
       const otherOp = await idem.execute({
         workspaceId: 'idem',
+        principalId: 'p',
         operation: 'op2',
         key: 'k1',
         input: {},
@@ -144,6 +148,7 @@ for (const backend of backends) {
       await expect(
         idem.execute({
           workspaceId: 'idem2',
+          principalId: 'p',
           operation: 'op',
           key: 'k',
           input: {},
@@ -154,6 +159,7 @@ for (const backend of backends) {
       ).rejects.toThrow('upstream down');
       const retry = await idem.execute({
         workspaceId: 'idem2',
+        principalId: 'p',
         operation: 'op',
         key: 'k',
         input: {},
@@ -167,11 +173,12 @@ for (const backend of backends) {
       await repo.ensure('idem4');
       const idem = new IdempotencyStore(store.db);
       await store.db.execute(
-        sql`INSERT INTO idempotency_records (workspace_id, operation, key, request_digest, state, created_at)
-            VALUES ('idem4', 'op', 'k', ${digestInput({})}, 'pending', now() - interval '5 minutes')`,
+        sql`INSERT INTO idempotency_records (workspace_id, principal_id, operation, key, request_digest, state, created_at)
+            VALUES ('idem4', 'p', 'op', 'k', ${digestInput({})}, 'pending', now() - interval '5 minutes')`,
       );
       const retry = await idem.execute({
         workspaceId: 'idem4',
+        principalId: 'p',
         operation: 'op',
         key: 'k',
         input: {},
@@ -192,7 +199,14 @@ for (const backend of backends) {
       };
       const outcomes = await Promise.all(
         [1, 2, 3].map(() =>
-          idem.execute({ workspaceId: 'idem3', operation: 'op', key: 'same', input: {}, run }),
+          idem.execute({
+            workspaceId: 'idem3',
+            principalId: 'p',
+            operation: 'op',
+            key: 'same',
+            input: {},
+            run,
+          }),
         ),
       );
       expect(runs).toBe(1);

@@ -5,6 +5,13 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 let t: TestGateway;
 beforeAll(async () => {
   t = await startTestGateway();
+  // The demo account as workspace A's own: on the deployment's shared account a workspace sees
+  // only what it configured (shared-account.test.ts), and these tests read the seeded workflows.
+  const own = await t.graphql(
+    'mutation($t: String) { setDispatchServiceToken(input: { token: $t }) { userErrors { code } } }',
+    { t: SANDBOX_DISPATCH_TOKEN },
+  );
+  expect(own.body.errors).toBeUndefined();
 });
 afterAll(async () => t?.close());
 
