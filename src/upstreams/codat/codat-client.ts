@@ -10,7 +10,7 @@ import type {
   CodatSyncSetting,
 } from './codat-types.js';
 import { parseRecordPageBytes } from '../lazy-record-page.js';
-import { parseExactJson } from './exact-json.js';
+import { parseExactJson } from '../exact-json.js';
 
 /** Codat caps `pageSize` at 5000. */
 export const CODAT_MAX_PAGE_SIZE = 5000;

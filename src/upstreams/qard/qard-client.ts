@@ -1,4 +1,4 @@
-import { parseExactJson } from '../codat/exact-json.js';
+import { parseExactJson } from '../exact-json.js';
 import { parseRecordPageBytes } from '../lazy-record-page.js';
 import type { UpstreamHttpClient } from '../http-client.js';
 import type {

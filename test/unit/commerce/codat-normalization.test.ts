@@ -10,7 +10,7 @@ import type { OrderLineItemModel } from '../../../src/modules/commerce/model.js'
 import type { CommerceLink } from '../../../src/modules/commerce/sources/source.js';
 import type { CodatClient, CodatListQuery } from '../../../src/upstreams/codat/codat-client.js';
 import type { CodatRecord } from '../../../src/upstreams/codat/codat-types.js';
-import { parseExactJson } from '../../../src/upstreams/codat/exact-json.js';
+import { parseExactJson } from '../../../src/upstreams/exact-json.js';
 import { parseRecordPage } from '../../../src/upstreams/lazy-record-page.js';
 
 const link: CommerceLink = {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { parseExactJson } from '../../../src/upstreams/codat/exact-json.js';
+import { parseExactJson } from '../../../src/upstreams/exact-json.js';
 
 /** The reference: lossless-json with the same rule (short integers as numbers, the rest as text). */
 const reference = (text: string) =>

@@ -1,11 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseExactJson } from '../../../src/upstreams/codat/exact-json.js';
-import {
-  parseRecordPage,
-  parseRecordPageBytes,
-  readLoose,
-} from '../../../src/upstreams/lazy-record-page.js';
+import { parseExactJson } from '../../../src/upstreams/exact-json.js';
+import { parseRecordPage, parseRecordPageBytes } from '../../../src/upstreams/lazy-record-page.js';
+import { readLoose } from '../../../src/upstreams/lazy-record.js';
 
 /** Decimal literals as upstreams write them: trailing zeros, long fractions, huge values. */
 const decimalText = fc

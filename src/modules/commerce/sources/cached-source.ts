@@ -1,4 +1,4 @@
-import { lazyRecordSpan } from '../../../upstreams/lazy-record-page.js';
+import { lazyRecordSpan } from '../../../upstreams/lazy-record.js';
 import type { CommerceDataset, CompanyInfoModel, DatasetRecords } from '../model.js';
 import type { CommerceRecordCache, Generation } from '../record-cache.js';
 import type { SyncVersions } from '../sync-versions.js';

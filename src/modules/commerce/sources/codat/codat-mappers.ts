@@ -1,5 +1,5 @@
 import type { CodatRecord } from '../../../../upstreams/codat/codat-types.js';
-import { readLoose } from '../../../../upstreams/lazy-record-page.js';
+import { readLoose } from '../../../../upstreams/lazy-record.js';
 import type {
   AddressModel,
   CompanyInfoModel,

@@ -1,4 +1,4 @@
-import { stringEnd } from '../json-string.js';
+import { stringEnd } from './json-string.js';
 
 /**
  * JSON parsing for upstreams that send amounts as JSON numbers (Codat, Qard). Numbers with a
