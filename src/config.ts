@@ -109,6 +109,13 @@ const envSchema = z.object({
   MAX_QUERY_DEPTH: positiveInt('a positive integer').default('30'),
   FEDERATION_MAX_REPRESENTATIONS: positiveInt('a positive integer').default('500'),
   MAX_BODY_BYTES: positiveInt('a number of bytes').default('1048576'),
+  MAX_QUERY_TOKENS: positiveInt('a number of tokens').default('20000'),
+  MAX_ALIASES: positiveInt('a number of aliases').default('30'),
+  MAX_DIRECTIVES: positiveInt('a number of directives').default('50'),
+  MAX_REPEATED_FIELDS: positiveInt('a number of fields').default('100'),
+  MAX_OPERATION_COST: positiveInt('a cost (points)').default('25000'),
+  COST_UPSTREAM_FIELD_WEIGHT: positiveInt('a cost (points)').default('10'),
+  COST_DEFAULT_LIST_SIZE: positiveInt('a number of list entries').default('5'),
   SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default('10000'),
   ADMISSION_MIN_CONCURRENCY: positiveInt('a positive integer')
     .refine((v) => v >= 1, 'expected a positive integer')
@@ -173,7 +180,21 @@ export interface Config {
     audience: string | undefined;
     workspaceClaim: string;
   };
-  limits: { maxQueryDepth: number; maxBodyBytes: number };
+  limits: { maxQueryDepth: number; maxBodyBytes: number; maxQueryTokens: number };
+  /**
+   * What one operation may ask for, checked before it runs (server/operation-cost.ts): aliases,
+   * directives and fields repeated under one response name, counted with fragments expanded;
+   * and its cost, with each upstream-calling field weighing `upstreamFieldWeight` and lists
+   * that are not pages (line items, variants) counted as `defaultListSize` entries.
+   */
+  operationCost: {
+    maxAliases: number;
+    maxDirectives: number;
+    maxRepeatedFields: number;
+    maxCost: number;
+    upstreamFieldWeight: number;
+    defaultListSize: number;
+  };
   /** How many entity representations one federation `_entities` call may ask for. */
   federation: { maxRepresentations: number };
   /**
@@ -287,7 +308,19 @@ export function loadConfig(env: Env = process.env): Config {
       audience: e.JWT_AUDIENCE,
       workspaceClaim: e.JWT_WORKSPACE_CLAIM,
     },
-    limits: { maxQueryDepth: e.MAX_QUERY_DEPTH, maxBodyBytes: e.MAX_BODY_BYTES },
+    limits: {
+      maxQueryDepth: e.MAX_QUERY_DEPTH,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      maxQueryTokens: e.MAX_QUERY_TOKENS,
+    },
+    operationCost: {
+      maxAliases: e.MAX_ALIASES,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxRepeatedFields: e.MAX_REPEATED_FIELDS,
+      maxCost: e.MAX_OPERATION_COST,
+      upstreamFieldWeight: e.COST_UPSTREAM_FIELD_WEIGHT,
+      defaultListSize: e.COST_DEFAULT_LIST_SIZE,
+    },
     federation: { maxRepresentations: e.FEDERATION_MAX_REPRESENTATIONS },
     admission: {
       minConcurrency: e.ADMISSION_MIN_CONCURRENCY,

@@ -24,6 +24,9 @@ import { OperationAdmission, type AdmissionRefusal } from './admission.js';
 import { compiledExecutionGateway } from './compiled-executor.js';
 import { createContext, type GraphQLContext, type Principal } from './context.js';
 import { depthLimitRule } from './depth-limit.js';
+import { documentLimitsRule } from './document-limits.js';
+import { OperationCostMetrics, operationCostPlugin } from './operation-cost-plugin.js';
+import { costRules } from './upstream-fields.js';
 import { createErrorFormatter, formatPartialErrors } from './error-format.js';
 import { registerGraphiqlAssets, renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
 import type { AppServices } from './services.js';
@@ -127,15 +130,20 @@ export async function buildApp({
   );
 
   const formatError = createErrorFormatter(logger);
+  const costMetrics = new OperationCostMetrics();
+  const limits = config.operationCost;
   const apollo = new ApolloServer<GraphQLContext>({
     // Operations run compiled (graphql-jit); Apollo takes an executor only as a gateway.
     gateway: compiledExecutionGateway(schema),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError,
-    validationRules: [depthLimitRule(config.limits.maxQueryDepth)],
+    validationRules: [
+      documentLimitsRule(limits, (name) => costMetrics.refuse(name)),
+      depthLimitRule(config.limits.maxQueryDepth),
+    ],
     // Bounds the parser's work before validation runs (the depth rule needs a parsed document).
-    parseOptions: { maxTokens: 20_000 },
+    parseOptions: { maxTokens: config.limits.maxQueryTokens },
     // Credentials travel in headers (x-api-key, Authorization) that browsers never attach on
     // their own, so a cross-site request cannot act as a user; Apollo's CSRF guard, built for
     // cookie sessions, would only reject plain GET requests the GraphQL-over-HTTP spec allows.
@@ -151,6 +159,17 @@ export async function buildApp({
       // The schema is a federation subgraph, for which Apollo would otherwise add inline traces
       // (ftv1) for Apollo Studio; operations are measured by our own metrics instead.
       ApolloServerPluginInlineTraceDisabled(),
+      operationCostPlugin(
+        {
+          schema,
+          limits,
+          rules: costRules({
+            upstreamWeight: limits.upstreamFieldWeight,
+            defaultListSize: limits.defaultListSize,
+          }),
+        },
+        costMetrics,
+      ),
       {
         // Partial results: errors reported on fields that still returned data join `errors`.
         async requestDidStart() {
@@ -277,6 +296,7 @@ export async function buildApp({
       .send(
         services.metrics.toPrometheus() +
           admission.toPrometheus() +
+          costMetrics.toPrometheus() +
           (services.commerce.recordCache?.toPrometheus() ?? ''),
       ),
   );

@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode, GatewayError } from '../errors.js';
 
@@ -31,13 +31,24 @@ export function formatPartialErrors(
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    // A limit refused during validation arrives wrapped in Apollo's ValidationError.
+    const unwrapped = unwrapResolverError(error);
+    const original =
+      !(unwrapped instanceof GatewayError) &&
+      unwrapped instanceof GraphQLError &&
+      unwrapped.originalError instanceof GatewayError
+        ? unwrapped.originalError
+        : unwrapped;
     const base = {
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
     };
     if (original instanceof GatewayError) {
-      const { stacktrace: _stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
+      const {
+        stacktrace: _stacktrace,
+        http: _http,
+        ...extensions
+      } = original === unwrapped ? (formatted.extensions ?? {}) : original.extensions;
       return { message: formatted.message, ...base, extensions };
     }
     const code = formatted.extensions?.['code'];

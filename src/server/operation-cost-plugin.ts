@@ -1,0 +1,130 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { GatewayError } from '../errors.js';
+import type { GraphQLContext } from './context.js';
+import { limitError, type DocumentLimits } from './document-limits.js';
+import { estimateOperationCost, measureResultCost, type CostRules } from './operation-cost.js';
+
+export interface OperationCostOptions {
+  schema: GraphQLSchema;
+  limits: DocumentLimits & { maxCost: number };
+  rules: CostRules;
+  /**
+   * Charges an admitted operation's estimated cost to its workspace; throws a RATE_LIMITED
+   * GatewayError when the workspace's budget cannot cover it.
+   */
+  charge?: (ctx: GraphQLContext, cost: number) => Promise<void>;
+}
+
+/**
+ * Bounds what one operation may cost before any resolver runs, once it is validated (its shape
+ * is bounded by documentLimitsRule): the cost estimated with the request's variables, then the
+ * workspace's budget. A refusal is a typed error and nothing ran,
+ * upstream or in the store. Answers are measured with the same rules, for /metrics.
+ */
+export function operationCostPlugin(
+  options: OperationCostOptions,
+  metrics: OperationCostMetrics,
+): ApolloServerPlugin<GraphQLContext> {
+  const { schema, limits, rules } = options;
+  return {
+    async requestDidStart() {
+      let estimated: number | undefined;
+      return {
+        async didResolveOperation({ document, operation, request, contextValue }) {
+          // No operation to run: Apollo answers that itself.
+          if (!operation) return;
+          const cost = estimateOperationCost(
+            schema,
+            document,
+            operation,
+            request.variables ?? {},
+            rules,
+          );
+          if (cost > limits.maxCost) {
+            metrics.refuse('cost');
+            throw limitError('cost', cost, limits.maxCost);
+          }
+          metrics.observe('estimated', cost);
+          estimated = cost;
+          if (options.charge) {
+            await refuseCountedAsync(metrics, () => options.charge!(contextValue, cost));
+          }
+        },
+        async willSendResponse({ response, document, operation }) {
+          if (estimated === undefined || !document || !operation) return;
+          if (response.body.kind !== 'single') return;
+          const data = response.body.singleResult.data;
+          metrics.observe('actual', measureResultCost(schema, document, operation, data, rules));
+        },
+      };
+    },
+  };
+}
+
+async function refuseCountedAsync(
+  metrics: OperationCostMetrics,
+  check: () => Promise<void>,
+): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    countRefusal(metrics, error);
+    throw error;
+  }
+}
+
+function countRefusal(metrics: OperationCostMetrics, error: unknown): void {
+  if (!(error instanceof GatewayError)) return;
+  const name = error.extensions['limitName'];
+  metrics.refuse(typeof name === 'string' ? name : error.code.toLowerCase());
+}
+
+const BUCKETS = [1, 10, 100, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000];
+
+/** Histograms of estimated and measured operation cost, and refusals by limit. */
+export class OperationCostMetrics {
+  private readonly histograms = {
+    estimated: newHistogram(),
+    actual: newHistogram(),
+  };
+  private readonly refusals = new Map<string, number>();
+
+  observe(kind: 'estimated' | 'actual', cost: number): void {
+    const h = this.histograms[kind];
+    h.count += 1;
+    h.sum += cost;
+    for (let i = 0; i < BUCKETS.length; i++) if (cost <= BUCKETS[i]!) h.buckets[i]! += 1;
+  }
+
+  refuse(limit: string): void {
+    this.refusals.set(limit, (this.refusals.get(limit) ?? 0) + 1);
+  }
+
+  toPrometheus(): string {
+    const lines = [
+      '# HELP graphql_operation_cost Operation cost: estimated from the document before it ran, and measured on its answer.',
+      '# TYPE graphql_operation_cost histogram',
+    ];
+    for (const [kind, h] of Object.entries(this.histograms)) {
+      BUCKETS.forEach((le, i) =>
+        lines.push(`graphql_operation_cost_bucket{kind="${kind}",le="${le}"} ${h.buckets[i]}`),
+      );
+      lines.push(`graphql_operation_cost_bucket{kind="${kind}",le="+Inf"} ${h.count}`);
+      lines.push(`graphql_operation_cost_sum{kind="${kind}"} ${h.sum}`);
+      lines.push(`graphql_operation_cost_count{kind="${kind}"} ${h.count}`);
+    }
+    lines.push(
+      '# HELP graphql_operations_limited_total Operations refused by a cost, shape or rate limit, by limit.',
+      '# TYPE graphql_operations_limited_total counter',
+    );
+    for (const [limit, n] of this.refusals) {
+      lines.push(`graphql_operations_limited_total{limit="${limit}"} ${n}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+}
+
+function newHistogram() {
+  return { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
+}
