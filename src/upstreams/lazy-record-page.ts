@@ -23,7 +23,6 @@ import {
   MEMBER,
   parseValue,
   stringValue,
-  type BufferSlices,
   type PageBytes,
 } from './page-bytes.js';
 
@@ -56,7 +55,7 @@ export function parseRecordPageBytes(body: Uint8Array, listKey: string): unknown
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const start = hasByteOrderMark(bytes) ? 3 : 0;
   const page: PageBytes = {
-    bytes: bytes as Buffer & BufferSlices,
+    bytes,
     words: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     ascii: isAscii(bytes),
     members: EMPTY_TABLE,

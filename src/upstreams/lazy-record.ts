@@ -125,7 +125,7 @@ function nameAt(s: RecordState, m: number): string {
   const at = (s.first + m) * MEMBER;
   const start = page.members[at + NAME_START] as number;
   if (start < 0) return page.names[-1 - start] as string;
-  return page.bytes.latin1Slice(start, page.members[at + NAME_END] as number);
+  return page.bytes.toString('latin1', start, page.members[at + NAME_END] as number);
 }
 
 function find(s: RecordState, key: string): number {

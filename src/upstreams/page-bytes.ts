@@ -6,17 +6,8 @@ import { QUOTE } from './json-bytes.js';
  * (`lazy-record-page.ts`) makes and its lazily read records (`lazy-record.ts`) read.
  */
 
-/**
- * Buffer's own decoders of a range, which `toString(encoding, start, end)` calls after checking
- * its arguments and looking the encoding up: a page is read in thousands of short slices.
- */
-export interface BufferSlices {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
-
 export interface PageBytes {
-  readonly bytes: Buffer & BufferSlices;
+  readonly bytes: Buffer;
   /** The same bytes, read four at a time where strings are skipped (`stringEnd`). */
   readonly words: DataView;
   /** No byte of the page is beyond ASCII, so every slice decodes as Latin-1. */
@@ -51,10 +42,10 @@ export function decode(p: PageBytes, start: number, end: number): string {
   const { bytes } = p;
   if (!p.ascii) {
     for (let j = start; j < end; j += 1) {
-      if ((bytes[j] as number) >= 0x80) return bytes.utf8Slice(start, end);
+      if ((bytes[j] as number) >= 0x80) return bytes.toString('utf8', start, end);
     }
   }
-  return bytes.latin1Slice(start, end);
+  return bytes.toString('latin1', start, end);
 }
 
 /** A JSON string's value; without escapes it is the text between the quotes. */
