@@ -7,6 +7,7 @@ import { readProcSample } from './harness/proc-stats.js';
 import { reexecPinned, stopAll } from './harness/processes.js';
 import { SANDBOX_UPSTREAMS, SandboxControl } from './harness/sandbox-control.js';
 import {
+  configureQardProvider,
   createApiKey,
   gatewayEnvironment,
   newSecretsKey,
@@ -85,6 +86,7 @@ async function measure(
   const connections = options.connections[0] ?? 10;
   const apiKey = await createApiKey(env, 'bench');
   const mergedApiKey = await createApiKey(env, 'bench-merged');
+  await configureQardProvider(env, dir);
   const flagsB = process.env['BENCH_AB_NODE_FLAGS_B']?.split(/\s+/).filter(Boolean);
   const envOf = (name: string) => envAssignments(process.env[name] ?? '');
   const envA = envOf('BENCH_AB_ENV_A');

@@ -16,6 +16,7 @@ import { writeResults, type CellResult } from './harness/report.js';
 import { SANDBOX_UPSTREAMS, SandboxControl } from './harness/sandbox-control.js';
 import {
   composePeerSupergraph,
+  configureQardProvider,
   createApiKey,
   ensurePeerInstalled,
   gatewayEnvironment,
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
   // Two workspaces: one with a Codat store (s1, s2, s4, s5), one with a Codat and a Qard store (s3).
   const apiKey = await createApiKey(gatewayEnv, 'bench');
   const mergedApiKey = await createApiKey(gatewayEnv, 'bench-merged');
+  await configureQardProvider(gatewayEnv, dir);
   const fixtures = await withGateway(options, dir, gatewayEnv, true, (gw) =>
     prepareFixtures({
       gatewayOrigin: gw.origin,

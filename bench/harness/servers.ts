@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -163,6 +163,39 @@ export async function createApiKey(
   const key = stdout.trim().split('\n').pop()?.trim();
   if (!key) throw new Error(`the CLI printed no API key: ${stdout}`);
   return key;
+}
+
+/**
+ * Configures the Qard sandbox's Shopify provider app as the operator does (the CLI): Qard
+ * serves a platform only once its provider is configured, and that setting is the deployment's,
+ * not a workspace's.
+ */
+export async function configureQardProvider(
+  env: Record<string, string>,
+  dir: string,
+): Promise<void> {
+  await buildGateway();
+  const secretFile = join(dir, 'qard-client-secret');
+  writeFileSync(secretFile, 'bench-secret');
+  await run(
+    process.execPath,
+    [
+      START.main,
+      'qard-provider',
+      'configure',
+      '--provider',
+      'shopify',
+      '--enabled',
+      'true',
+      '--auto-connect',
+      'true',
+      '--client-id',
+      'bench-client',
+      '--client-secret-file',
+      secretFile,
+    ],
+    { cwd: ROOT, env: { ...process.env, ...env } },
+  );
 }
 
 export interface GatewayStart {

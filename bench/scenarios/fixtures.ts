@@ -176,19 +176,7 @@ async function prepareWorkflow(gql: Gql, ctx: FixtureContext): Promise<Fixtures[
 
 async function prepareMerged(gql: Gql, ctx: FixtureContext): Promise<Fixtures['merged']> {
   try {
-    // Qard serves a platform once the workspace's admin has configured its provider app.
-    await gql(
-      ctx.mergedApiKey,
-      `mutation($input: ConfigureQardProviderInput!) { configureQardProvider(input: $input) { userErrors { field message } } }`,
-      {
-        input: {
-          provider: 'shopify',
-          credentials: { clientId: 'bench-client', clientSecret: 'bench-secret' },
-          autoConnect: true,
-          enabled: true,
-        },
-      },
-    );
+    // The Qard provider app was configured by the operator's CLI (configureQardProvider).
     await linkSource(gql, ctx.mergedApiKey, 'CODAT');
     const qard = await linkSource(gql, ctx.mergedApiKey, 'QARD');
     const [, userId] = /\/connect\/([^/]+)\//.exec(new URL(qard.url).pathname) ?? [];
