@@ -8,7 +8,7 @@ import type { CustomerModel as CustomerModelModel, AddressModel as AddressModelM
 import type { QardProviderRecord as QardProviderRecordModel } from '../modules/commerce/qard-provider-settings.js';
 import type { ShoplineMerchantRecord as ShoplineMerchantRecordModel, ShoplineTokenRecord as ShoplineTokenRecordModel } from '../modules/shopline/merchant-repository.js';
 import type { ShoplineMerchantUpdateModel as ShoplineMerchantUpdateModelModel } from '../modules/shopline/resolvers.js';
-import type { IntegrationModel as IntegrationModelModel, IntegrationSettingsModel as IntegrationSettingsModelModel, WorkflowModel as WorkflowModelModel, WorkflowTriggerModel as WorkflowTriggerModelModel } from '../modules/integrations/models.js';
+import type { IntegrationModel as IntegrationModelModel, IntegrationSettingsModel as IntegrationSettingsModelModel, WorkflowValue as WorkflowValueModel, PushSubscriptionModel as PushSubscriptionModelModel, WorkflowTriggerModel as WorkflowTriggerModelModel } from '../modules/integrations/models.js';
 import type { ConnectionModel as ConnectionModelModel } from '../modules/connections/connection-model.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -1553,6 +1553,20 @@ export type ProductVariant = Node & {
   status: ProductStatus;
 };
 
+/**
+ * A Web Push subscription registered with Dispatch. Its id is derived from the endpoint, so
+ * registering the same endpoint again names the same subscription (and updates it in a normalized
+ * client cache). On the deployment's shared Dispatch account, a subscription receives the
+ * notifications of that whole account.
+ */
+export type PushSubscription = {
+  __typename?: 'PushSubscription';
+  /** The push service URL the notifications go to. */
+  endpoint: Scalars['String']['output'];
+  /** Stable id of the subscription (from its endpoint). */
+  id: Scalars['ID']['output'];
+};
+
 /** Keys of a Web Push subscription, as the browser's `PushSubscription.toJSON()` gives them. */
 export type PushSubscriptionKeysInput = {
   /** The client's authentication secret, base64url (16 bytes). */
@@ -1736,7 +1750,12 @@ export type ResumeWorkflowExecutionPayload = {
   resumed: Scalars['Boolean']['output'];
   /** Expected failures (NOT_FOUND, CONFLICT when nothing is paused). */
   userErrors: Array<UserError>;
-  /** Id of the workflow; null when it failed. */
+  /** The workflow whose execution was resumed; null when it failed. */
+  workflow?: Maybe<Workflow>;
+  /**
+   * Id of the workflow; null when it failed.
+   * @deprecated Use `workflow { id }`.
+   */
   workflowId?: Maybe<Scalars['ID']['output']>;
 };
 
@@ -1760,8 +1779,13 @@ export type SavePushSubscriptionInput = {
 /** Result of `savePushSubscription`. */
 export type SavePushSubscriptionPayload = {
   __typename?: 'SavePushSubscriptionPayload';
-  /** The endpoint that was registered; null when it failed. */
+  /**
+   * The endpoint that was registered; null when it failed.
+   * @deprecated Use `pushSubscription { id endpoint }`.
+   */
   endpoint?: Maybe<Scalars['String']['output']>;
+  /** The subscription that was registered; null when it failed. */
+  pushSubscription?: Maybe<PushSubscription>;
   /** Expected failures (invalid endpoint or keys, CONFIGURATION_ERROR). */
   userErrors: Array<UserError>;
 };
@@ -1777,10 +1801,15 @@ export type SetDispatchServiceTokenInput = {
 /** Result of `setDispatchServiceToken`. */
 export type SetDispatchServiceTokenPayload = {
   __typename?: 'SetDispatchServiceTokenPayload';
-  /** Whether the workspace now holds a service token. */
+  /**
+   * Whether the workspace now holds a service token.
+   * @deprecated Use `workspace { dispatchServiceTokenConfigured }`.
+   */
   serviceTokenConfigured: Scalars['Boolean']['output'];
   /** Expected failures (FORBIDDEN, invalid token). */
   userErrors: Array<UserError>;
+  /** The workspace, with `dispatchServiceTokenConfigured` as it is now. */
+  workspace: Workspace;
 };
 
 /** Whether the SHOPLINE merchant has the app installed, as its webhooks say. */
@@ -1976,11 +2005,19 @@ export type ToggleWorkflowInput = {
 /** Result of `toggleWorkflow`. */
 export type ToggleWorkflowPayload = {
   __typename?: 'ToggleWorkflowPayload';
-  /** Whether the workflow is active now; null when it failed. */
+  /**
+   * Whether the workflow is active now; null when it failed.
+   * @deprecated Use `workflow { isActive }`.
+   */
   isActive?: Maybe<Scalars['Boolean']['output']>;
   /** Expected failures (NOT_FOUND, CONFLICT for managed workflows). */
   userErrors: Array<UserError>;
-  /** Id of the toggled workflow; null when it failed. */
+  /** The toggled workflow, as it is now; null when it failed. */
+  workflow?: Maybe<Workflow>;
+  /**
+   * Id of the toggled workflow; null when it failed.
+   * @deprecated Use `workflow { id }`.
+   */
   workflowId?: Maybe<Scalars['ID']['output']>;
 };
 
@@ -2270,6 +2307,12 @@ export type Workspace = Node & {
   __typename?: 'Workspace';
   /** When the workspace was created. */
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * Whether the workspace holds a Dispatch service token of its own (setDispatchServiceToken); the
+   * token itself is never shown. Without one, the workspace uses the caller's JWT or the
+   * deployment's shared Dispatch account.
+   */
+  dispatchServiceTokenConfigured: Scalars['Boolean']['output'];
   /** Short handle of the workspace, as used by the CLI and JWT claims. */
   handle: Scalars['String']['output'];
   /** Globally unique id of the workspace. */
@@ -2353,7 +2396,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
   CommerceRecord: ( CompanyInfoModelModel ) | ( CustomerModelModel ) | ( DisputeModelModel ) | ( LocationModelModel ) | ( OrderModelModel ) | ( PaymentModelModel ) | ( ProductModelModel ) | ( TransactionModelModel );
-  Node: ( CommerceLinkModel ) | ( CompanyInfoModelModel ) | ( ConnectionModelModel ) | ( CustomerModelModel ) | ( DisputeModelModel ) | ( IntegrationModelModel ) | ( LocationModelModel ) | ( OrderModelModel ) | ( OrderLineItemModelModel ) | ( PaymentModelModel ) | ( ProductModelModel ) | ( ProductVariantModelModel ) | ( ShoplineMerchantRecordModel ) | ( TransactionModelModel ) | ( WorkflowModelModel ) | ( WorkflowTriggerModelModel ) | ( WorkspaceRecordModel );
+  Node: ( CommerceLinkModel ) | ( CompanyInfoModelModel ) | ( ConnectionModelModel ) | ( CustomerModelModel ) | ( DisputeModelModel ) | ( IntegrationModelModel ) | ( LocationModelModel ) | ( OrderModelModel ) | ( OrderLineItemModelModel ) | ( PaymentModelModel ) | ( ProductModelModel ) | ( ProductVariantModelModel ) | ( ShoplineMerchantRecordModel ) | ( TransactionModelModel ) | ( WorkflowValueModel ) | ( WorkflowTriggerModelModel ) | ( WorkspaceRecordModel );
 };
 
 /** Mapping between all available schema types and the resolvers types */
@@ -2443,6 +2486,7 @@ export type ResolversTypes = {
   ProductEdge: ResolverTypeWrapper<CommerceEdgeModelModel>;
   ProductStatus: ProductStatus;
   ProductVariant: ResolverTypeWrapper<ProductVariantModelModel>;
+  PushSubscription: ResolverTypeWrapper<PushSubscriptionModelModel>;
   PushSubscriptionKeysInput: PushSubscriptionKeysInput;
   QardProviderConfiguration: ResolverTypeWrapper<QardProviderRecordModel>;
   QardProviderCredentialsInput: QardProviderCredentialsInput;
@@ -2452,12 +2496,12 @@ export type ResolversTypes = {
   RemoveIntegrationInput: RemoveIntegrationInput;
   RemoveIntegrationPayload: ResolverTypeWrapper<RemoveIntegrationPayload>;
   ResumeWorkflowExecutionInput: ResumeWorkflowExecutionInput;
-  ResumeWorkflowExecutionPayload: ResolverTypeWrapper<ResumeWorkflowExecutionPayload>;
+  ResumeWorkflowExecutionPayload: ResolverTypeWrapper<Omit<ResumeWorkflowExecutionPayload, 'workflow'> & { workflow?: Maybe<ResolversTypes['Workflow']> }>;
   Role: Role;
   SavePushSubscriptionInput: SavePushSubscriptionInput;
-  SavePushSubscriptionPayload: ResolverTypeWrapper<SavePushSubscriptionPayload>;
+  SavePushSubscriptionPayload: ResolverTypeWrapper<Omit<SavePushSubscriptionPayload, 'pushSubscription'> & { pushSubscription?: Maybe<ResolversTypes['PushSubscription']> }>;
   SetDispatchServiceTokenInput: SetDispatchServiceTokenInput;
-  SetDispatchServiceTokenPayload: ResolverTypeWrapper<SetDispatchServiceTokenPayload>;
+  SetDispatchServiceTokenPayload: ResolverTypeWrapper<Omit<SetDispatchServiceTokenPayload, 'workspace'> & { workspace: ResolversTypes['Workspace'] }>;
   ShoplineInstallState: ShoplineInstallState;
   ShoplineMerchant: ResolverTypeWrapper<ShoplineMerchantRecordModel>;
   ShoplineMerchantConnection: ResolverTypeWrapper<Omit<ShoplineMerchantConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ShoplineMerchantEdge']>, nodes: Array<ResolversTypes['ShoplineMerchant']> }>;
@@ -2473,7 +2517,7 @@ export type ResolversTypes = {
   SyncCommerceDataInput: SyncCommerceDataInput;
   SyncCommerceDataPayload: ResolverTypeWrapper<Omit<SyncCommerceDataPayload, 'link' | 'queued'> & { link?: Maybe<ResolversTypes['CommerceLink']>, queued: Array<ResolversTypes['CommerceDatasetSyncStatus']> }>;
   ToggleWorkflowInput: ToggleWorkflowInput;
-  ToggleWorkflowPayload: ResolverTypeWrapper<ToggleWorkflowPayload>;
+  ToggleWorkflowPayload: ResolverTypeWrapper<Omit<ToggleWorkflowPayload, 'workflow'> & { workflow?: Maybe<ResolversTypes['Workflow']> }>;
   Transaction: ResolverTypeWrapper<TransactionModelModel>;
   TransactionConnection: ResolverTypeWrapper<CommerceConnectionModelModel>;
   TransactionEdge: ResolverTypeWrapper<CommerceEdgeModelModel>;
@@ -2485,7 +2529,7 @@ export type ResolversTypes = {
   UserError: ResolverTypeWrapper<UserError>;
   UserErrorCode: UserErrorCode;
   Viewer: ResolverTypeWrapper<PrincipalModel>;
-  Workflow: ResolverTypeWrapper<WorkflowModelModel>;
+  Workflow: ResolverTypeWrapper<WorkflowValueModel>;
   WorkflowActionInput: WorkflowActionInput;
   WorkflowActionType: WorkflowActionType;
   WorkflowConnection: ResolverTypeWrapper<Omit<WorkflowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['WorkflowEdge']>, nodes: Array<ResolversTypes['Workflow']> }>;
@@ -2566,6 +2610,7 @@ export type ResolversParentTypes = {
   ProductConnection: CommerceConnectionModelModel;
   ProductEdge: CommerceEdgeModelModel;
   ProductVariant: ProductVariantModelModel;
+  PushSubscription: PushSubscriptionModelModel;
   PushSubscriptionKeysInput: PushSubscriptionKeysInput;
   QardProviderConfiguration: QardProviderRecordModel;
   QardProviderCredentialsInput: QardProviderCredentialsInput;
@@ -2575,11 +2620,11 @@ export type ResolversParentTypes = {
   RemoveIntegrationInput: RemoveIntegrationInput;
   RemoveIntegrationPayload: RemoveIntegrationPayload;
   ResumeWorkflowExecutionInput: ResumeWorkflowExecutionInput;
-  ResumeWorkflowExecutionPayload: ResumeWorkflowExecutionPayload;
+  ResumeWorkflowExecutionPayload: Omit<ResumeWorkflowExecutionPayload, 'workflow'> & { workflow?: Maybe<ResolversParentTypes['Workflow']> };
   SavePushSubscriptionInput: SavePushSubscriptionInput;
-  SavePushSubscriptionPayload: SavePushSubscriptionPayload;
+  SavePushSubscriptionPayload: Omit<SavePushSubscriptionPayload, 'pushSubscription'> & { pushSubscription?: Maybe<ResolversParentTypes['PushSubscription']> };
   SetDispatchServiceTokenInput: SetDispatchServiceTokenInput;
-  SetDispatchServiceTokenPayload: SetDispatchServiceTokenPayload;
+  SetDispatchServiceTokenPayload: Omit<SetDispatchServiceTokenPayload, 'workspace'> & { workspace: ResolversParentTypes['Workspace'] };
   ShoplineMerchant: ShoplineMerchantRecordModel;
   ShoplineMerchantConnection: Omit<ShoplineMerchantConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ShoplineMerchantEdge']>, nodes: Array<ResolversParentTypes['ShoplineMerchant']> };
   ShoplineMerchantEdge: Omit<ShoplineMerchantEdge, 'node'> & { node: ResolversParentTypes['ShoplineMerchant'] };
@@ -2592,7 +2637,7 @@ export type ResolversParentTypes = {
   SyncCommerceDataInput: SyncCommerceDataInput;
   SyncCommerceDataPayload: Omit<SyncCommerceDataPayload, 'link' | 'queued'> & { link?: Maybe<ResolversParentTypes['CommerceLink']>, queued: Array<ResolversParentTypes['CommerceDatasetSyncStatus']> };
   ToggleWorkflowInput: ToggleWorkflowInput;
-  ToggleWorkflowPayload: ToggleWorkflowPayload;
+  ToggleWorkflowPayload: Omit<ToggleWorkflowPayload, 'workflow'> & { workflow?: Maybe<ResolversParentTypes['Workflow']> };
   Transaction: TransactionModelModel;
   TransactionConnection: CommerceConnectionModelModel;
   TransactionEdge: CommerceEdgeModelModel;
@@ -2601,7 +2646,7 @@ export type ResolversParentTypes = {
   UpdateCommerceSyncSettingsPayload: Omit<UpdateCommerceSyncSettingsPayload, 'link' | 'settings'> & { link?: Maybe<ResolversParentTypes['CommerceLink']>, settings: Array<ResolversParentTypes['CommerceSyncSetting']> };
   UserError: UserError;
   Viewer: PrincipalModel;
-  Workflow: WorkflowModelModel;
+  Workflow: WorkflowValueModel;
   WorkflowActionInput: WorkflowActionInput;
   WorkflowConnection: Omit<WorkflowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['WorkflowEdge']>, nodes: Array<ResolversParentTypes['Workflow']> };
   WorkflowEdge: Omit<WorkflowEdge, 'node'> & { node: ResolversParentTypes['Workflow'] };
@@ -3096,6 +3141,12 @@ export type ProductVariantResolvers<ContextType = GraphQLContext, ParentType ext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type PushSubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PushSubscription'] = ResolversParentTypes['PushSubscription']> = {
+  endpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type QardProviderConfigurationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QardProviderConfiguration'] = ResolversParentTypes['QardProviderConfiguration']> = {
   autoConnect?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   credentialsSet?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -3134,12 +3185,14 @@ export type RemoveIntegrationPayloadResolvers<ContextType = GraphQLContext, Pare
 export type ResumeWorkflowExecutionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ResumeWorkflowExecutionPayload'] = ResolversParentTypes['ResumeWorkflowExecutionPayload']> = {
   resumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  workflow?: Resolver<Maybe<ResolversTypes['Workflow']>, ParentType, ContextType>;
   workflowId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type SavePushSubscriptionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SavePushSubscriptionPayload'] = ResolversParentTypes['SavePushSubscriptionPayload']> = {
   endpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pushSubscription?: Resolver<Maybe<ResolversTypes['PushSubscription']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3147,6 +3200,7 @@ export type SavePushSubscriptionPayloadResolvers<ContextType = GraphQLContext, P
 export type SetDispatchServiceTokenPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetDispatchServiceTokenPayload'] = ResolversParentTypes['SetDispatchServiceTokenPayload']> = {
   serviceTokenConfigured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  workspace?: Resolver<ResolversTypes['Workspace'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -3218,6 +3272,7 @@ export type SyncCommerceDataPayloadResolvers<ContextType = GraphQLContext, Paren
 export type ToggleWorkflowPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ToggleWorkflowPayload'] = ResolversParentTypes['ToggleWorkflowPayload']> = {
   isActive?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  workflow?: Resolver<Maybe<ResolversTypes['Workflow']>, ParentType, ContextType>;
   workflowId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3331,6 +3386,7 @@ export type WorkflowTriggerEdgeResolvers<ContextType = GraphQLContext, ParentTyp
 
 export type WorkspaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Workspace'] = ResolversParentTypes['Workspace']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dispatchServiceTokenConfigured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   handle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3389,6 +3445,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;
+  PushSubscription?: PushSubscriptionResolvers<ContextType>;
   QardProviderConfiguration?: QardProviderConfigurationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RefreshConnectionPayload?: RefreshConnectionPayloadResolvers<ContextType>;

@@ -4,9 +4,10 @@ import {
   integrationFields,
   integrationMutations,
   integrationQueries,
+  pushSubscriptionFields,
 } from './integration-resolvers.js';
 import { allWorkflowsLoader, triggersLoader } from './loaders.js';
-import { serviceTokenMutations } from './service-token-resolvers.js';
+import { serviceTokenMutations, workspaceTokenFields } from './service-token-resolvers.js';
 import {
   visibleOnSharedAccount,
   workflowFields,
@@ -26,6 +27,8 @@ export function createIntegrationsModule(): GatewayModule {
       Query: { ...integrationQueries, ...workflowQueries },
       Mutation: { ...integrationMutations, ...workflowMutations, ...serviceTokenMutations },
       Integration: integrationFields,
+      PushSubscription: pushSubscriptionFields,
+      Workspace: workspaceTokenFields,
       Workflow: workflowFields,
       WorkflowTrigger: workflowTriggerFields,
     },

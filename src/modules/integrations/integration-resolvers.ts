@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import type {
   IntegrationResolvers,
+  PushSubscriptionResolvers,
   MutationResolvers,
   QueryResolvers,
 } from '../../generated/graphql.js';
 import type { IntegrationModel } from './models.js';
+import { toGlobalId } from '../base/global-id.js';
 import { userError, type UserErrorModel } from '../base/mutations.js';
 import { dispatchMutation } from './dispatch-mutation.js';
 import type {
@@ -29,6 +32,12 @@ export const integrationQueries: Pick<QueryResolvers, 'integrations'> = {
       cursors: ctx.services.cursors,
     });
   },
+};
+
+export const pushSubscriptionFields: PushSubscriptionResolvers = {
+  // The endpoint is the subscription's identity in Dispatch (saving it again updates its keys).
+  id: (p) =>
+    toGlobalId('PushSubscription', createHash('sha256').update(p.endpoint).digest('base64url')),
 };
 
 export const integrationFields: IntegrationResolvers = {
@@ -171,7 +180,11 @@ export const integrationMutations: Pick<
       operation: 'savePushSubscription',
       input,
       adminOnly: false,
-      failed: (userErrors): SavePushSubscriptionResult => ({ endpoint: null, userErrors }),
+      failed: (userErrors): SavePushSubscriptionResult => ({
+        pushSubscription: null,
+        endpoint: null,
+        userErrors,
+      }),
       validate: () => validatePushSubscription(input),
       rejectionField: ['input', 'endpoint'],
       secrets: [input.keys.auth],
@@ -180,7 +193,11 @@ export const integrationMutations: Pick<
           endpoint: input.endpoint,
           keys: { p256dh: input.keys.p256dh, auth: input.keys.auth },
         });
-        return { endpoint: input.endpoint, userErrors: [] };
+        return {
+          pushSubscription: { endpoint: input.endpoint },
+          endpoint: input.endpoint,
+          userErrors: [],
+        };
       },
     }),
 };

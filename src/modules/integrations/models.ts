@@ -47,3 +47,22 @@ export interface WorkflowModel {
   isActive: boolean;
   isManaged: boolean;
 }
+
+/**
+ * A workflow a mutation changed, as far as Dispatch's answer tells (toggle answers the guid and
+ * `isActive` only). Fields it lacks are read from the entity type's workflow list when a client
+ * selects them, so a client that selects `workflow { id isActive }` costs one Dispatch call.
+ */
+export interface WorkflowRef {
+  ref: true;
+  guid: string;
+  entityType: DispatchEntityType;
+  isActive: boolean | null;
+}
+
+/** What a Workflow field receives: a listed workflow or a mutation's reference to one. */
+export type WorkflowValue = WorkflowModel | WorkflowRef;
+
+export interface PushSubscriptionModel {
+  endpoint: string;
+}

@@ -1,5 +1,10 @@
 import type { UserErrorModel } from '../base/mutations.js';
-import type { IntegrationModel, WorkflowModel } from './models.js';
+import type {
+  IntegrationModel,
+  PushSubscriptionModel,
+  WorkflowModel,
+  WorkflowRef,
+} from './models.js';
 
 /** Mutation payloads as resolvers build them (plain data, kept for idempotent replays). */
 
@@ -16,6 +21,7 @@ export interface RemoveIntegrationResult extends WithErrors {
 }
 
 export interface SavePushSubscriptionResult extends WithErrors {
+  pushSubscription: PushSubscriptionModel | null;
   endpoint: string | null;
 }
 
@@ -24,6 +30,7 @@ export interface ConfigureWorkflowResult extends WithErrors {
 }
 
 export interface ToggleWorkflowResult extends WithErrors {
+  workflow: WorkflowRef | null;
   workflowId: string | null;
   isActive: boolean | null;
 }
@@ -33,6 +40,7 @@ export interface DeleteWorkflowResult extends WithErrors {
 }
 
 export interface ResumeWorkflowResult extends WithErrors {
+  workflow: WorkflowRef | null;
   workflowId: string | null;
   resumed: boolean;
 }

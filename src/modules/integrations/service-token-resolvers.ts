@@ -1,16 +1,23 @@
-import type { MutationResolvers } from '../../generated/graphql.js';
+import type { MutationResolvers, WorkspaceResolvers } from '../../generated/graphql.js';
 import { hasRole } from '../../server/context.js';
 import { idempotentMutation, userError, type UserErrorModel } from '../base/mutations.js';
 
 const MAX_TOKEN = 8192;
 
 /** Write-only: the token is sealed and stored; no field ever returns it. */
+/** Read afresh (not from the payload kept for replays), so a replay shows the token as it is now. */
+export const workspaceTokenFields: Pick<WorkspaceResolvers, 'dispatchServiceTokenConfigured'> = {
+  dispatchServiceTokenConfigured: (w, _args, ctx) =>
+    ctx.services.dispatch.auth.hasWorkspaceToken(w.id),
+};
+
 export const serviceTokenMutations: Pick<MutationResolvers, 'setDispatchServiceToken'> = {
   setDispatchServiceToken: async (_root, { input }, ctx) => {
     const { auth } = ctx.services.dispatch;
     // What a failed call leaves in place, so the payload stays truthful whatever failed.
     const configuredBefore = await auth.hasWorkspaceToken(ctx.workspace.id);
     const failed = (userErrors: UserErrorModel[]) => ({
+      workspace: ctx.workspace,
       serviceTokenConfigured: configuredBefore,
       userErrors,
     });
@@ -31,7 +38,7 @@ export const serviceTokenMutations: Pick<MutationResolvers, 'setDispatchServiceT
       failed,
       run: async () => {
         await auth.setWorkspaceToken(ctx.workspace.id, token);
-        return { serviceTokenConfigured: token !== null, userErrors: [] };
+        return { workspace: ctx.workspace, serviceTokenConfigured: token !== null, userErrors: [] };
       },
     });
   },

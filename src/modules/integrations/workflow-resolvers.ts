@@ -1,4 +1,4 @@
-import { badUserInput } from '../../errors.js';
+import { badUserInput, ErrorCode, GatewayError } from '../../errors.js';
 import type {
   MutationResolvers,
   QueryResolvers,
@@ -18,8 +18,8 @@ import {
   toDispatchEntityType,
 } from './enums.js';
 import { parseScopedId, triggerId, workflowId, type ScopedLocalId } from './ids.js';
-import { toWorkflowModel, triggersLoader } from './loaders.js';
-import type { WorkflowModel } from './models.js';
+import { allWorkflowsLoader, toWorkflowModel, triggersLoader } from './loaders.js';
+import type { WorkflowModel, WorkflowRef, WorkflowValue } from './models.js';
 import { checkPageArgs, paginate } from './pagination.js';
 import type {
   ConfigureWorkflowResult,
@@ -68,13 +68,30 @@ export const workflowQueries: Pick<QueryResolvers, 'workflowTriggers' | 'workflo
   },
 };
 
+/**
+ * The whole workflow behind a mutation's reference, from the entity type's list (one Dispatch
+ * call per entity type and request, shared with node lookups).
+ */
+async function whole(w: WorkflowValue, ctx: GraphQLContext): Promise<WorkflowModel> {
+  if (!('ref' in w)) return w;
+  const listed = await allWorkflowsLoader(ctx).load(w.entityType);
+  const found = listed.find((l) => l.guid === w.guid);
+  if (!found) throw new GatewayError(ErrorCode.NOT_FOUND, 'The workflow is no longer in Dispatch');
+  return found;
+}
+
 export const workflowFields: WorkflowResolvers = {
   id: (w) => workflowId(w.entityType, w.guid),
   dispatchId: (w) => w.guid,
   entityType: (w) => fromDispatchEntityType(w.entityType),
-  action: (w) => fromDispatchActionType(w.action),
+  name: async (w, _args, ctx) => (await whole(w, ctx)).name,
+  action: async (w, _args, ctx) => fromDispatchActionType((await whole(w, ctx)).action),
+  isActive: async (w, _args, ctx) =>
+    'ref' in w && w.isActive !== null ? w.isActive : (await whole(w, ctx)).isActive,
+  isManaged: async (w, _args, ctx) => (await whole(w, ctx)).isManaged,
   // Loaded in the same tick for every workflow of the list: one triggers call per entity type.
-  trigger: async (w, _args, ctx) => {
+  trigger: async (value, _args, ctx) => {
+    const w = await whole(value, ctx);
     if (!w.triggerCode && !w.triggerGuid) return null;
     const triggers = await triggersLoader(ctx).load(w.entityType);
     return (
@@ -82,7 +99,8 @@ export const workflowFields: WorkflowResolvers = {
       null
     );
   },
-  triggerCode: async (w, _args, ctx) => {
+  triggerCode: async (value, _args, ctx) => {
+    const w = await whole(value, ctx);
     if (w.triggerCode || !w.triggerGuid) return w.triggerCode;
     const triggers = await triggersLoader(ctx).load(w.entityType);
     return triggers.find((t) => t.guid === w.triggerGuid)?.code ?? null;
@@ -201,10 +219,12 @@ export const workflowMutations: Pick<
     });
   },
 
-  // Kept lean (the benchmark's hot mutation): no lookups beyond the token, one Dispatch call.
+  // Kept lean (the benchmark's hot mutation): no lookups beyond the token (and, on the shared
+  // account, the workspace's claim), one Dispatch call; the payload's workflow is a reference.
   toggleWorkflow: (_root, { input }, ctx) => {
     const { scoped, validate } = workflowArgument(input.workflowId);
     const failed = (userErrors: UserErrorModel[]): ToggleWorkflowResult => ({
+      workflow: null,
       workflowId: null,
       isActive: null,
       userErrors,
@@ -220,7 +240,14 @@ export const workflowMutations: Pick<
       run: async (auth) => {
         if (!(await ownsOnSharedAccount(ctx, auth, scoped!.guid))) return notOwned(failed);
         const toggled = await ctx.services.dispatch.client().toggleWorkflow(auth, scoped!.guid);
+        const workflow: WorkflowRef = {
+          ref: true,
+          guid: toggled.guid,
+          entityType: scoped!.entityType,
+          isActive: toggled.isActive,
+        };
         return {
+          workflow,
           workflowId: workflowId(scoped!.entityType, toggled.guid),
           isActive: toggled.isActive,
           userErrors: [],
@@ -255,6 +282,7 @@ export const workflowMutations: Pick<
   resumeWorkflowExecution: (_root, { input }, ctx) => {
     const { scoped, validate } = workflowArgument(input.workflowId);
     const failed = (userErrors: UserErrorModel[]): ResumeWorkflowResult => ({
+      workflow: null,
       workflowId: null,
       resumed: false,
       userErrors,
@@ -270,7 +298,9 @@ export const workflowMutations: Pick<
       run: async (auth) => {
         if (!(await ownsOnSharedAccount(ctx, auth, scoped!.guid))) return notOwned(failed);
         await ctx.services.dispatch.client().resumeWorkflow(auth, scoped!.guid);
+        const { entityType, guid } = scoped!;
         return {
+          workflow: { ref: true, guid, entityType, isActive: null } satisfies WorkflowRef,
           workflowId: workflowId(scoped!.entityType, scoped!.guid),
           resumed: true,
           userErrors: [],
