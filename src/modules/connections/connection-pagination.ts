@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { badUserInput } from '../../errors.js';
-import { checkPageSize, DEFAULT_PAGE_SIZE, type RelayPage } from '../base/relay-page.js';
+import { pageRequest, relayPage, type RelayPage } from '../base/relay-page.js';
 import type { ConnectionFilter, QueryConnectionsArgs } from '../../generated/graphql.js';
 import type { GraphQLContext } from '../../server/context.js';
 import type { ConnectionModel } from './connection-model.js';
@@ -22,17 +21,9 @@ export async function pageConnections(
   ctx: GraphQLContext,
   args: QueryConnectionsArgs,
 ): Promise<ConnectionPage> {
-  const first = checkPageSize(args.first, 'first');
-  const last = checkPageSize(args.last, 'last');
-  if (first !== undefined && last !== undefined)
-    throw badUserInput('Use either "first" or "last", not both', 'last');
   const scope = scopeOf(args.filter);
   const { cursors } = ctx.services;
-  const afterSeq = args.after ? cursors.decode<number>(scope, args.after, 'after') : undefined;
-  const beforeSeq = args.before ? cursors.decode<number>(scope, args.before, 'before') : undefined;
-  const backward = last !== undefined;
-  const size = (backward ? last : first) ?? DEFAULT_PAGE_SIZE;
-
+  const request = pageRequest<number>(args, cursors, scope);
   const { rows, totalCount } = await ctx.services.connections.page(
     ctx.workspace.id,
     {
@@ -40,21 +31,13 @@ export async function pageConnections(
       integrationType: args.filter?.integrationType ?? undefined,
       status: args.filter?.status ?? undefined,
     },
-    { limit: size + 1, direction: backward ? 'backward' : 'forward', afterSeq, beforeSeq },
-  );
-  const more = rows.length > size;
-  // Rows come in list order; the extra row sits past the end we page towards.
-  const pageRows = more ? (backward ? rows.slice(rows.length - size) : rows.slice(0, size)) : rows;
-  const edges = pageRows.map(({ seq, ...node }) => cursors.edge(scope, seq, node));
-  return {
-    edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo: {
-      hasNextPage: backward ? beforeSeq !== undefined : more,
-      hasPreviousPage: backward ? more : afterSeq !== undefined,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+    {
+      // One row past the page says whether there are more that way.
+      limit: request.size + 1,
+      direction: request.backward ? 'backward' : 'forward',
+      afterSeq: request.after,
+      beforeSeq: request.before,
     },
-    totalCount,
-  };
+  );
+  return relayPage(request, rows, { cursors, scope, positionOf: (row) => row.seq, totalCount });
 }

@@ -1,6 +1,8 @@
 import {
-  checkPageSize as checkSize,
-  DEFAULT_PAGE_SIZE,
+  checkPageArgs,
+  pageRequest,
+  relayPage,
+  type PageArgs,
   type RelayPage,
 } from '../base/relay-page.js';
 import type { CursorCodec } from '../base/cursor-codec.js';
@@ -11,12 +13,7 @@ import type { CursorCodec } from '../base/cursor-codec.js';
  * added before it, and after the index when that item has since disappeared.
  */
 
-export interface PageArgs {
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-}
+export { checkPageArgs, type PageArgs };
 
 export type Page<T> = RelayPage<T>;
 
@@ -25,56 +22,30 @@ interface Position {
   i: number;
 }
 
-/** Fails fast on bad sizes, before any upstream call. */
-export function checkPageArgs(args: PageArgs): void {
-  checkSize(args.first, 'first');
-  checkSize(args.last, 'last');
-}
-
 export function paginate<T>(
   items: readonly T[],
   args: PageArgs,
   options: { scope: string; keyOf: (item: T) => string; cursors: CursorCodec },
 ): Page<T> {
-  const first = checkSize(args.first, 'first');
-  const last = checkSize(args.last, 'last');
   const { scope, keyOf, cursors } = options;
-  const locate = (
-    cursor: string,
-    argument: 'after' | 'before',
-  ): { index: number; found: boolean } => {
-    const position = cursors.decode<Position>(scope, cursor, argument);
+  const request = pageRequest<Position>(args, cursors, scope);
+  const locate = (position: Position): { index: number; found: boolean } => {
     const index = items.findIndex((item) => keyOf(item) === position.k);
     return index >= 0
       ? { index, found: true }
       : { index: Math.min(Math.max(position.i, 0), items.length), found: false };
   };
-
   let start = 0;
   let end = items.length;
-  if (args.after) {
-    const at = locate(args.after, 'after');
+  if (request.after) {
+    const at = locate(request.after);
     start = at.found ? at.index + 1 : at.index;
   }
-  if (args.before) end = Math.max(start, locate(args.before, 'before').index);
-  if (first !== undefined) end = Math.min(end, start + first);
-  else if (last !== undefined) start = Math.max(start, end - last);
-  else end = Math.min(end, start + DEFAULT_PAGE_SIZE);
-
-  const edges = items
-    .slice(start, end)
-    .map((node, offset) =>
-      cursors.edge(scope, { k: keyOf(node), i: start + offset } satisfies Position, node),
-    );
-  return {
-    edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo: {
-      hasNextPage: end < items.length,
-      hasPreviousPage: start > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
+  if (request.before) end = Math.max(start, locate(request.before).index);
+  return relayPage(request, items.slice(start, end), {
+    cursors,
+    scope,
+    positionOf: (node, index) => ({ k: keyOf(node), i: start + index }),
     totalCount: items.length,
-  };
+  });
 }
