@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CursorCodec } from '../../../src/modules/base/cursor-codec.js';
-import { paginate } from '../../../src/modules/integrations/pagination.js';
+import { paginate, type Page } from '../../../src/modules/integrations/pagination.js';
 
 const cursors = new CursorCodec(randomBytes(32));
 const options = { scope: 'test', keyOf: (item: string) => item, cursors };
@@ -18,7 +18,7 @@ describe('Relay page rules', () => {
           const seen: string[] = [];
           let cursor: string | null = null;
           for (let guard = 0; guard <= items.length + 1; guard++) {
-            const page = paginate(
+            const page: Page<string> = paginate(
               items,
               backward ? { last: size, before: cursor } : { first: size, after: cursor },
               options,
