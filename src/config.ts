@@ -117,6 +117,7 @@ const envSchema = z.object({
   COST_UPSTREAM_FIELD_WEIGHT: positiveInt('a cost (points)').default('10'),
   COST_DEFAULT_LIST_SIZE: positiveInt('a number of list entries').default('5'),
   SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default('10000'),
+  IDEMPOTENCY_WAIT_MS: positiveInt('a number of milliseconds').default('10000'),
   ADMISSION_MIN_CONCURRENCY: positiveInt('a positive integer')
     .refine((v) => v >= 1, 'expected a positive integer')
     .default('8'),
@@ -217,6 +218,11 @@ export interface Config {
   /** False only to measure what batching saves (benchmark ablation). */
   dataloaderBatching: boolean;
   shutdownGraceMs: number;
+  /**
+   * How long a retry waits for the first call with its idempotency key to finish before it is
+   * answered IDEMPOTENCY_KEY_IN_PROGRESS (store/repositories/idempotency.ts).
+   */
+  idempotencyWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -334,6 +340,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     dataloaderBatching: e.DATALOADER_BATCHING,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    idempotencyWaitMs: e.IDEMPOTENCY_WAIT_MS,
   };
 }
 

@@ -2146,6 +2146,8 @@ export type UserError = {
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation, safe to show to an end user. */
   message: Scalars['String']['output'];
+  /** Seconds to wait before retrying; set with IDEMPOTENCY_KEY_IN_PROGRESS. */
+  retryAfter?: Maybe<Scalars['Int']['output']>;
 };
 
 /** Codes of expected mutation failures (`userErrors[].code`). */
@@ -2160,7 +2162,10 @@ export type UserErrorCode =
   | 'CONFLICT'
   /** The caller's role does not allow this change. */
   | 'FORBIDDEN'
-  /** A request with this idempotency key is still being processed; retry shortly. */
+  /**
+   * The first request with this idempotency key was still running when this one had waited
+   * IDEMPOTENCY_WAIT_MS for it; retry after `retryAfter` seconds to get its result.
+   */
   | 'IDEMPOTENCY_KEY_IN_PROGRESS'
   /** This idempotency key was already used with different input. */
   | 'IDEMPOTENCY_KEY_REUSED'
@@ -3325,6 +3330,7 @@ export type UserErrorResolvers<ContextType = GraphQLContext, ParentType extends 
   code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  retryAfter?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -89,6 +89,11 @@ export async function createServices(
   onClose(() => cache.close());
 
   const workspaces = new WorkspaceRepository(store.db);
+  const idempotency = new IdempotencyStore(store.db, {
+    eventBus,
+    waitMs: config.idempotencyWaitMs,
+  });
+  onClose(() => idempotency.close());
   const metrics = new UpstreamMetrics();
   const connections = new ConnectionService({
     repository: new ConnectionRepository(store.db),
@@ -113,7 +118,7 @@ export async function createServices(
     cache,
     metrics,
     workspaces,
-    idempotency: new IdempotencyStore(store.db),
+    idempotency,
     authenticator: new Authenticator(workspaces, config.jwt),
     cursors: new CursorCodec(config.secretsKey),
     dispatch: createDispatchServices({ config, logger, metrics, onClose, store, secretBox }),

@@ -5,6 +5,8 @@ export interface UserErrorModel {
   field: string[] | null;
   message: string;
   code: UserErrorCode;
+  /** Seconds after which a retry may succeed (IDEMPOTENCY_KEY_IN_PROGRESS). */
+  retryAfter?: number;
 }
 
 export const userError = (
@@ -70,7 +72,10 @@ export async function idempotentMutation<P extends { userErrors: UserErrorModel[
       ]);
     case 'in-progress':
       return args.failed([
-        userError(['input', 'idempotencyKey'], outcome.message, 'IDEMPOTENCY_KEY_IN_PROGRESS'),
+        {
+          ...userError(['input', 'idempotencyKey'], outcome.message, 'IDEMPOTENCY_KEY_IN_PROGRESS'),
+          retryAfter: outcome.retryAfterSeconds,
+        },
       ]);
   }
 }

@@ -210,7 +210,40 @@ for (const backend of backends) {
         ),
       );
       expect(runs).toBe(1);
-      expect(outcomes.map((o) => o.kind).sort()).toEqual(['fresh', 'in-progress', 'in-progress']);
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['fresh', 'replayed', 'replayed']);
+      expect(outcomes.every((o) => 'value' in o && o.value === 'done')).toBe(true);
+    });
+
+    it('tells a duplicate that waited its bound that the key is in progress', async () => {
+      const repo = new WorkspaceRepository(store.db);
+      await repo.ensure('idem5');
+      const idem = new IdempotencyStore(store.db, { waitMs: 100 });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const args = { workspaceId: 'idem5', principalId: 'p', operation: 'op', key: 'k', input: {} };
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const first = idem.execute({
+        ...args,
+        run: () => {
+          started();
+          return gate.then(() => 'first');
+        },
+      });
+      await running;
+      const waited = await idem.execute({ ...args, run: async () => 'second' });
+      expect(waited).toEqual({
+        kind: 'in-progress',
+        message: expect.stringMatching(/in progress/),
+        retryAfterSeconds: 1,
+      });
+      release();
+      expect(await first).toEqual({ kind: 'fresh', value: 'first' });
+      expect(await idem.execute({ ...args, run: async () => 'third' })).toEqual({
+        kind: 'replayed',
+        value: 'first',
+      });
+      await idem.close();
     });
 
     it.skipIf(backend.name !== 'PostgreSQL')(
