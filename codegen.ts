@@ -2,7 +2,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
  * Resolver types generated from schema/*.graphql. Mappers point GraphQL object types at the
- * internal models resolvers actually return, so a field resolver's `parent` is typed truthfully.
+ * models each module declares for them (what its resolvers return), never at store rows, so a
+ * field resolver's `parent` is typed truthfully and a column change stays inside the module.
  */
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
@@ -21,7 +22,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         useIndexSignature: false,
-        contextType: '../server/context.js#GraphQLContext',
+        contextType: '../request-context.js#GraphQLContext',
         mapperTypeSuffix: 'Model',
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },
@@ -30,9 +31,9 @@ const config: CodegenConfig = {
           CurrencyCode: 'string',
         },
         mappers: {
-          Workspace: '../store/repositories/workspaces.js#WorkspaceRecord',
-          Principal: '../server/context.js#Principal',
-          Viewer: '../server/context.js#Principal',
+          Workspace: '../modules/base/model.js#WorkspaceModel',
+          Principal: '../request-context.js#Principal',
+          Viewer: '../request-context.js#Principal',
           CommerceQuery: '../modules/commerce/connection.js#CommerceQueryModel',
           CommerceLink: '../modules/commerce/sources/source.js#CommerceLink',
           CommerceDatasetSyncStatus: '../modules/commerce/sources/source.js#DatasetSyncStatus',
@@ -62,11 +63,10 @@ const config: CodegenConfig = {
           DisputeEdge: '../modules/commerce/connection.js#CommerceEdgeModel',
           LocationEdge: '../modules/commerce/connection.js#CommerceEdgeModel',
           CommerceSyncSetting: '../modules/commerce/connection.js#CommerceSyncSettingModel',
-          QardProviderConfiguration:
-            '../modules/commerce/qard-provider-settings.js#QardProviderRecord',
-          ShoplineMerchant: '../modules/shopline/merchant-repository.js#ShoplineMerchantRecord',
-          ShoplineToken: '../modules/shopline/merchant-repository.js#ShoplineTokenRecord',
-          ShoplineMerchantUpdate: '../modules/shopline/resolvers.js#ShoplineMerchantUpdateModel',
+          QardProviderConfiguration: '../modules/commerce/model.js#QardProviderConfigurationModel',
+          ShoplineMerchant: '../modules/shopline/model.js#ShoplineMerchantModel',
+          ShoplineToken: '../modules/shopline/model.js#ShoplineTokenModel',
+          ShoplineMerchantUpdate: '../modules/shopline/model.js#ShoplineMerchantUpdateModel',
           Integration: '../modules/integrations/models.js#IntegrationModel',
           IntegrationSettings: '../modules/integrations/models.js#IntegrationSettingsModel',
           Workflow: '../modules/integrations/models.js#WorkflowValue',

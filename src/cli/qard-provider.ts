@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
 import { QardProviderSettings } from '../modules/commerce/qard-provider-settings.js';
-import { createUpstreamHttp } from '../server/services.js';
+import { createUpstreamHttp } from '../upstreams/upstream-http.js';
 import { createLogger } from '../server/logger.js';
 import type { Store } from '../store/database.js';
 import { QardClient } from '../upstreams/qard/qard-client.js';

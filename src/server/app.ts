@@ -22,14 +22,14 @@ import { ErrorCode, GatewayError } from '../errors.js';
 import { pendingMigrations } from '../store/migrator.js';
 import { OperationAdmission, type AdmissionRefusal } from './admission.js';
 import { compiledExecutionGateway } from './compiled-executor.js';
-import { createContext, type GraphQLContext, type Principal } from './context.js';
+import { createContext, type GraphQLContext, type Principal } from '../request-context.js';
 import { depthLimitRule } from './depth-limit.js';
 import { documentLimitsRule } from './document-limits.js';
 import { OperationCostMetrics, operationCostPlugin } from './operation-cost-plugin.js';
 import { costRules } from './upstream-fields.js';
 import { createErrorFormatter, formatPartialErrors } from './error-format.js';
 import { registerGraphiqlAssets, renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
-import type { AppServices } from './services.js';
+import type { GatewayServices } from './services.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,7 +40,7 @@ declare module 'fastify' {
 export interface AppOptions {
   schema: GraphQLSchema;
   modules: GatewayModule[];
-  services: AppServices;
+  services: GatewayServices;
   /** Headers GraphiQL starts with (the sandbox's demo key); read on every page load. */
   graphiqlHeaders?: () => Record<string, string>;
 }
@@ -297,7 +297,7 @@ export async function buildApp({
         services.metrics.toPrometheus() +
           admission.toPrometheus() +
           costMetrics.toPrometheus() +
-          (services.commerce.recordCache?.toPrometheus() ?? ''),
+          modules.map((m) => m.metrics?.(services) ?? '').join(''),
       ),
   );
 

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { unauthenticated } from '../errors.js';
 import type { Role, WorkspaceRepository } from '../store/repositories/workspaces.js';
 import { digestApiKey } from '../store/repositories/workspaces.js';
-import type { Principal } from './context.js';
+import type { Principal } from '../request-context.js';
 
 const ROLES: readonly Role[] = ['admin', 'member'];
 /** Revoking a key takes effect within this long on every replica. */

@@ -18,7 +18,7 @@ import { badUserInput, notFound } from '../errors.js';
 import { fetchNode } from '../modules/base/resolvers.js';
 import { nodeTypeOf } from '../modules/base/node-registry.js';
 import type { GatewayModule } from '../modules/module.js';
-import type { GraphQLContext } from './context.js';
+import type { GraphQLContext } from '../request-context.js';
 
 /**
  * The Federation v2 spec the subgraph links. v2.9 is the newest version both Apollo's composition

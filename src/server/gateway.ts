@@ -6,13 +6,13 @@ import { createModules } from '../modules/index.js';
 import { buildApp } from './app.js';
 import { buildFederatedSchema } from './federation.js';
 import { buildSchema } from './schema.js';
-import { createServices, type AppServices, type ServiceOptions } from './services.js';
+import { createServices, type GatewayServices, type ServiceOptions } from './services.js';
 import { attachSubscriptions } from './subscriptions.js';
 
 export interface Gateway {
   url: string;
   app: FastifyInstance;
-  services: AppServices;
+  services: GatewayServices;
   /** Stops accepting, lets in-flight requests finish, then releases every resource. */
   close(): Promise<void>;
 }
@@ -23,15 +23,15 @@ export interface GatewayOptions extends ServiceOptions {
 }
 
 export async function startGateway(config: Config, options: GatewayOptions): Promise<Gateway> {
-  const services = await createServices(config, options.logger, options);
+  const modules = createModules();
+  // Served as a Federation v2 subgraph: the client schema plus `_service` and `_entities`.
+  const schema = buildFederatedSchema(
+    buildSchema(modules),
+    modules,
+    config.federation.maxRepresentations,
+  );
+  const services = await createServices(config, options.logger, modules, options);
   try {
-    const modules = createModules();
-    // Served as a Federation v2 subgraph: the client schema plus `_service` and `_entities`.
-    const schema = buildFederatedSchema(
-      buildSchema(modules),
-      modules,
-      config.federation.maxRepresentations,
-    );
     for (const module of modules) await module.start?.(services);
     const { app, apollo, startDraining } = await buildApp({
       schema,

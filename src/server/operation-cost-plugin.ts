@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { GatewayError } from '../errors.js';
-import type { GraphQLContext } from './context.js';
+import type { GraphQLContext } from '../request-context.js';
 import { limitError, type DocumentLimits } from './document-limits.js';
 import { estimateOperationCost, measureResultCost, type CostRules } from './operation-cost.js';
 

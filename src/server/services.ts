@@ -1,57 +1,25 @@
 import type { Logger } from 'pino';
-import type { Config, UpstreamName } from '../config.js';
+import type { AppServices, SharedServices } from '../app-services.js';
+import type { Config } from '../config.js';
 import { CursorCodec } from '../modules/base/cursor-codec.js';
-import {
-  createDispatchServices,
-  type DispatchServices,
-} from '../modules/integrations/dispatch-services.js';
-import { ConnectionRepository } from '../modules/connections/connection-repository.js';
-import { ConnectionService } from '../modules/connections/connection-service.js';
-import { ShoplineService } from '../modules/shopline/shopline-service.js';
-import { ShoplineCommerceSource } from '../modules/shopline/commerce/shopline-source.js';
+import type { GatewayModule, ModuleDependencies } from '../modules/module.js';
 import { MemoryCache, RedisCache, type Cache } from '../store/cache.js';
-import { openStore, type Store } from '../store/database.js';
+import { openStore } from '../store/database.js';
 import { MemoryEventBus, RedisEventBus, type EventBus } from '../store/event-bus.js';
 import { migrate } from '../store/migrator.js';
 import { IdempotencyStore } from '../store/repositories/idempotency.js';
 import { WorkspaceRepository } from '../store/repositories/workspaces.js';
 import { SecretBox } from '../store/secret-box.js';
-import { ApiPandaClient } from '../upstreams/apipanda/apipanda-client.js';
-import { UpstreamHttpClient } from '../upstreams/http-client.js';
-import {
-  createCommerceServices,
-  type CommerceServices,
-} from '../modules/commerce/commerce-services.js';
+import { createUpstreamHttp } from '../upstreams/upstream-http.js';
 import { UpstreamMetrics } from '../upstreams/upstream-metrics.js';
 import { Authenticator } from './authentication.js';
 
 /**
- * Everything built once per process and shared by all requests. Domain services are added here
- * as fields; resolvers reach them through `ctx.services`.
+ * Everything built once per process and shared by all requests: the shared services, each
+ * served module's own (under its key), and what only the server uses.
  */
-export interface AppServices {
-  config: Config;
-  logger: Logger;
-  store: Store;
-  secretBox: SecretBox;
-  eventBus: EventBus;
-  cache: Cache;
-  metrics: UpstreamMetrics;
-  workspaces: WorkspaceRepository;
-  idempotency: IdempotencyStore;
+export interface GatewayServices extends AppServices {
   authenticator: Authenticator;
-  /** Signs and checks pagination cursors (see modules/base/cursor-codec.ts). */
-  cursors: CursorCodec;
-  /** Dispatch client, bearer-token choice and integration records (modules/integrations). */
-  dispatch: DispatchServices;
-  /** API Panda connections (modules/connections). */
-  connections: ConnectionService;
-  /** SHOPLINE webhook inbox, merchants, claim flow and Open API (modules/shopline). */
-  shopline: ShoplineService;
-  /** Commerce sources (Codat, Qard, …), links and merged reads (modules/commerce). */
-  commerce: CommerceServices;
-  /** Registers work to do at shutdown (closing pools, stopping pollers), run in reverse order. */
-  onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
 
@@ -60,14 +28,61 @@ export interface ServiceOptions {
   inMemoryStore?: boolean;
 }
 
+/**
+ * Builds the shared services, then each module's services from them, then hands every value a
+ * module gives an extension point to the module that declares the point.
+ */
 export async function createServices(
   config: Config,
   logger: Logger,
+  modules: readonly GatewayModule[],
   options: ServiceOptions = {},
-): Promise<AppServices> {
+): Promise<GatewayServices> {
   const closers: Array<() => Promise<void> | void> = [];
   const onClose = (fn: () => Promise<void> | void) => void closers.push(fn);
+  const close = async () => {
+    for (const fn of closers.reverse()) {
+      try {
+        await fn();
+      } catch (error) {
+        logger.warn({ err: error }, 'error while closing a service');
+      }
+    }
+  };
 
+  try {
+    const shared = await createSharedServices(config, logger, onClose, options);
+    const deps: ModuleDependencies = {
+      ...shared,
+      upstreamHttp: (name, extra) => createUpstreamHttp(shared, name, extra),
+    };
+    // Built in the modules' order, after the shared services, so what a module registers with
+    // onClose (pollers, watchers) stops before the store and event bus close.
+    const built: Record<string, unknown> = {};
+    for (const module of modules) {
+      if (module.services) built[module.services.key] = await module.services.create(deps);
+    }
+    // `moduleServices` typed each factory's result by its key, so the entries are ModuleServices.
+    const services = {
+      ...shared,
+      ...built,
+      authenticator: new Authenticator(shared.workspaces, config.jwt),
+      close,
+    } as GatewayServices;
+    deliverExtensions(modules, services, logger);
+    return services;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function createSharedServices(
+  config: Config,
+  logger: Logger,
+  onClose: SharedServices['onClose'],
+  options: ServiceOptions,
+): Promise<SharedServices> {
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: options.inMemoryStore ? undefined : `${config.dataDir}/pglite`,
@@ -77,8 +92,6 @@ export async function createServices(
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
   if (!config.secretsKey) throw new Error('SECRETS_KEY must be resolved before services start');
-  const secretBox = new SecretBox(config.secretsKey, config.previousSecretsKeys);
-
   const eventBus: EventBus = config.redisUrl
     ? await RedisEventBus.connect(config.redisUrl)
     : new MemoryEventBus();
@@ -88,93 +101,41 @@ export async function createServices(
     : new MemoryCache();
   onClose(() => cache.close());
 
-  const workspaces = new WorkspaceRepository(store.db);
   const idempotency = new IdempotencyStore(store.db, {
     eventBus,
     waitMs: config.idempotencyWaitMs,
   });
   onClose(() => idempotency.close());
-  const metrics = new UpstreamMetrics();
-  const connections = new ConnectionService({
-    repository: new ConnectionRepository(store.db),
-    client: config.upstreams.apipanda.baseUrl
-      ? new ApiPandaClient(createUpstreamHttp({ config, logger, metrics, onClose }, 'apipanda'))
-      : undefined,
-    secretBox,
-    eventBus,
-    logger,
-    publicToken: config.apipanda.publicToken,
-    polling: config.connectionPolling,
-  });
-  // Registered after the store and event bus, so watchers stop before those close.
-  onClose(() => connections.stop());
 
-  const services: AppServices = {
+  return {
     config,
     logger,
     store,
-    secretBox,
+    secretBox: new SecretBox(config.secretsKey, config.previousSecretsKeys),
     eventBus,
     cache,
-    metrics,
-    workspaces,
+    metrics: new UpstreamMetrics(),
+    workspaces: new WorkspaceRepository(store.db),
     idempotency,
-    authenticator: new Authenticator(workspaces, config.jwt),
     cursors: new CursorCodec(config.secretsKey),
-    dispatch: createDispatchServices({ config, logger, metrics, onClose, store, secretBox }),
-    connections,
-    shopline: new ShoplineService({
-      config,
-      logger,
-      metrics,
-      db: store.db,
-      secretBox,
-      eventBus,
-      cache,
-      onClose,
-    }),
-    commerce: createCommerceServices({
-      config,
-      logger,
-      metrics,
-      onClose,
-      store,
-      secretBox,
-      cache,
-      eventBus,
-    }),
     onClose,
-    async close() {
-      for (const fn of closers.reverse()) {
-        try {
-          await fn();
-        } catch (error) {
-          logger.warn({ err: error }, 'error while closing a service');
-        }
-      }
-    },
   };
-  // SHOPLINE merchants join the unified commerce lists as a source of their own.
-  services.commerce.registry.register(new ShoplineCommerceSource(services.shopline));
-  return services;
 }
 
-/** The shared HTTP machinery for one upstream, closed with the services. */
-export function createUpstreamHttp(
-  services: Pick<AppServices, 'config' | 'logger' | 'metrics' | 'onClose'>,
-  name: UpstreamName,
-  extra: Partial<ConstructorParameters<typeof UpstreamHttpClient>[0]> = {},
-): UpstreamHttpClient {
-  const upstream = services.config.upstreams[name];
-  if (!upstream.baseUrl) throw new Error(`${name.toUpperCase()}_BASE_URL is not configured`);
-  const client = new UpstreamHttpClient({
-    name,
-    baseUrl: upstream.baseUrl,
-    timeoutMs: upstream.timeoutMs,
-    metrics: services.metrics,
-    logger: services.logger,
-    ...extra,
-  });
-  services.onClose(() => client.close());
-  return client;
+/** Each value given to an extension point goes to the served module that declares the point. */
+function deliverExtensions(
+  modules: readonly GatewayModule[],
+  services: AppServices,
+  logger: Logger,
+): void {
+  const handlers = new Map(
+    modules.flatMap((m) => m.extensionPoints ?? []).map((h) => [h.point, h] as const),
+  );
+  for (const module of modules) {
+    for (const { point, value } of module.extensions?.(services) ?? []) {
+      const handler = handlers.get(point);
+      if (handler) handler.accept(services, value);
+      else logger.debug({ module: module.name, point: point.name }, 'extension point not served');
+    }
+  }
 }

@@ -3,10 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { createContext, type GraphQLContext, type Principal } from './context.js';
+import { createContext, type GraphQLContext, type Principal } from '../request-context.js';
 import { depthLimitRule } from './depth-limit.js';
 import { createErrorFormatter, formatPartialErrors, type ErrorFormatter } from './error-format.js';
-import type { AppServices } from './services.js';
+import type { GatewayServices } from './services.js';
 
 /**
  * GraphQL subscriptions over graphql-ws on the same `/graphql` path. The client authenticates in
@@ -16,7 +16,7 @@ import type { AppServices } from './services.js';
 export function attachSubscriptions(
   app: FastifyInstance,
   schema: GraphQLSchema,
-  services: AppServices,
+  services: GatewayServices,
 ) {
   const wss = new WebSocketServer({
     noServer: true,

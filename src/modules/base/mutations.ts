@@ -1,5 +1,5 @@
 import type { UserErrorCode } from '../../generated/graphql.js';
-import type { GraphQLContext } from '../../server/context.js';
+import type { GraphQLContext } from '../../request-context.js';
 
 export interface UserErrorModel {
   field: string[] | null;

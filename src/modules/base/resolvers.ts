@@ -1,6 +1,6 @@
 import { badUserInput } from '../../errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
-import type { GraphQLContext } from '../../server/context.js';
+import type { GraphQLContext } from '../../request-context.js';
 import type { GatewayModule } from '../module.js';
 import { parseGlobalId, toGlobalId, tryParseGlobalId } from './global-id.js';
 import { nodeTypeOf, tagNodeType } from './node-registry.js';

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { ErrorCode, GatewayError, badUserInput } from '../../errors.js';
-import type { GraphQLContext } from '../../server/context.js';
+import type { GraphQLContext } from '../../request-context.js';
 import type { CommerceConnectionModel } from './connection.js';
 import type { CommerceLinkRepository } from './link-repository.js';
 import { mergeNewestFirst, type MergePosition, type MergeStream } from './merge.js';

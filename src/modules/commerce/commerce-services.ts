@@ -1,14 +1,8 @@
 import type { Logger } from 'pino';
-import type { Config } from '../../config.js';
-import type { Cache } from '../../store/cache.js';
-import type { Store } from '../../store/database.js';
 import type { EventBus } from '../../store/event-bus.js';
-import type { SecretBox } from '../../store/secret-box.js';
 import { CodatClient, codatCorrelationId } from '../../upstreams/codat/codat-client.js';
 import { QardClient } from '../../upstreams/qard/qard-client.js';
-import type { UpstreamMetrics } from '../../upstreams/upstream-metrics.js';
-import { CursorCodec } from '../base/cursor-codec.js';
-import { createUpstreamHttp } from '../../server/services.js';
+import type { ModuleDependencies } from '../module.js';
 import { CommerceReader } from './commerce-reader.js';
 import { CommerceLinkRepository } from './link-repository.js';
 import { CommerceLinkService } from './link-service.js';
@@ -21,9 +15,15 @@ import { QardSource } from './sources/qard/qard-source.js';
 import type { CommerceLink, CommerceSource } from './sources/source.js';
 import { SyncVersions } from './sync-versions.js';
 
-/** The commerce domain's share of the services (see AppServices.commerce). */
+declare module '../../app-services.js' {
+  interface ModuleServices {
+    commerce: CommerceServices;
+  }
+}
+
+/** The commerce module's services (`ctx.services.commerce`). */
 export interface CommerceServices {
-  /** Adapters by source kind; other modules register theirs (e.g. SHOPLINE). */
+  /** Adapters by source kind; other modules give theirs through `commerceSources`. */
   registry: CommerceSourceRegistry;
   reader: CommerceReader;
   links: CommerceLinkService;
@@ -40,16 +40,7 @@ const SYNC_REQUESTED_TOPIC = 'commerce.sync-requested';
  * Builds the Codat and Qard clients (only for upstreams with a base URL and an API key) and the
  * commerce reader and link service over them.
  */
-export function createCommerceServices(deps: {
-  config: Config;
-  logger: Logger;
-  metrics: UpstreamMetrics;
-  onClose(fn: () => Promise<void> | void): void;
-  store: Store;
-  secretBox: SecretBox;
-  cache: Cache;
-  eventBus: EventBus;
-}): CommerceServices {
+export function createCommerceServices(deps: ModuleDependencies): CommerceServices {
   const { config } = deps;
   const recordCache =
     config.commerceCache.maxBytes > 0
@@ -62,7 +53,7 @@ export function createCommerceServices(deps: {
   const codat =
     config.upstreams.codat.baseUrl && codatKey
       ? new CodatClient(
-          createUpstreamHttp(deps, 'codat', {
+          deps.upstreamHttp('codat', {
             defaultHeaders: { authorization: `Basic ${Buffer.from(codatKey).toString('base64')}` },
             correlationIdOf: codatCorrelationId,
           }),
@@ -71,17 +62,14 @@ export function createCommerceServices(deps: {
   const qardKey = config.qard.apiKey;
   const qard =
     config.upstreams.qard.baseUrl && qardKey
-      ? new QardClient(
-          createUpstreamHttp(deps, 'qard', { defaultHeaders: { 'x-api-key': qardKey } }),
-        )
+      ? new QardClient(deps.upstreamHttp('qard', { defaultHeaders: { 'x-api-key': qardKey } }))
       : undefined;
   if (codat) registry.register(new CodatSource(codat));
   if (qard) registry.register(new QardSource(qard));
   const repository = new CommerceLinkRepository(deps.store.db, deps.cache);
-  if (!config.secretsKey) throw new Error('SECRETS_KEY must be resolved before services start');
   return {
     registry,
-    reader: new CommerceReader(repository, registry, new CursorCodec(config.secretsKey)),
+    reader: new CommerceReader(repository, registry, deps.cursors),
     links: new CommerceLinkService(repository, registry, codat, qard),
     qardProviders: new QardProviderSettings(deps.store.db, qard),
     recordCache,

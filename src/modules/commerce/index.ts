@@ -1,5 +1,7 @@
-import type { GraphQLContext } from '../../server/context.js';
-import type { GatewayModule } from '../module.js';
+import type { GraphQLContext } from '../../request-context.js';
+import { extensionHandler, moduleServices, type GatewayModule } from '../module.js';
+import { createCommerceServices } from './commerce-services.js';
+import { commerceSources } from './extension-points.js';
 import type { CommerceDataset } from './model.js';
 import { lookupRecord } from './record-loaders.js';
 import { TYPE_OF, commerceResolvers, splitLocalId } from './resolvers.js';
@@ -38,7 +40,18 @@ export function createCommerceModule(): GatewayModule {
       return linkId && id ? byId(ctx, dataset, linkId, id) : null;
     };
   }
-  return { name: 'commerce', resolvers: commerceResolvers, nodes };
+  return {
+    name: 'commerce',
+    resolvers: commerceResolvers,
+    services: moduleServices('commerce', createCommerceServices),
+    nodes,
+    extensionPoints: [
+      extensionHandler(commerceSources, (services, source) =>
+        services.commerce.registry.register(source),
+      ),
+    ],
+    metrics: (services) => services.commerce.recordCache?.toPrometheus() ?? '',
+  };
 }
 
 /** A record of a link of the caller's workspace, or null (another workspace's link is unknown here). */

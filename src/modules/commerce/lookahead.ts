@@ -7,7 +7,7 @@ import {
   type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
-import type { GraphQLContext } from '../../server/context.js';
+import type { GraphQLContext } from '../../request-context.js';
 import type { CommerceDataset, DatasetRecords, OrderModel } from './model.js';
 import { addId, recordLookup } from './record-loaders.js';
 

@@ -225,3 +225,11 @@ export interface DatasetRecords {
 }
 
 export type CommerceRecord = DatasetRecords[CommerceDataset];
+
+/** What the API may show of a Qard provider's settings: never the credentials. */
+export interface QardProviderConfigurationModel {
+  provider: string;
+  enabled: boolean;
+  autoConnect: boolean;
+  credentialsUpdatedAt: Date | null;
+}

@@ -4,14 +4,7 @@ import { qardProviderSettings } from '../../store/tables/index.js';
 import type { QardClient } from '../../upstreams/qard/qard-client.js';
 import { userError, type UserErrorModel } from '../base/mutations.js';
 import { PLATFORM, rejected, type Outcome } from './link-service.js';
-
-/** What may be shown of a provider's settings: never the credentials. */
-export interface QardProviderRecord {
-  provider: string;
-  enabled: boolean;
-  autoConnect: boolean;
-  credentialsUpdatedAt: Date | null;
-}
+import type { QardProviderConfigurationModel } from './model.js';
 
 export interface QardProviderInput {
   provider: string;
@@ -32,7 +25,7 @@ export class QardProviderSettings {
     private readonly qard: QardClient | undefined,
   ) {}
 
-  async configure(input: QardProviderInput): Promise<Outcome<QardProviderRecord>> {
+  async configure(input: QardProviderInput): Promise<Outcome<QardProviderConfigurationModel>> {
     const provider = input.provider.trim().toLowerCase();
     const errors: UserErrorModel[] = [];
     if (!PLATFORM.test(provider))
@@ -75,7 +68,7 @@ export class QardProviderSettings {
     return { ok: toRecord(saved!) };
   }
 
-  async find(provider: string): Promise<QardProviderRecord | null> {
+  async find(provider: string): Promise<QardProviderConfigurationModel | null> {
     const [row] = await this.db
       .select()
       .from(qardProviderSettings)
@@ -85,7 +78,9 @@ export class QardProviderSettings {
   }
 }
 
-const toRecord = (row: typeof qardProviderSettings.$inferSelect): QardProviderRecord => ({
+const toRecord = (
+  row: typeof qardProviderSettings.$inferSelect,
+): QardProviderConfigurationModel => ({
   provider: row.provider,
   enabled: row.enabled,
   autoConnect: row.autoConnect,

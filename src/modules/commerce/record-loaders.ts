@@ -1,4 +1,4 @@
-import type { GraphQLContext } from '../../server/context.js';
+import type { GraphQLContext } from '../../request-context.js';
 import type { CommerceDataset, DatasetRecords } from './model.js';
 
 /**

@@ -1,5 +1,5 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import type { GraphQLContext } from '../../server/context.js';
+import type { GraphQLContext } from '../../request-context.js';
 import { forbidden } from '../../errors.js';
 import type {
   CommerceDataType,

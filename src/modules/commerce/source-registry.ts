@@ -3,7 +3,7 @@ import type { CommerceSource } from './sources/source.js';
 
 /**
  * The commerce sources the gateway serves, by kind. Built with the services; a source module
- * (e.g. SHOPLINE) adds its adapter with `register` when the services are created.
+ * (e.g. SHOPLINE) gives its adapter to the `commerceSources` extension point, which registers it.
  */
 export class CommerceSourceRegistry {
   private readonly sources = new Map<CommerceSourceKind, CommerceSource>();

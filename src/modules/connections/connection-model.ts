@@ -1,7 +1,7 @@
 import type { ConnectionCategory, ConnectionIntegrationType } from '../../generated/graphql.js';
-import type { connections } from '../../store/tables/index.js';
 
-export type ConnectionStatusValue = (typeof connections.$inferSelect)['status'];
+/** The statuses the store keeps (its `connections.status` column takes exactly these). */
+export type ConnectionStatusValue = 'PENDING_AUTH' | 'ESTABLISHED' | 'DENIED' | 'FAILED';
 
 /**
  * A connection as resolvers and subscription events carry it: everything but the sealed tokens,

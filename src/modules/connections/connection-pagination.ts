@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { pageRequest, relayPage, type RelayPage } from '../base/relay-page.js';
 import type { ConnectionFilter, QueryConnectionsArgs } from '../../generated/graphql.js';
-import type { GraphQLContext } from '../../server/context.js';
+import type { GraphQLContext } from '../../request-context.js';
 import type { ConnectionModel } from './connection-model.js';
 
 export type ConnectionPage = RelayPage<ConnectionModel>;

@@ -1,10 +1,12 @@
-import type { GatewayModule } from '../module.js';
+import { moduleServices, type GatewayModule } from '../module.js';
+import { createConnectionServices } from './connection-services.js';
 import { connectionResolvers } from './resolvers.js';
 
 /** API Panda connections: catalog, onboarding mutations, the list, and status updates. */
 export function createConnectionsModule(): GatewayModule {
   return {
     name: 'connections',
+    services: moduleServices('connections', createConnectionServices),
     resolvers: connectionResolvers,
     nodes: {
       Connection: async (ctx, localId) =>

@@ -1,5 +1,5 @@
 import type { Resolvers, StartConnectionInput } from '../../generated/graphql.js';
-import { hasRole, type GraphQLContext } from '../../server/context.js';
+import { hasRole, type GraphQLContext } from '../../request-context.js';
 import { ApiPandaRejection } from '../../upstreams/apipanda/apipanda-errors.js';
 import { parseGlobalId, toGlobalId, tryParseGlobalId } from '../base/global-id.js';
 import { idempotentMutation, userError, type UserErrorModel } from '../base/mutations.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { ErrorCode, GatewayError } from '../../errors.js';
-import type { Principal } from '../../server/context.js';
+import type { Principal } from '../../request-context.js';
 import type { Database } from '../../store/database.js';
 import type { SecretBox } from '../../store/secret-box.js';
 import { dispatchServiceTokens } from '../../store/tables/index.js';

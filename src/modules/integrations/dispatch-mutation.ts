@@ -1,5 +1,4 @@
-import type { GraphQLContext } from '../../server/context.js';
-import { hasRole } from '../../server/context.js';
+import { hasRole, type GraphQLContext } from '../../request-context.js';
 import type { DispatchAuth } from '../../upstreams/dispatch/client.js';
 import { DispatchRejection } from '../../upstreams/dispatch/errors.js';
 import { idempotentMutation, userError, type UserErrorModel } from '../base/mutations.js';

@@ -1,12 +1,17 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
-import type { AppServices } from '../../server/services.js';
-import { createUpstreamHttp } from '../../server/services.js';
 import { DispatchClient } from '../../upstreams/dispatch/client.js';
+import type { ModuleDependencies } from '../module.js';
 import { DispatchAuthProvider } from './dispatch-auth.js';
 import { IntegrationRecords } from './integration-records.js';
 import { SharedAccountRecords } from './shared-account.js';
 
-/** What the integrations module needs, built once per process (`services.dispatch`). */
+declare module '../../app-services.js' {
+  interface ModuleServices {
+    dispatch: DispatchServices;
+  }
+}
+
+/** The integrations module's services, built once per process (`ctx.services.dispatch`). */
 export interface DispatchServices {
   /** Throws UPSTREAM_UNAVAILABLE when DISPATCH_BASE_URL is not configured. */
   client(): DispatchClient;
@@ -16,9 +21,7 @@ export interface DispatchServices {
   shared: SharedAccountRecords;
 }
 
-type Deps = Pick<AppServices, 'config' | 'logger' | 'metrics' | 'onClose' | 'store' | 'secretBox'>;
-
-export function createDispatchServices(services: Deps): DispatchServices {
+export function createDispatchServices(services: ModuleDependencies): DispatchServices {
   // Built on first use so a deployment without Dispatch still starts; its fields then fail alone.
   let client: DispatchClient | undefined;
   return {
@@ -32,7 +35,7 @@ export function createDispatchServices(services: Deps): DispatchServices {
           },
         );
       }
-      client ??= new DispatchClient(createUpstreamHttp(services, 'dispatch'));
+      client ??= new DispatchClient(services.upstreamHttp('dispatch'));
       return client;
     },
     auth: new DispatchAuthProvider(

@@ -1,4 +1,5 @@
-import type { GatewayModule } from '../module.js';
+import { moduleServices, type GatewayModule } from '../module.js';
+import { createDispatchServices } from './dispatch-services.js';
 import { parseScopedLocalId } from './ids.js';
 import {
   integrationFields,
@@ -23,6 +24,7 @@ import {
 export function createIntegrationsModule(): GatewayModule {
   return {
     name: 'integrations',
+    services: moduleServices('dispatch', createDispatchServices),
     resolvers: {
       Query: { ...integrationQueries, ...workflowQueries },
       Mutation: { ...integrationMutations, ...workflowMutations, ...serviceTokenMutations },

@@ -1,5 +1,5 @@
 import type { MutationResolvers, WorkspaceResolvers } from '../../generated/graphql.js';
-import { hasRole } from '../../server/context.js';
+import { hasRole } from '../../request-context.js';
 import { idempotentMutation, userError, type UserErrorModel } from '../base/mutations.js';
 
 const MAX_TOKEN = 8192;

@@ -6,7 +6,7 @@ import type {
   WorkflowResolvers,
   WorkflowTriggerResolvers,
 } from '../../generated/graphql.js';
-import type { GraphQLContext } from '../../server/context.js';
+import type { GraphQLContext } from '../../request-context.js';
 import type { DispatchAuth } from '../../upstreams/dispatch/client.js';
 import type { DispatchEntityType } from '../../upstreams/dispatch/types.js';
 import { userError, type UserErrorModel } from '../base/mutations.js';

@@ -1,6 +1,6 @@
 import { pageRequest, relayPage } from '../base/relay-page.js';
 import type { QueryShoplineMerchantsArgs } from '../../generated/graphql.js';
-import type { GraphQLContext } from '../../server/context.js';
+import type { GraphQLContext } from '../../request-context.js';
 import type { ShoplineMerchantRecord } from './merchant-repository.js';
 
 const SCOPE = 'shoplineMerchants';

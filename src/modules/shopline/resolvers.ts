@@ -3,22 +3,17 @@ import type {
   ShoplineInstallState,
   ShoplineTokenStatus,
 } from '../../generated/graphql.js';
-import { requireRole, type GraphQLContext } from '../../server/context.js';
+import { requireRole, type GraphQLContext } from '../../request-context.js';
 import { toGlobalId } from '../base/global-id.js';
 import { idempotentMutation, userError } from '../base/mutations.js';
-import type { ShoplineMerchantRecord, ShoplineTokenRecord } from './merchant-repository.js';
 import { tokenUsable } from './merchant-repository.js';
 import { pageMerchants } from './merchant-pagination.js';
-import {
-  merchantUpdatedTopic,
-  type ShoplineMerchantUpdatedEvent,
-  type ShoplineUpdateReason,
-} from './shopline-service.js';
-
-export interface ShoplineMerchantUpdateModel {
-  reason: ShoplineUpdateReason;
-  merchant: ShoplineMerchantRecord;
-}
+import type {
+  ShoplineMerchantModel,
+  ShoplineMerchantUpdateModel,
+  ShoplineTokenModel,
+} from './model.js';
+import { merchantUpdatedTopic, type ShoplineMerchantUpdatedEvent } from './shopline-service.js';
 
 /** Open API scopes the gateway reads (see the commerce source adapter). */
 const READ_SCOPES = ['customers', 'orders', 'products'];
@@ -26,13 +21,13 @@ const READ_SCOPES = ['customers', 'orders', 'products'];
 const INSTALL_STATES: readonly string[] = ['INSTALLED', 'UNINSTALLED', 'PENDING'];
 
 function tokensLoader(ctx: GraphQLContext) {
-  return ctx.loader<string, ShoplineTokenRecord[]>('shopline.tokensByMerchant', async (ids) => {
+  return ctx.loader<string, ShoplineTokenModel[]>('shopline.tokensByMerchant', async (ids) => {
     const rows = await ctx.services.shopline.merchants.tokensOf(ids);
     return ids.map((id) => rows.filter((r) => r.merchantId === id));
   });
 }
 
-function tokenStatus(t: ShoplineTokenRecord): ShoplineTokenStatus {
+function tokenStatus(t: ShoplineTokenModel): ShoplineTokenStatus {
   if (t.status === 'REVOKED' || t.status === 'MERCHANT_UNINSTALLED') return t.status;
   if (t.rejectedAt) return 'REJECTED';
   if (t.expiresAt && t.expiresAt <= new Date()) return 'EXPIRED';
@@ -63,7 +58,7 @@ export const shoplineResolvers: Resolvers = {
     claimShoplineMerchant: async (_root, { input }, ctx) => {
       requireRole(ctx, 'admin');
       type Payload = {
-        merchant: ShoplineMerchantRecord | null;
+        merchant: ShoplineMerchantModel | null;
         userErrors: ReturnType<typeof userError>[];
       };
       const failed = (userErrors: Payload['userErrors']): Payload => ({

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UpstreamHttpError } from '../../upstreams/http-client.js';
-import type { AppServices } from '../../server/services.js';
+import type { AppServices } from '../../app-services.js';
 import { eventFromPayload } from './webhook-inbox.js';
 import { parseLossless, verifySignature } from './webhook-signature.js';
 

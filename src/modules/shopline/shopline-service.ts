@@ -1,27 +1,15 @@
 import type { Logger } from 'pino';
-import type { Config } from '../../config.js';
 import type { Database } from '../../store/database.js';
-import type { Cache } from '../../store/cache.js';
 import type { EventBus } from '../../store/event-bus.js';
-import type { SecretBox } from '../../store/secret-box.js';
-import { UpstreamHttpClient } from '../../upstreams/http-client.js';
 import { ShoplineOAuthClient } from '../../upstreams/shopline/oauth-client.js';
 import { ShoplineOpenApiClient } from '../../upstreams/shopline/open-api-client.js';
-import type { UpstreamMetrics } from '../../upstreams/upstream-metrics.js';
+import type { ModuleDependencies } from '../module.js';
 import { ShoplineClaimCodes, type ClaimOutcome } from './claim-codes.js';
 import { LandingStateSigner } from './landing-state.js';
 import { ShoplineMerchantRepository } from './merchant-repository.js';
 import type { ShoplineEvent } from './merchant-state.js';
+import type { ShoplineUpdateReason } from './model.js';
 import { ShoplineWebhookInbox } from './webhook-inbox.js';
-
-export type ShoplineUpdateReason =
-  | 'INSTALLED'
-  | 'UNINSTALLED'
-  | 'TOKEN_CREATED'
-  | 'TOKEN_REVOKED'
-  | 'TOKEN_REJECTED'
-  | 'LINKED'
-  | 'UPDATED';
 
 /** What `Subscription.shoplineMerchantUpdated` carries on the event bus. */
 export interface ShoplineMerchantUpdatedEvent {
@@ -42,15 +30,11 @@ const REASON_BY_TOPIC: Record<string, ShoplineUpdateReason> = {
 /** Scopes the landing round trip asks for: identity only needs the least, the app's own. */
 const LINK_SCOPES = ['orders'];
 
-export interface ShoplineServiceDeps {
-  config: Config;
-  logger: Logger;
-  metrics: UpstreamMetrics;
-  db: Database;
-  secretBox: SecretBox;
-  eventBus: EventBus;
-  cache: Cache;
-  onClose(fn: () => Promise<void> | void): void;
+declare module '../../app-services.js' {
+  interface ModuleServices {
+    /** SHOPLINE webhook inbox, merchants, claim flow and Open API (`ctx.services.shopline`). */
+    shopline: ShoplineService;
+  }
 }
 
 /**
@@ -72,39 +56,34 @@ export class ShoplineService {
   private readonly db: Database;
   private readonly eventBus: EventBus;
 
-  constructor(deps: ShoplineServiceDeps) {
+  constructor(deps: ModuleDependencies) {
     const { config } = deps;
+    const { db } = deps.store;
     this.logger = deps.logger;
-    this.db = deps.db;
+    this.db = db;
     this.eventBus = deps.eventBus;
-    this.merchants = new ShoplineMerchantRepository(deps.db, deps.secretBox, deps.cache);
-    this.inbox = new ShoplineWebhookInbox(deps.db, deps.secretBox, this.merchants, deps.logger);
-    this.claims = new ShoplineClaimCodes(deps.db);
+    this.merchants = new ShoplineMerchantRepository(db, deps.secretBox, deps.cache);
+    this.inbox = new ShoplineWebhookInbox(db, deps.secretBox, this.merchants, deps.logger);
+    this.claims = new ShoplineClaimCodes(db);
     if (!config.secretsKey) throw new Error('SECRETS_KEY must be resolved before services start');
     this.landingState = new LandingStateSigner(config.secretsKey);
     this.appSecret = config.shopline.appSecret;
     this.toleranceSeconds = config.shopline.webhookToleranceSeconds;
 
-    const http = (name: 'shopline', baseUrl: string) => {
-      const client = new UpstreamHttpClient({
-        name,
-        baseUrl,
-        timeoutMs: config.upstreams.shopline.timeoutMs,
-        metrics: deps.metrics,
-        logger: deps.logger,
-      });
-      deps.onClose(() => client.close());
-      return client;
-    };
-    const apiBase = config.upstreams.shopline.baseUrl;
-    this.openApi = apiBase ? new ShoplineOpenApiClient(http('shopline', apiBase)) : undefined;
+    this.openApi = config.upstreams.shopline.baseUrl
+      ? new ShoplineOpenApiClient(deps.upstreamHttp('shopline'))
+      : undefined;
     const { clientId, clientSecret, oauthBaseUrl } = config.shopline;
     this.oauth =
       clientId && clientSecret
-        ? new ShoplineOAuthClient(http('shopline', oauthBaseUrl), oauthBaseUrl, {
-            clientId,
-            clientSecret,
-          })
+        ? new ShoplineOAuthClient(
+            deps.upstreamHttp('shopline', { baseUrl: oauthBaseUrl }),
+            oauthBaseUrl,
+            {
+              clientId,
+              clientSecret,
+            },
+          )
         : undefined;
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionModel } from '../../../src/modules/connections/connection-model.js';
 import { connectionTopic } from '../../../src/modules/connections/connection-service.js';
 import { connectionUpdates } from '../../../src/modules/connections/connection-updates.js';
-import type { AppServices } from '../../../src/server/services.js';
+import type { AppServices } from '../../../src/app-services.js';
 import { MemoryEventBus } from '../../../src/store/event-bus.js';
 import type { WorkspaceRecord } from '../../../src/store/repositories/workspaces.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FastifyBaseLogger } from 'fastify';
-import { createContext, type Principal } from '../../../src/server/context.js';
-import type { AppServices } from '../../../src/server/services.js';
+import { createContext, type Principal } from '../../../src/request-context.js';
+import type { AppServices } from '../../../src/app-services.js';
 
 // `once` touches neither the logger nor the services: empty stand-ins are enough here.
 const context = () =>

@@ -9,8 +9,7 @@ import type {
  * A commerce source: one upstream (Codat, Qard, SHOPLINE, …) that serves normalized commerce
  * datasets for the links a workspace has made with it. The commerce module merges every source's
  * lists newest first and batches lookups by id; a new source only implements this interface and
- * registers itself with `services.commerce.registry.register(adapter)`, e.g. from its module's
- * `start(services)` (see ../source-registry.ts).
+ * its module gives the adapter to the `commerceSources` extension point (../extension-points.ts).
  *
  * Contract every adapter keeps:
  * - `listPage` returns records in descending `sortTime` (newest first), deterministically: the

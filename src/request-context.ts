@@ -1,8 +1,14 @@
 import DataLoader from 'dataloader';
 import type { FastifyBaseLogger } from 'fastify';
-import { forbidden, type GatewayError } from '../errors.js';
-import type { Role, WorkspaceRecord } from '../store/repositories/workspaces.js';
-import type { AppServices } from './services.js';
+import type { AppServices } from './app-services.js';
+import { forbidden, type GatewayError } from './errors.js';
+import type { Role, WorkspaceRecord } from './store/repositories/workspaces.js';
+
+/*
+ * The request context sits below both the server, which makes one per request, and the domain
+ * modules, whose resolvers read it: either side imports it without importing the other, so a
+ * module served alone (a subgraph) needs nothing of src/server/.
+ */
 
 export interface Principal {
   /** API key id, or the JWT `sub`. */
