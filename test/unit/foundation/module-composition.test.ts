@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { createCommerceModule } from '../../../src/modules/commerce/index.js';
+import type { GatewayModule } from '../../../src/modules/module.js';
+import { createShoplineModule } from '../../../src/modules/shopline/index.js';
+import { createServices, type GatewayServices } from '../../../src/server/services.js';
+import { createLogger } from '../../../src/server/logger.js';
+
+/**
+ * The server composes whichever modules it is given: each builds its own services, and what one
+ * module gives another's extension point reaches it only when both are served.
+ */
+describe('module composition', () => {
+  let services: GatewayServices | undefined;
+  afterEach(async () => {
+    await services?.close();
+    services = undefined;
+  });
+
+  const compose = async (modules: GatewayModule[]) => {
+    const config = loadConfig({
+      SANDBOX: 'false',
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'silent',
+    });
+    services = await createServices(config, createLogger('silent'), modules, {
+      inMemoryStore: true,
+    });
+    return services as GatewayServices & Record<string, unknown>;
+  };
+
+  // Each composition opens and migrates an in-memory store: a hook's time, not a test's.
+  const COMPOSE_TIMEOUT_MS = 60_000;
+
+  it(
+    'builds each served module its services under its own key, and no others',
+    async () => {
+      const built = await compose([createShoplineModule()]);
+      expect(built.shopline.inbox).toBeDefined();
+      // SHOPLINE's commerce source has no commerce module to go to: it is left unused.
+      expect(built['commerce']).toBeUndefined();
+      expect(built['connections']).toBeUndefined();
+      expect(built['dispatch']).toBeUndefined();
+    },
+    COMPOSE_TIMEOUT_MS,
+  );
+
+  it(
+    "hands SHOPLINE's commerce source to the commerce module through its extension point",
+    async () => {
+      const built = await compose([createShoplineModule(), createCommerceModule()]);
+      expect(built.commerce.registry.all().map((s) => s.kind)).toEqual(['SHOPLINE']);
+    },
+    COMPOSE_TIMEOUT_MS,
+  );
+});
