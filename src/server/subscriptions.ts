@@ -8,10 +8,14 @@ import { depthLimitRule } from './depth-limit.js';
 import { createErrorFormatter, formatPartialErrors, type ErrorFormatter } from './error-format.js';
 import type { GatewayServices } from './services.js';
 
+/** The credentials a socket authenticates with, as in HTTP requests. */
+const CREDENTIAL_HEADERS = ['x-api-key', 'authorization'] as const;
+
 /**
  * GraphQL subscriptions over graphql-ws on the same `/graphql` path. The client authenticates in
- * `connectionParams` with the same credentials as HTTP (`x-api-key` or `authorization`); a
- * connection without valid credentials is closed with 4403 before any operation runs.
+ * `connectionParams` with the same credentials as HTTP (`x-api-key` or `authorization`), or, when
+ * the params carry none, with those headers on the upgrade request; a connection without valid
+ * credentials is closed with 4403 before any operation runs.
  */
 export function attachSubscriptions(
   app: FastifyInstance,
@@ -49,8 +53,16 @@ export function attachSubscriptions(
             typeof v === 'string' ? v : undefined,
           ]),
         );
+        // Without credentials in connectionParams, those of the upgrade request count: a
+        // federation router that propagates headers to a subgraph's socket (Apollo Router,
+        // Cosmo) sends them there. Browsers cannot set these headers on a WebSocket, so a
+        // cross-site page still cannot open an authenticated socket.
+        const { headers } = ctx.extra.request;
+        const credentials = CREDENTIAL_HEADERS.some((h) => params[h])
+          ? params
+          : Object.fromEntries(CREDENTIAL_HEADERS.map((h) => [h, headers[h]]));
         try {
-          principals.set(ctx.extra.socket, await services.authenticator.authenticate(params));
+          principals.set(ctx.extra.socket, await services.authenticator.authenticate(credentials));
           return true;
         } catch {
           return false;

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { authorizeCodat, linkSource } from '../commerce/helpers.js';
+import { START, type StartResult } from '../connections/fixtures.js';
 
 const ROOT = new URL('../../../', import.meta.url);
 
@@ -165,6 +168,54 @@ describe('the gateway as a Federation v2 subgraph', () => {
       expect(res.status).toBe(401);
       expect(res.body.data).toBeUndefined();
       expect(res.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('authenticates a subscription socket by the upgrade request headers a router propagates', async () => {
+    /** A socket opened as a router does: credentials on the handshake, none in connectionParams. */
+    const socketWith = (headers: Record<string, string>) =>
+      class extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers });
+        }
+      };
+    const subscribe = (headers: Record<string, string>) => {
+      const client = createClient({
+        url: t.graphqlUrl.replace(/^http/, 'ws'),
+        webSocketImpl: socketWith(headers),
+        retryAttempts: 0,
+      });
+      const state = { ids: [] as string[], closedWith: undefined as unknown };
+      client.subscribe<{ connectionUpdated: { id: string } }>(
+        { query: 'subscription { connectionUpdated { id } }' },
+        {
+          next: (m) => m.data && state.ids.push(m.data.connectionUpdated.id),
+          error: (e) => (state.closedWith = (e as { code?: number }).code ?? e),
+          complete: () => undefined,
+        },
+      );
+      return { client, state };
+    };
+    const withKey = subscribe({ 'x-api-key': t.keys.a });
+    const without = subscribe({});
+    try {
+      await expect
+        .poll(
+          async () => {
+            if (withKey.state.ids.length === 0)
+              await t.graphql<StartResult>(START, {
+                input: { name: 'Router socket', integrationType: 'ETSY' },
+              });
+            return withKey.state.ids.length;
+          },
+          { timeout: 10_000, interval: 200 },
+        )
+        .toBeGreaterThan(0);
+      await expect.poll(() => without.state.closedWith, { timeout: 10_000 }).toBe(4403);
+      expect(without.state.ids).toEqual([]);
+    } finally {
+      await withKey.client.dispose();
+      await without.client.dispose();
     }
   });
 });
