@@ -139,16 +139,16 @@ export function buildFederatedSchema(
     _Entity: { __resolveType: (value: object) => nodeTypeOf(value) },
   };
   // Applied one map at a time: a resolver for a field the SDL does not have is a bug, caught at
-  // start-up, as in the client schema.
-  return [...modules.map((m) => m.resolvers as IResolvers), entityResolvers].reduce(
-    (schema, resolvers) =>
-      addResolversToSchema({
-        schema,
-        resolvers,
-        resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
-      }),
-    subgraph,
-  );
+  // start-up, as in the client schema. In place: the schema was just built here, and copying it
+  // for every map made start-up a second slower.
+  for (const resolvers of [...modules.map((m) => m.resolvers as IResolvers), entityResolvers])
+    addResolversToSchema({
+      schema: subgraph,
+      resolvers,
+      updateResolversInPlace: true,
+      resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
+    });
+  return subgraph;
 }
 
 function isEntity(type: GraphQLObjectType): boolean {
