@@ -116,6 +116,10 @@ const envSchema = z.object({
   MAX_OPERATION_COST: positiveInt('a cost (points)').default('25000'),
   COST_UPSTREAM_FIELD_WEIGHT: positiveInt('a cost (points)').default('10'),
   COST_DEFAULT_LIST_SIZE: positiveInt('a number of list entries').default('5'),
+  RATE_LIMIT_POINTS: positiveInt('a cost (points)').default('250000'),
+  RATE_LIMIT_POINTS_PER_SECOND: positiveInt('a cost per second (0: no rate limit)').default(
+    '25000',
+  ),
   SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default('10000'),
   IDEMPOTENCY_WAIT_MS: positiveInt('a number of milliseconds').default('10000'),
   ADMISSION_MIN_CONCURRENCY: positiveInt('a positive integer')
@@ -199,6 +203,11 @@ export interface Config {
   /** How many entity representations one federation `_entities` call may ask for. */
   federation: { maxRepresentations: number };
   /**
+   * Each workspace's budget of operation cost (server/workspace-budget.ts): a bucket of
+   * `points` refilled at `pointsPerSecond` (0: no rate limit), shared through Redis if set.
+   */
+  rateLimit: { points: number; pointsPerSecond: number };
+  /**
    * How many GraphQL operations run at once (server/admission.ts): the limit moves between
    * min and max with the event loop's load; past it operations wait, up to queueLimit of them
    * for at most queueTimeoutMs, and are refused with 503 beyond.
@@ -267,6 +276,12 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  if (e.RATE_LIMIT_POINTS_PER_SECOND > 0 && e.RATE_LIMIT_POINTS < e.MAX_OPERATION_COST) {
+    throw new ConfigError(
+      `Invalid RATE_LIMIT_POINTS: expected at least MAX_OPERATION_COST (${e.MAX_OPERATION_COST}), or an operation allowed to run could never be paid for (got ${e.RATE_LIMIT_POINTS})`,
+    );
+  }
+
   if (e.ADMISSION_MIN_CONCURRENCY > e.ADMISSION_MAX_CONCURRENCY) {
     throw new ConfigError(
       `Invalid ADMISSION_MIN_CONCURRENCY: expected at most ADMISSION_MAX_CONCURRENCY (${e.ADMISSION_MAX_CONCURRENCY}) (got ${e.ADMISSION_MIN_CONCURRENCY})`,
@@ -328,6 +343,7 @@ export function loadConfig(env: Env = process.env): Config {
       defaultListSize: e.COST_DEFAULT_LIST_SIZE,
     },
     federation: { maxRepresentations: e.FEDERATION_MAX_REPRESENTATIONS },
+    rateLimit: { points: e.RATE_LIMIT_POINTS, pointsPerSecond: e.RATE_LIMIT_POINTS_PER_SECOND },
     admission: {
       minConcurrency: e.ADMISSION_MIN_CONCURRENCY,
       maxConcurrency: e.ADMISSION_MAX_CONCURRENCY,

@@ -235,6 +235,8 @@ export async function startGateway(options: GatewayStart): Promise<Server> {
     cwd: ROOT,
     env: {
       ...START.env,
+      // The load comes from one workspace on purpose: its cost budget would measure itself.
+      RATE_LIMIT_POINTS_PER_SECOND: '0',
       ...options.env,
       PORT: String(port),
       DATALOADER_BATCHING: String(options.batching),

@@ -27,6 +27,7 @@ import { depthLimitRule } from './depth-limit.js';
 import { documentLimitsRule } from './document-limits.js';
 import { OperationCostMetrics, operationCostPlugin } from './operation-cost-plugin.js';
 import { costRules } from './upstream-fields.js';
+import { chargeWorkspace, openWorkspaceBudget } from './workspace-budget.js';
 import { createErrorFormatter, formatPartialErrors } from './error-format.js';
 import { registerGraphiqlAssets, renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
 import type { GatewayServices } from './services.js';
@@ -132,6 +133,8 @@ export async function buildApp({
   const formatError = createErrorFormatter(logger);
   const costMetrics = new OperationCostMetrics();
   const limits = config.operationCost;
+  const budget = await openWorkspaceBudget(config);
+  if (budget) app.addHook('onClose', async () => budget.close());
   const apollo = new ApolloServer<GraphQLContext>({
     // Operations run compiled (graphql-jit); Apollo takes an executor only as a gateway.
     gateway: compiledExecutionGateway(schema),
@@ -167,6 +170,7 @@ export async function buildApp({
             upstreamWeight: limits.upstreamFieldWeight,
             defaultListSize: limits.defaultListSize,
           }),
+          ...(budget ? { charge: chargeWorkspace(budget) } : {}),
         },
         costMetrics,
       ),

@@ -45,11 +45,12 @@ export function operationCostPlugin(
             metrics.refuse('cost');
             throw limitError('cost', cost, limits.maxCost);
           }
-          metrics.observe('estimated', cost);
-          estimated = cost;
           if (options.charge) {
             await refuseCountedAsync(metrics, () => options.charge!(contextValue, cost));
           }
+          // Only operations that run are measured, estimated and actual alike.
+          metrics.observe('estimated', cost);
+          estimated = cost;
         },
         async willSendResponse({ response, document, operation }) {
           if (estimated === undefined || !document || !operation) return;
