@@ -39,7 +39,7 @@ const envSchema = z.object({
   PORT: positiveInt('a port number (0-65535)')
     .refine((v) => v <= 65535, 'expected a port number (0-65535)')
     .default('4000'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).optional(),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { errorMap: () => ({ message: `expected one of ${LOG_LEVELS.join(', ')}` }) })
     .default('info'),
@@ -105,6 +105,7 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   JWT_WORKSPACE_CLAIM: z.string().min(1).default('workspace'),
   UPSTREAM_TIMEOUT_MS: positiveInt('a number of milliseconds').default('10000'),
+  UPSTREAM_DEADLINE_MS: positiveInt('a number of milliseconds').optional(),
   DATALOADER_BATCHING: booleanString.default('true'),
   MAX_QUERY_DEPTH: positiveInt('a positive integer').default('30'),
   FEDERATION_MAX_REPRESENTATIONS: positiveInt('a positive integer').default('500'),
@@ -140,6 +141,8 @@ export interface UpstreamConfig {
   /** Base URL without a trailing slash; undefined until the sandbox fills it in. */
   baseUrl: string | undefined;
   timeoutMs: number;
+  /** What one call may take in all, its retries and their pauses included. */
+  deadlineMs: number;
 }
 
 export interface Config {
@@ -256,6 +259,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const e = parsed.data;
   const timeoutMs = e.UPSTREAM_TIMEOUT_MS;
+  const deadlineMs = e.UPSTREAM_DEADLINE_MS ?? timeoutMs;
   const anyUpstreamConfigured = [
     e.APIPANDA_BASE_URL,
     e.DISPATCH_BASE_URL,
@@ -290,7 +294,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   return {
     port: e.PORT,
-    host: e.HOST,
+    // The sandbox's GraphiQL page carries the demo workspace's admin key: only this machine
+    // may open it unless HOST says otherwise.
+    host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
@@ -301,11 +307,11 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxLatencyMs: e.SANDBOX_LATENCY_MS,
     corsOrigins: e.CORS_ORIGINS ?? [],
     upstreams: {
-      apipanda: { baseUrl: e.APIPANDA_BASE_URL, timeoutMs },
-      dispatch: { baseUrl: e.DISPATCH_BASE_URL, timeoutMs },
-      codat: { baseUrl: e.CODAT_BASE_URL, timeoutMs },
-      qard: { baseUrl: e.QARD_BASE_URL, timeoutMs },
-      shopline: { baseUrl: e.SHOPLINE_API_BASE_URL, timeoutMs },
+      apipanda: { baseUrl: e.APIPANDA_BASE_URL, timeoutMs, deadlineMs },
+      dispatch: { baseUrl: e.DISPATCH_BASE_URL, timeoutMs, deadlineMs },
+      codat: { baseUrl: e.CODAT_BASE_URL, timeoutMs, deadlineMs },
+      qard: { baseUrl: e.QARD_BASE_URL, timeoutMs, deadlineMs },
+      shopline: { baseUrl: e.SHOPLINE_API_BASE_URL, timeoutMs, deadlineMs },
     },
     apipanda: { publicToken: e.APIPANDA_PUBLIC_TOKEN },
     dispatch: { serviceToken: e.DISPATCH_SERVICE_TOKEN },

@@ -123,6 +123,11 @@ export interface UpstreamHttpClientOptions {
   name: string;
   baseUrl: string;
   timeoutMs: number;
+  /**
+   * What one call may take in all, retries and their pauses included (default: `timeoutMs`):
+   * no attempt starts after it, and an attempt waits for headers and body only until it.
+   */
+  deadlineMs?: number;
   metrics: UpstreamMetrics;
   logger?: Logger;
   /** Headers every call carries (auth added in one place). */
@@ -186,17 +191,23 @@ export class UpstreamHttpClient {
     const idempotent =
       req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
     const maxAttempts = idempotent ? this.retry.maxAttempts : 1;
+    const deadline = performance.now() + (this.options.deadlineMs ?? this.options.timeoutMs);
     let attempt = 0;
     for (;;) {
       attempt += 1;
       let outcome: AttemptOutcome<T>;
       try {
-        outcome = await this.attempt<T>(req);
+        const perAttempt = req.timeoutMs ?? this.options.timeoutMs;
+        const remaining = Math.max(1, Math.floor(deadline - performance.now()));
+        outcome = await this.attempt<T>(req, Math.min(perAttempt, remaining));
       } catch (error) {
         outcome = { kind: 'transport', error: error as Error };
       }
       const retryDelay = this.retryDelay(outcome, attempt, maxAttempts);
-      if (retryDelay === undefined) return this.finish(outcome, req, attempt - 1);
+      // A retry that could not start before the deadline is not made: the caller gets the
+      // last attempt's error now rather than after the retries' timeouts added up.
+      if (retryDelay === undefined || performance.now() + retryDelay >= deadline)
+        return this.finish(outcome, req, attempt - 1);
       this.log()?.debug(
         { upstream: this.name, operation: req.operation, attempt, retryInMs: retryDelay },
         'upstream call retried',
@@ -263,7 +274,7 @@ export class UpstreamHttpClient {
     return Math.round(Math.random() * cap);
   }
 
-  private async attempt<T>(req: UpstreamRequest): Promise<AttemptOutcome<T>> {
+  private async attempt<T>(req: UpstreamRequest, timeoutMs: number): Promise<AttemptOutcome<T>> {
     const started = performance.now();
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -282,9 +293,8 @@ export class UpstreamHttpClient {
         path: this.basePath + req.path + queryString(req.query),
         headers,
         body,
-        // null leaves the pool's own timeout in place.
-        headersTimeout: req.timeoutMs ?? null,
-        bodyTimeout: req.timeoutMs ?? null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       status = res.statusCode;
       const ok = res.statusCode >= 200 && res.statusCode < 300;

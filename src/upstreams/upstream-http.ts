@@ -26,6 +26,7 @@ export function createUpstreamHttp(
   const client = new UpstreamHttpClient({
     name,
     timeoutMs: upstream.timeoutMs,
+    deadlineMs: upstream.deadlineMs,
     metrics: deps.metrics,
     logger: deps.logger,
     ...extra,

@@ -54,8 +54,8 @@ export class ApiPandaTokenRevokedError extends GatewayError {
 
 /**
  * Maps a failed call: a 400 with API Panda's error body becomes an `ApiPandaRejection` (or the
- * typed revoked-token error), any 5xx means API Panda is down (UPSTREAM_UNAVAILABLE), anything
- * else takes the shared status mapping. Transport failures are already GatewayErrors.
+ * typed revoked-token error); anything else, 5xx included, takes the status mapping every
+ * upstream shares (a 500 is UPSTREAM_ERROR, a 502-504 UPSTREAM_UNAVAILABLE). Transport failures are already GatewayErrors.
  */
 export function mapApiPandaError(error: unknown): Error {
   if (!(error instanceof UpstreamHttpError))
@@ -64,17 +64,6 @@ export function mapApiPandaError(error: unknown): Error {
   if (error.status >= 400 && error.status < 500 && entries.length > 0) {
     if (entries.some((e) => e.code === TOKEN_REVOKED)) return new ApiPandaTokenRevokedError(error);
     return new ApiPandaRejection(error.operation, entries);
-  }
-  if (error.status >= 500) {
-    return new GatewayError(
-      ErrorCode.UPSTREAM_UNAVAILABLE,
-      'API Panda is unavailable; retry later',
-      {
-        upstream: 'apipanda',
-        ...(error.correlationId ? { correlationId: error.correlationId } : {}),
-        cause: error,
-      },
-    );
   }
   return error.toGatewayError();
 }

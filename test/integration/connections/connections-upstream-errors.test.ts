@@ -44,7 +44,7 @@ describe('API Panda failures', () => {
     expect(upstreamCalls(t) - before).toBe(2);
   });
 
-  it('reports API Panda 5xx as UPSTREAM_UNAVAILABLE on that field only', async () => {
+  it('reports an API Panda 500 as UPSTREAM_ERROR, as for every upstream, on that field only', async () => {
     t.sandbox.server.setKnobs('apipanda', { errorRate: 1 });
     const res = await t.graphql<{ s: unknown; r: RefreshResult['refreshConnection'] }>(
       `mutation {
@@ -59,7 +59,7 @@ describe('API Panda failures', () => {
     expect(res.body.errors).toHaveLength(1);
     expect(res.body.errors?.[0]).toMatchObject({
       path: ['s'],
-      extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'apipanda' },
+      extensions: { code: 'UPSTREAM_ERROR', upstream: 'apipanda' },
     });
     expect(JSON.stringify(res.body)).not.toContain('Simulated internal error');
   });
@@ -90,7 +90,7 @@ describe('API Panda failures', () => {
     const down = await t.graphql<RefreshResult>(REFRESH, { input: { id: connection.id } });
     expect(down.body.errors?.[0]).toMatchObject({
       path: ['refreshConnection'],
-      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+      extensions: { code: 'UPSTREAM_ERROR' },
     });
     const stillPending = await t.graphql<{ connection: { status: string } }>(
       'query($id: ID!) { connection(id: $id) { status } }',

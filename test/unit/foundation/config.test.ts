@@ -80,3 +80,26 @@ describe('loadConfig', () => {
     ).toThrow(/^Invalid JWT_JWKS_URL: set either/);
   });
 });
+
+describe('listening address and upstream deadline', () => {
+  const key = Buffer.alloc(32, 1).toString('base64');
+
+  it('binds the sandbox to loopback unless HOST is set, and a configured gateway to all interfaces', () => {
+    expect(loadConfig({ SANDBOX: 'true' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ SANDBOX: 'true', HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ CODAT_BASE_URL: 'https://api.codat.io', SECRETS_KEY: key }).host).toBe(
+      '0.0.0.0',
+    );
+  });
+
+  it('bounds each upstream call by UPSTREAM_DEADLINE_MS, by default UPSTREAM_TIMEOUT_MS', () => {
+    expect(loadConfig({ UPSTREAM_TIMEOUT_MS: '1500' }).upstreams.codat).toMatchObject({
+      timeoutMs: 1500,
+      deadlineMs: 1500,
+    });
+    expect(
+      loadConfig({ UPSTREAM_TIMEOUT_MS: '1500', UPSTREAM_DEADLINE_MS: '4000' }).upstreams.qard
+        .deadlineMs,
+    ).toBe(4000);
+  });
+});

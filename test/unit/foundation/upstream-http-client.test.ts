@@ -37,6 +37,8 @@ function client(extra: Partial<ConstructorParameters<typeof UpstreamHttpClient>[
     name: 'up',
     baseUrl,
     timeoutMs: 300,
+    // Pauses are not waited for here (sleep below), but they count against the deadline.
+    deadlineMs: 5_000,
     metrics,
     sleep: async (ms) => void sleeps.push(ms),
     defaultHeaders: { authorization: 'Basic c2VjcmV0' },
@@ -147,7 +149,7 @@ describe('UpstreamHttpClient', () => {
     expect(server.requestCount('up')).toBe(1);
   });
 
-  it('turns a hung upstream into UPSTREAM_TIMEOUT after retries', async () => {
+  it('turns a hung upstream into UPSTREAM_TIMEOUT after retries that fit the deadline', async () => {
     metrics = new UpstreamMetrics();
     server.setKnobs('up', { timeoutRate: 1 });
     const error = await client({ timeoutMs: 100 })
@@ -155,6 +157,33 @@ describe('UpstreamHttpClient', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).code).toBe(ErrorCode.UPSTREAM_TIMEOUT);
+    expect(server.requestCount('up')).toBe(3);
+  });
+
+  it('bounds a call, retries included, by its deadline (by default its timeout)', async () => {
+    metrics = new UpstreamMetrics();
+    server.setKnobs('up', { timeoutRate: 1 });
+    // The first attempt uses the whole deadline: no retry starts after it.
+    const error = await client({ timeoutMs: 100, deadlineMs: 100 })
+      .request({ method: 'GET', path: '/script', operation: 'GET /script' })
+      .catch((e: unknown) => e);
+    expect((error as GatewayError).code).toBe(ErrorCode.UPSTREAM_TIMEOUT);
+    expect(server.requestCount('up')).toBe(1);
+    expect(metrics.snapshot('up').retries).toBe(0);
+  });
+
+  it('retries quick failures within the deadline', async () => {
+    metrics = new UpstreamMetrics();
+    script = [
+      { status: 500, body: {} },
+      { status: 500, body: {} },
+    ];
+    const res = await client({ timeoutMs: 100 }).request({
+      method: 'GET',
+      path: '/script',
+      operation: 'GET /script',
+    });
+    expect(res.status).toBe(200);
     expect(server.requestCount('up')).toBe(3);
   });
 
