@@ -121,6 +121,9 @@ const envSchema = z.object({
   RATE_LIMIT_POINTS_PER_SECOND: positiveInt('a cost per second (0: no rate limit)').default(
     '25000',
   ),
+  SUBSCRIPTIONS_PER_SOCKET: positiveInt('a number of subscriptions').default('50'),
+  SUBSCRIPTIONS_PER_WORKSPACE: positiveInt('a number of subscriptions').default('500'),
+  SOCKET_MESSAGES_PER_SECOND: positiveInt('a number of messages').default('20'),
   SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default('10000'),
   IDEMPOTENCY_WAIT_MS: positiveInt('a number of milliseconds').default('10000'),
   ADMISSION_MIN_CONCURRENCY: positiveInt('a positive integer')
@@ -210,6 +213,8 @@ export interface Config {
    * `points` refilled at `pointsPerSecond` (0: no rate limit), shared through Redis if set.
    */
   rateLimit: { points: number; pointsPerSecond: number };
+  /** What one graphql-ws socket and one workspace (per process) may hold (subscription-limits.ts). */
+  subscriptions: { perSocket: number; perWorkspace: number; messagesPerSecond: number };
   /**
    * How many GraphQL operations run at once (server/admission.ts): the limit moves between
    * min and max with the event loop's load; past it operations wait, up to queueLimit of them
@@ -350,6 +355,11 @@ export function loadConfig(env: Env = process.env): Config {
     },
     federation: { maxRepresentations: e.FEDERATION_MAX_REPRESENTATIONS },
     rateLimit: { points: e.RATE_LIMIT_POINTS, pointsPerSecond: e.RATE_LIMIT_POINTS_PER_SECOND },
+    subscriptions: {
+      perSocket: e.SUBSCRIPTIONS_PER_SOCKET,
+      perWorkspace: e.SUBSCRIPTIONS_PER_WORKSPACE,
+      messagesPerSecond: e.SOCKET_MESSAGES_PER_SECOND,
+    },
     admission: {
       minConcurrency: e.ADMISSION_MIN_CONCURRENCY,
       maxConcurrency: e.ADMISSION_MAX_CONCURRENCY,

@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  specifiedRules,
+  validate,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createContext, type GraphQLContext, type Principal } from '../request-context.js';
 import { depthLimitRule } from './depth-limit.js';
 import { createErrorFormatter, formatPartialErrors, type ErrorFormatter } from './error-format.js';
 import type { GatewayServices } from './services.js';
+import { closeForPolicy, SubscriptionLimits } from './subscription-limits.js';
+import { ErrorCode } from '../errors.js';
 
 /** The credentials a socket authenticates with, as in HTTP requests. */
 const CREDENTIAL_HEADERS = ['x-api-key', 'authorization'] as const;
@@ -15,13 +23,15 @@ const CREDENTIAL_HEADERS = ['x-api-key', 'authorization'] as const;
  * GraphQL subscriptions over graphql-ws on the same `/graphql` path. The client authenticates in
  * `connectionParams` with the same credentials as HTTP (`x-api-key` or `authorization`), or, when
  * the params carry none, with those headers on the upgrade request; a connection without valid
- * credentials is closed with 4403 before any operation runs.
+ * credentials is closed with 4403 before any operation runs. A socket that sends too fast or
+ * holds too many subscriptions (subscription-limits.ts) is closed with 1008.
  */
 export function attachSubscriptions(
   app: FastifyInstance,
   schema: GraphQLSchema,
   services: GatewayServices,
 ) {
+  const limits = new SubscriptionLimits(services.config.subscriptions);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: services.config.limits.maxBodyBytes,
@@ -32,7 +42,11 @@ export function attachSubscriptions(
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      // Metered before graphql-ws reads any of its messages.
+      limits.watch(ws);
+      wss.emit('connection', ws, request);
+    });
   });
   const formatError = createErrorFormatter(services.logger);
   const rules = [...specifiedRules, depthLimitRule(services.config.limits.maxQueryDepth)];
@@ -77,9 +91,23 @@ export function attachSubscriptions(
           services,
         });
       },
+      onSubscribe: (ctx, id) => {
+        const socket = ctx.extra.socket;
+        const refusal =
+          socket.readyState !== socket.OPEN
+            ? 'The socket is closing'
+            : limits.admit(socket, principals.get(socket)!.workspace.id, id);
+        if (refusal === undefined) return undefined;
+        if (socket.readyState === socket.OPEN) closeForPolicy(socket, refusal);
+        return [new GraphQLError(refusal, { extensions: { code: ErrorCode.RATE_LIMITED } })];
+      },
+      onComplete: (ctx, id) => limits.release(ctx.extra.socket, id),
       onNext: (_ctx, _id, _payload, args, result) =>
         formatResult(result as ExecutionResult, formatError, args.contextValue as GraphQLContext),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      onError: (ctx, id, _payload, errors) => {
+        limits.release(ctx.extra.socket, id);
+        return errors.map((e) => formatError(e.toJSON(), e));
+      },
     },
     wss,
   );
