@@ -64,6 +64,8 @@ const config: CodegenConfig = {
           LocationEdge: '../modules/commerce/connection.js#CommerceEdgeModel',
           CommerceSyncSetting: '../modules/commerce/connection.js#CommerceSyncSettingModel',
           QardProviderConfiguration: '../modules/commerce/model.js#QardProviderConfigurationModel',
+          CommerceSourceStatus: '../modules/commerce/connection.js#CommerceSourceStatusModel',
+          CommerceCompanyProfile: '../modules/commerce/connection.js#CommerceCompanyProfileModel',
           ShoplineMerchant: '../modules/shopline/model.js#ShoplineMerchantModel',
           ShoplineToken: '../modules/shopline/model.js#ShoplineTokenModel',
           ShoplineMerchantUpdate: '../modules/shopline/model.js#ShoplineMerchantUpdateModel',

@@ -136,6 +136,7 @@ const envSchema = z.object({
   ADMISSION_QUEUE_TIMEOUT_MS: positiveInt('a number of milliseconds').default('10000'),
   COMMERCE_CACHE_MB: positiveInt('a number of MiB (0: no cache)').default('0'),
   COMMERCE_CACHE_SYNC_CHECK_SECONDS: positiveInt('a number of seconds').default('30'),
+  COMMERCE_BACKWARD_SCAN_MAX: positiveInt('a number of records').default('10000'),
 });
 
 export type UpstreamName = 'apipanda' | 'dispatch' | 'codat' | 'qard' | 'shopline';
@@ -232,6 +233,8 @@ export interface Config {
    * from, whose status is read again at most every syncCheckMs.
    */
   commerceCache: { maxBytes: number; syncCheckMs: number };
+  /** Most records a backward commerce page reads to reach its window. */
+  commerceBackwardScanMax: number;
   /** False only to measure what batching saves (benchmark ablation). */
   dataloaderBatching: boolean;
   shutdownGraceMs: number;
@@ -370,6 +373,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBytes: e.COMMERCE_CACHE_MB * 1024 * 1024,
       syncCheckMs: e.COMMERCE_CACHE_SYNC_CHECK_SECONDS * 1000,
     },
+    commerceBackwardScanMax: e.COMMERCE_BACKWARD_SCAN_MAX,
     dataloaderBatching: e.DATALOADER_BATCHING,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     idempotencyWaitMs: e.IDEMPOTENCY_WAIT_MS,

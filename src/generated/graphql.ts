@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { WorkspaceModel as WorkspaceModelModel } from '../modules/base/model.js';
 import type { Principal as PrincipalModel, GraphQLContext } from '../request-context.js';
-import type { CommerceQueryModel as CommerceQueryModelModel, CommerceConnectionModel as CommerceConnectionModelModel, CommerceEdgeModel as CommerceEdgeModelModel, CommerceSyncSettingModel as CommerceSyncSettingModelModel } from '../modules/commerce/connection.js';
+import type { CommerceQueryModel as CommerceQueryModelModel, CommerceConnectionModel as CommerceConnectionModelModel, CommerceEdgeModel as CommerceEdgeModelModel, CommerceSyncSettingModel as CommerceSyncSettingModelModel, CommerceSourceStatusModel as CommerceSourceStatusModelModel, CommerceCompanyProfileModel as CommerceCompanyProfileModelModel } from '../modules/commerce/connection.js';
 import type { CommerceLink as CommerceLinkModel, DatasetSyncStatus as DatasetSyncStatusModel } from '../modules/commerce/sources/source.js';
 import type { CustomerModel as CustomerModelModel, AddressModel as AddressModelModel, OrderModel as OrderModelModel, OrderLineItemModel as OrderLineItemModelModel, ProductModel as ProductModelModel, ProductVariantModel as ProductVariantModelModel, PaymentModel as PaymentModelModel, TransactionModel as TransactionModelModel, DisputeModel as DisputeModelModel, LocationModel as LocationModelModel, CompanyInfoModel as CompanyInfoModelModel, QardProviderConfigurationModel as QardProviderConfigurationModelModel } from '../modules/commerce/model.js';
 import type { ShoplineMerchantModel as ShoplineMerchantModelModel, ShoplineTokenModel as ShoplineTokenModelModel, ShoplineMerchantUpdateModel as ShoplineMerchantUpdateModelModel } from '../modules/shopline/model.js';
@@ -89,6 +89,21 @@ export type ClaimShoplineMerchantPayload = {
   userErrors: Array<UserError>;
 };
 
+/** One link's business profile, or why it has none. */
+export type CommerceCompanyProfile = {
+  __typename?: 'CommerceCompanyProfile';
+  /** The profile. */
+  companyInfo?: Maybe<CompanyInfo>;
+  /** The error's code when FAILED. */
+  errorCode?: Maybe<ErrorCode>;
+  /** The link. */
+  link: CommerceLink;
+  /** Why there is no profile, in words; null when INCLUDED. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** INCLUDED when `companyInfo` is set; otherwise why it is null. */
+  state: CommerceSourceState;
+};
+
 /** A commerce dataset, as named in sync requests and sync statuses. */
 export type CommerceDataType =
   /** The business's own profile. */
@@ -169,21 +184,32 @@ export type CommerceLinkStatus =
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
  * first (by creation time, modification time for records without one; ties keep link order) and
- * page forwards with `first`/`after` (default 20, at most 250).
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
  * returns the other sources' records, the response's `errors` holds one error per failed link at
  * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
- * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
- * fails, the list itself is null with those errors at its path.
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
  */
 export type CommerceQuery = {
   __typename?: 'CommerceQuery';
   /**
    * The business profile of each link, in link order (newest link first). A link that cannot
    * answer is a null entry with a GraphQL error at its path.
+   * @deprecated Use `companyProfiles`, which says per link why a profile is missing.
    */
   companyInfo: Array<Maybe<CompanyInfo>>;
+  /**
+   * One entry per link, in link order (newest first): its business profile, or why it has none
+   * (the source offers none, the link is not authorised, or the source failed: then also an error
+   * at the entry's path).
+   */
+  companyProfiles: Array<CommerceCompanyProfile>;
   /** Customers, newest first. */
   customers?: Maybe<CustomerConnection>;
   /** Disputes, newest first. */
@@ -206,13 +232,17 @@ export type CommerceQuery = {
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
  * first (by creation time, modification time for records without one; ties keep link order) and
- * page forwards with `first`/`after` (default 20, at most 250).
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
  * returns the other sources' records, the response's `errors` holds one error per failed link at
  * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
- * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
- * fails, the list itself is null with those errors at its path.
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
  */
 export type CommerceQueryCompanyInfoArgs = {
   filter?: InputMaybe<CommerceLinkFilter>;
@@ -222,13 +252,37 @@ export type CommerceQueryCompanyInfoArgs = {
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
  * first (by creation time, modification time for records without one; ties keep link order) and
- * page forwards with `first`/`after` (default 20, at most 250).
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
  * returns the other sources' records, the response's `errors` holds one error per failed link at
  * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
- * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
- * fails, the list itself is null with those errors at its path.
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
+ */
+export type CommerceQueryCompanyProfilesArgs = {
+  filter?: InputMaybe<CommerceLinkFilter>;
+};
+
+
+/**
+ * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
+ * first (by creation time, modification time for records without one; ties keep link order) and
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
+ *
+ * Partial results: when a source cannot serve its part (not synced yet, down), the list still
+ * returns the other sources' records, the response's `errors` holds one error per failed link at
+ * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
  */
 export type CommerceQueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -242,13 +296,17 @@ export type CommerceQueryCustomersArgs = {
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
  * first (by creation time, modification time for records without one; ties keep link order) and
- * page forwards with `first`/`after` (default 20, at most 250).
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
  * returns the other sources' records, the response's `errors` holds one error per failed link at
  * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
- * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
- * fails, the list itself is null with those errors at its path.
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
  */
 export type CommerceQueryDisputesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -262,13 +320,17 @@ export type CommerceQueryDisputesArgs = {
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
  * first (by creation time, modification time for records without one; ties keep link order) and
- * page forwards with `first`/`after` (default 20, at most 250).
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
  * returns the other sources' records, the response's `errors` holds one error per failed link at
  * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
- * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
- * fails, the list itself is null with those errors at its path.
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
  */
 export type CommerceQueryLocationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -282,13 +344,17 @@ export type CommerceQueryLocationsArgs = {
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
  * first (by creation time, modification time for records without one; ties keep link order) and
- * page forwards with `first`/`after` (default 20, at most 250).
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
  * returns the other sources' records, the response's `errors` holds one error per failed link at
  * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
- * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
- * fails, the list itself is null with those errors at its path.
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
  */
 export type CommerceQueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -302,13 +368,17 @@ export type CommerceQueryOrdersArgs = {
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
  * first (by creation time, modification time for records without one; ties keep link order) and
- * page forwards with `first`/`after` (default 20, at most 250).
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
  * returns the other sources' records, the response's `errors` holds one error per failed link at
  * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
- * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
- * fails, the list itself is null with those errors at its path.
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
  */
 export type CommerceQueryPaymentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -322,13 +392,17 @@ export type CommerceQueryPaymentsArgs = {
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
  * first (by creation time, modification time for records without one; ties keep link order) and
- * page forwards with `first`/`after` (default 20, at most 250).
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
  * returns the other sources' records, the response's `errors` holds one error per failed link at
  * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
- * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
- * fails, the list itself is null with those errors at its path.
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
  */
 export type CommerceQueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -342,13 +416,17 @@ export type CommerceQueryProductsArgs = {
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
  * first (by creation time, modification time for records without one; ties keep link order) and
- * page forwards with `first`/`after` (default 20, at most 250).
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
  * returns the other sources' records, the response's `errors` holds one error per failed link at
  * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
- * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
- * fails, the list itself is null with those errors at its path.
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
  */
 export type CommerceQuerySourcesArgs = {
   filter?: InputMaybe<CommerceLinkFilter>;
@@ -358,13 +436,17 @@ export type CommerceQuerySourcesArgs = {
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
  * first (by creation time, modification time for records without one; ties keep link order) and
- * page forwards with `first`/`after` (default 20, at most 250).
+ * page with `first`/`after` or `last`/`before` (default 20, at most 250). A backward page reads the
+ * list forwards up to its window, so it may end at most COMMERCE_BACKWARD_SCAN_MAX records after
+ * `after` (or the list's start).
  *
  * Partial results: when a source cannot serve its part (not synced yet, down), the list still
  * returns the other sources' records, the response's `errors` holds one error per failed link at
  * the list's path (`extensions.code` DATA_NOT_READY with `syncStatus`, or UPSTREAM_UNAVAILABLE, …,
- * plus `source` and `linkId`), and the list's `sourceErrors` names those links. When every link
- * fails, the list itself is null with those errors at its path.
+ * plus `source` and `linkId`), and the list's `sourceErrors` names those links. A link that has no
+ * data to give (not authorised yet, unlinked, lost access, or a source without that dataset) is no
+ * error: `sourceStatuses` says so. When every link fails, the list itself is null with those errors
+ * at its path.
  */
 export type CommerceQueryTransactionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -422,6 +504,34 @@ export type CommerceSourceKind =
   | 'QARD'
   /** SHOPLINE's Open API (a store that installed the app). */
   | 'SHOPLINE';
+
+/** Whether a link's data is in an answer, and if not, why. */
+export type CommerceSourceState =
+  /** The source lost access to the store; the merchant must authorise again. */
+  | 'AUTH_ERROR'
+  /** The link should have answered and could not (not synced yet, upstream down, …); the answer carries an error at its path with the code in `errorCode`. */
+  | 'FAILED'
+  /** The link answered: its records (or profile) are in the answer. */
+  | 'INCLUDED'
+  /** The link's source does not offer this data (e.g. Qard has no payments and no company profile). */
+  | 'NOT_OFFERED'
+  /** The merchant has not authorised the link yet: there is nothing to read until they do. */
+  | 'PENDING_AUTHORIZATION'
+  /** The link was unlinked: the source no longer reads the store. */
+  | 'UNLINKED';
+
+/** A link's part of a commerce answer. */
+export type CommerceSourceStatus = {
+  __typename?: 'CommerceSourceStatus';
+  /** The error's code when FAILED (e.g. DATA_NOT_READY, UPSTREAM_UNAVAILABLE). */
+  errorCode?: Maybe<ErrorCode>;
+  /** The link. */
+  link: CommerceLink;
+  /** Why not, in words; null when INCLUDED. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Whether its data is in the answer. */
+  state: CommerceSourceState;
+};
 
 /** Sync setting of one dataset. */
 export type CommerceSyncSetting = {
@@ -718,6 +828,8 @@ export type CustomerConnection = {
   pageInfo: PageInfo;
   /** Links whose records are missing from this page; each has an error at this list's path. */
   sourceErrors: Array<CommerceLink>;
+  /** Every selected link and whether its records are in the list (and if not, why). */
+  sourceStatuses: Array<CommerceSourceStatus>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -805,6 +917,8 @@ export type DisputeConnection = {
   pageInfo: PageInfo;
   /** Links whose records are missing from this page; each has an error at this list's path. */
   sourceErrors: Array<CommerceLink>;
+  /** Every selected link and whether its records are in the list (and if not, why). */
+  sourceStatuses: Array<CommerceSourceStatus>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -1050,6 +1164,8 @@ export type LocationConnection = {
   pageInfo: PageInfo;
   /** Links whose records are missing from this page; each has an error at this list's path. */
   sourceErrors: Array<CommerceLink>;
+  /** Every selected link and whether its records are in the list (and if not, why). */
+  sourceStatuses: Array<CommerceSourceStatus>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -1131,6 +1247,13 @@ export type Mutation = {
    * account only the workspace's own workflows (others are NOT_FOUND); the same for delete and resume.
    */
   toggleWorkflow: ToggleWorkflowPayload;
+  /**
+   * Removes a link from the workspace and stops the source reading the store, as far as the source
+   * allows: Codat unlinks the data connection, Qard disconnects the data connection, and a SHOPLINE
+   * store is released from the workspace (the merchant uninstalls the app in SHOPLINE). Removing a
+   * removed link again answers the same id.
+   */
+  unlinkCommerceSource: UnlinkCommerceSourcePayload;
   /** Sets how a Codat link's datasets sync. */
   updateCommerceSyncSettings: UpdateCommerceSyncSettingsPayload;
 };
@@ -1227,6 +1350,12 @@ export type MutationToggleWorkflowArgs = {
 
 
 /** Changes to Dispatch integrations and workflows. */
+export type MutationUnlinkCommerceSourceArgs = {
+  input: UnlinkCommerceSourceInput;
+};
+
+
+/** Changes to Dispatch integrations and workflows. */
 export type MutationUpdateCommerceSyncSettingsArgs = {
   input: UpdateCommerceSyncSettingsInput;
 };
@@ -1304,6 +1433,8 @@ export type OrderConnection = {
   pageInfo: PageInfo;
   /** Links whose records are missing from this page; each has an error at this list's path. */
   sourceErrors: Array<CommerceLink>;
+  /** Every selected link and whether its records are in the list (and if not, why). */
+  sourceStatuses: Array<CommerceSourceStatus>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -1410,6 +1541,8 @@ export type PaymentConnection = {
   pageInfo: PageInfo;
   /** Links whose records are missing from this page; each has an error at this list's path. */
   sourceErrors: Array<CommerceLink>;
+  /** Every selected link and whether its records are in the list (and if not, why). */
+  sourceStatuses: Array<CommerceSourceStatus>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -1500,6 +1633,8 @@ export type ProductConnection = {
   pageInfo: PageInfo;
   /** Links whose records are missing from this page; each has an error at this list's path. */
   sourceErrors: Array<CommerceLink>;
+  /** Every selected link and whether its records are in the list (and if not, why). */
+  sourceStatuses: Array<CommerceSourceStatus>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -1893,6 +2028,8 @@ export type ShoplineMerchantUpdateReason =
   | 'TOKEN_REVOKED'
   /** The app was uninstalled. */
   | 'UNINSTALLED'
+  /** The merchant was released from this workspace (`unlinkCommerceSource`). */
+  | 'UNLINKED'
   /** Another change. */
   | 'UPDATED';
 
@@ -2066,6 +2203,8 @@ export type TransactionConnection = {
   pageInfo: PageInfo;
   /** Links whose records are missing from this page; each has an error at this list's path. */
   sourceErrors: Array<CommerceLink>;
+  /** Every selected link and whether its records are in the list (and if not, why). */
+  sourceStatuses: Array<CommerceSourceStatus>;
   /** Matching records across the links that answered, when every one of them says. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -2113,6 +2252,23 @@ export type TransactionType =
   | 'TRANSFER'
   /** A kind the gateway does not know yet. */
   | 'UNKNOWN';
+
+/** Input of `unlinkCommerceSource`. */
+export type UnlinkCommerceSourceInput = {
+  /** Makes retries safe. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The link to remove. */
+  linkId: Scalars['ID']['input'];
+};
+
+/** Result of `unlinkCommerceSource`. */
+export type UnlinkCommerceSourcePayload = {
+  __typename?: 'UnlinkCommerceSourcePayload';
+  /** Id of the removed link (also when it had been removed already); null when it failed. */
+  deletedLinkId?: Maybe<Scalars['ID']['output']>;
+  /** Expected failures (NOT_FOUND for a link this workspace never had). */
+  userErrors: Array<UserError>;
+};
 
 /** Input of `updateCommerceSyncSettings` (Codat links). */
 export type UpdateCommerceSyncSettingsInput = {
@@ -2409,6 +2565,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ClaimShoplineMerchantInput: ClaimShoplineMerchantInput;
   ClaimShoplineMerchantPayload: ResolverTypeWrapper<Omit<ClaimShoplineMerchantPayload, 'merchant'> & { merchant?: Maybe<ResolversTypes['ShoplineMerchant']> }>;
+  CommerceCompanyProfile: ResolverTypeWrapper<CommerceCompanyProfileModelModel>;
   CommerceDataType: CommerceDataType;
   CommerceDatasetSyncStatus: ResolverTypeWrapper<DatasetSyncStatusModel>;
   CommerceLink: ResolverTypeWrapper<CommerceLinkModel>;
@@ -2418,6 +2575,8 @@ export type ResolversTypes = {
   CommerceRecord: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CommerceRecord']>;
   CommerceRecordFilter: CommerceRecordFilter;
   CommerceSourceKind: CommerceSourceKind;
+  CommerceSourceState: CommerceSourceState;
+  CommerceSourceStatus: ResolverTypeWrapper<CommerceSourceStatusModelModel>;
   CommerceSyncSetting: ResolverTypeWrapper<CommerceSyncSettingModelModel>;
   CommerceSyncSettingInput: CommerceSyncSettingInput;
   CommerceSyncState: CommerceSyncState;
@@ -2527,6 +2686,8 @@ export type ResolversTypes = {
   TransactionSourceRecord: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['TransactionSourceRecord']>;
   TransactionSourceType: TransactionSourceType;
   TransactionType: TransactionType;
+  UnlinkCommerceSourceInput: UnlinkCommerceSourceInput;
+  UnlinkCommerceSourcePayload: ResolverTypeWrapper<UnlinkCommerceSourcePayload>;
   UpdateCommerceSyncSettingsInput: UpdateCommerceSyncSettingsInput;
   UpdateCommerceSyncSettingsPayload: ResolverTypeWrapper<Omit<UpdateCommerceSyncSettingsPayload, 'link' | 'settings'> & { link?: Maybe<ResolversTypes['CommerceLink']>, settings: Array<ResolversTypes['CommerceSyncSetting']> }>;
   UserError: ResolverTypeWrapper<UserError>;
@@ -2550,12 +2711,14 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   ClaimShoplineMerchantInput: ClaimShoplineMerchantInput;
   ClaimShoplineMerchantPayload: Omit<ClaimShoplineMerchantPayload, 'merchant'> & { merchant?: Maybe<ResolversParentTypes['ShoplineMerchant']> };
+  CommerceCompanyProfile: CommerceCompanyProfileModelModel;
   CommerceDatasetSyncStatus: DatasetSyncStatusModel;
   CommerceLink: CommerceLinkModel;
   CommerceLinkFilter: CommerceLinkFilter;
   CommerceQuery: CommerceQueryModelModel;
   CommerceRecord: ResolversInterfaceTypes<ResolversParentTypes>['CommerceRecord'];
   CommerceRecordFilter: CommerceRecordFilter;
+  CommerceSourceStatus: CommerceSourceStatusModelModel;
   CommerceSyncSetting: CommerceSyncSettingModelModel;
   CommerceSyncSettingInput: CommerceSyncSettingInput;
   CompanyInfo: CompanyInfoModelModel;
@@ -2645,6 +2808,8 @@ export type ResolversParentTypes = {
   TransactionConnection: CommerceConnectionModelModel;
   TransactionEdge: CommerceEdgeModelModel;
   TransactionSourceRecord: ResolversUnionTypes<ResolversParentTypes>['TransactionSourceRecord'];
+  UnlinkCommerceSourceInput: UnlinkCommerceSourceInput;
+  UnlinkCommerceSourcePayload: UnlinkCommerceSourcePayload;
   UpdateCommerceSyncSettingsInput: UpdateCommerceSyncSettingsInput;
   UpdateCommerceSyncSettingsPayload: Omit<UpdateCommerceSyncSettingsPayload, 'link' | 'settings'> & { link?: Maybe<ResolversParentTypes['CommerceLink']>, settings: Array<ResolversParentTypes['CommerceSyncSetting']> };
   UserError: UserError;
@@ -2676,6 +2841,15 @@ export type ClaimShoplineMerchantPayloadResolvers<ContextType = GraphQLContext, 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type CommerceCompanyProfileResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceCompanyProfile'] = ResolversParentTypes['CommerceCompanyProfile']> = {
+  companyInfo?: Resolver<Maybe<ResolversTypes['CompanyInfo']>, ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['ErrorCode']>, ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['CommerceSourceState'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type CommerceDatasetSyncStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceDatasetSyncStatus'] = ResolversParentTypes['CommerceDatasetSyncStatus']> = {
   dataAsOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dataType?: Resolver<ResolversTypes['CommerceDataType'], ParentType, ContextType>;
@@ -2698,6 +2872,7 @@ export type CommerceLinkResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type CommerceQueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceQuery'] = ResolversParentTypes['CommerceQuery']> = {
   companyInfo?: Resolver<Array<Maybe<ResolversTypes['CompanyInfo']>>, ParentType, ContextType, Partial<CommerceQueryCompanyInfoArgs>>;
+  companyProfiles?: Resolver<Array<ResolversTypes['CommerceCompanyProfile']>, ParentType, ContextType, Partial<CommerceQueryCompanyProfilesArgs>>;
   customers?: Resolver<Maybe<ResolversTypes['CustomerConnection']>, ParentType, ContextType, Partial<CommerceQueryCustomersArgs>>;
   disputes?: Resolver<Maybe<ResolversTypes['DisputeConnection']>, ParentType, ContextType, Partial<CommerceQueryDisputesArgs>>;
   locations?: Resolver<Maybe<ResolversTypes['LocationConnection']>, ParentType, ContextType, Partial<CommerceQueryLocationsArgs>>;
@@ -2719,6 +2894,14 @@ export type CommerceRecordResolvers<ContextType = GraphQLContext, ParentType ext
   source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
   sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timeZoneAssumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type CommerceSourceStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceSourceStatus'] = ResolversParentTypes['CommerceSourceStatus']> = {
+  errorCode?: Resolver<Maybe<ResolversTypes['ErrorCode']>, ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['CommerceSourceState'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CommerceSyncSettingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceSyncSetting'] = ResolversParentTypes['CommerceSyncSetting']> = {
@@ -2821,6 +3004,7 @@ export type CustomerConnectionResolvers<ContextType = GraphQLContext, ParentType
   nodes?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
+  sourceStatuses?: Resolver<Array<ResolversTypes['CommerceSourceStatus']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2872,6 +3056,7 @@ export type DisputeConnectionResolvers<ContextType = GraphQLContext, ParentType 
   nodes?: Resolver<Array<ResolversTypes['Dispute']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
+  sourceStatuses?: Resolver<Array<ResolversTypes['CommerceSourceStatus']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2951,6 +3136,7 @@ export type LocationConnectionResolvers<ContextType = GraphQLContext, ParentType
   nodes?: Resolver<Array<ResolversTypes['Location']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
+  sourceStatuses?: Resolver<Array<ResolversTypes['CommerceSourceStatus']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2983,6 +3169,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   startConnection?: Resolver<Maybe<ResolversTypes['StartConnectionPayload']>, ParentType, ContextType, RequireFields<MutationStartConnectionArgs, 'input'>>;
   syncCommerceData?: Resolver<ResolversTypes['SyncCommerceDataPayload'], ParentType, ContextType, RequireFields<MutationSyncCommerceDataArgs, 'input'>>;
   toggleWorkflow?: Resolver<ResolversTypes['ToggleWorkflowPayload'], ParentType, ContextType, RequireFields<MutationToggleWorkflowArgs, 'input'>>;
+  unlinkCommerceSource?: Resolver<ResolversTypes['UnlinkCommerceSourcePayload'], ParentType, ContextType, RequireFields<MutationUnlinkCommerceSourceArgs, 'input'>>;
   updateCommerceSyncSettings?: Resolver<ResolversTypes['UpdateCommerceSyncSettingsPayload'], ParentType, ContextType, RequireFields<MutationUpdateCommerceSyncSettingsArgs, 'input'>>;
 };
 
@@ -3024,6 +3211,7 @@ export type OrderConnectionResolvers<ContextType = GraphQLContext, ParentType ex
   nodes?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
+  sourceStatuses?: Resolver<Array<ResolversTypes['CommerceSourceStatus']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3078,6 +3266,7 @@ export type PaymentConnectionResolvers<ContextType = GraphQLContext, ParentType 
   nodes?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
+  sourceStatuses?: Resolver<Array<ResolversTypes['CommerceSourceStatus']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3118,6 +3307,7 @@ export type ProductConnectionResolvers<ContextType = GraphQLContext, ParentType 
   nodes?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
+  sourceStatuses?: Resolver<Array<ResolversTypes['CommerceSourceStatus']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3303,6 +3493,7 @@ export type TransactionConnectionResolvers<ContextType = GraphQLContext, ParentT
   nodes?: Resolver<Array<ResolversTypes['Transaction']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   sourceErrors?: Resolver<Array<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
+  sourceStatuses?: Resolver<Array<ResolversTypes['CommerceSourceStatus']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3315,6 +3506,12 @@ export type TransactionEdgeResolvers<ContextType = GraphQLContext, ParentType ex
 
 export type TransactionSourceRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TransactionSourceRecord'] = ResolversParentTypes['TransactionSourceRecord']> = {
   __resolveType: TypeResolveFn<'Order' | 'Payment', ParentType, ContextType>;
+};
+
+export type UnlinkCommerceSourcePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UnlinkCommerceSourcePayload'] = ResolversParentTypes['UnlinkCommerceSourcePayload']> = {
+  deletedLinkId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type UpdateCommerceSyncSettingsPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpdateCommerceSyncSettingsPayload'] = ResolversParentTypes['UpdateCommerceSyncSettingsPayload']> = {
@@ -3400,10 +3597,12 @@ export type WorkspaceResolvers<ContextType = GraphQLContext, ParentType extends 
 export type Resolvers<ContextType = GraphQLContext> = {
   Address?: AddressResolvers<ContextType>;
   ClaimShoplineMerchantPayload?: ClaimShoplineMerchantPayloadResolvers<ContextType>;
+  CommerceCompanyProfile?: CommerceCompanyProfileResolvers<ContextType>;
   CommerceDatasetSyncStatus?: CommerceDatasetSyncStatusResolvers<ContextType>;
   CommerceLink?: CommerceLinkResolvers<ContextType>;
   CommerceQuery?: CommerceQueryResolvers<ContextType>;
   CommerceRecord?: CommerceRecordResolvers<ContextType>;
+  CommerceSourceStatus?: CommerceSourceStatusResolvers<ContextType>;
   CommerceSyncSetting?: CommerceSyncSettingResolvers<ContextType>;
   CompanyInfo?: CompanyInfoResolvers<ContextType>;
   ConfigureIntegrationPayload?: ConfigureIntegrationPayloadResolvers<ContextType>;
@@ -3470,6 +3669,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   TransactionConnection?: TransactionConnectionResolvers<ContextType>;
   TransactionEdge?: TransactionEdgeResolvers<ContextType>;
   TransactionSourceRecord?: TransactionSourceRecordResolvers<ContextType>;
+  UnlinkCommerceSourcePayload?: UnlinkCommerceSourcePayloadResolvers<ContextType>;
   UpdateCommerceSyncSettingsPayload?: UpdateCommerceSyncSettingsPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;

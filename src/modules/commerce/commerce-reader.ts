@@ -1,9 +1,15 @@
 import { hash } from 'node:crypto';
 import { ErrorCode, GatewayError, badUserInput } from '../../errors.js';
 import type { GraphQLContext } from '../../request-context.js';
-import type { CommerceConnectionModel } from './connection.js';
+import type {
+  CommerceCompanyProfileModel,
+  CommerceConnectionModel,
+  CommerceSourceState,
+} from './connection.js';
+import { sourceStatus } from './connection.js';
 import type { CommerceLinkRepository } from './link-repository.js';
-import { mergeNewestFirst, type MergePosition, type MergeStream } from './merge.js';
+import type { MergePosition, MergeStream } from './merge.js';
+import { mergedWindow, type ListCursor } from './merged-window.js';
 import type {
   CommerceDataset,
   CommerceSourceKind,
@@ -11,7 +17,7 @@ import type {
   DatasetRecords,
 } from './model.js';
 import type { CommerceSourceRegistry } from './source-registry.js';
-import type { CommerceLink, RecordFilter } from './sources/source.js';
+import type { CommerceLink, CommerceLinkStatus, RecordFilter } from './sources/source.js';
 import { sourceFailure } from './sources/upstream-errors.js';
 import type { CursorCodec } from '../base/cursor-codec.js';
 import { checkPageSize, DEFAULT_PAGE_SIZE } from '../base/relay-page.js';
@@ -44,6 +50,10 @@ export class CommerceReader {
     private readonly links: CommerceLinkRepository,
     private readonly registry: CommerceSourceRegistry,
     private readonly cursors: CursorCodec,
+    /** The link's status as its source reports it now. */
+    private readonly refreshStatus: (link: CommerceLink) => Promise<CommerceLinkStatus>,
+    /** Most records a backward page may read to reach its window (COMMERCE_BACKWARD_SCAN_MAX). */
+    private readonly backwardScanMax: number,
   ) {}
 
   /** Every link of the caller's workspace, newest first, read once per request. */
@@ -71,15 +81,16 @@ export class CommerceReader {
     dataset: D,
     args: ListArgs,
   ): Promise<CommerceConnectionModel<DatasetRecords[D]>> {
-    const first = pageSize(args);
+    const window = windowArgs(args);
     const filter = recordFilter(args.filter);
-    const links = (await this.selectLinks(ctx, args.filter)).filter((l) =>
-      this.registry.get(l.source)?.datasets.has(dataset),
-    );
+    const selected = await this.selectLinks(ctx, args.filter);
+    const offers = (l: CommerceLink) => this.registry.get(l.source)?.datasets.has(dataset) ?? false;
+    const links = selected.filter(offers);
     const scope = `commerce.${dataset}:${filterDigest(args.filter)}`;
-    const start = args.after
-      ? positionOf(this.cursors.decode<unknown>(scope, args.after, 'after'))
-      : undefined;
+    const cursor = (name: 'after' | 'before') => {
+      const value = args[name];
+      return value ? cursorOf(this.cursors.decode<unknown>(scope, value, name), name) : undefined;
+    };
 
     const streams: MergeStream<DatasetRecords[D]>[] = links.map((link) => {
       const source = this.registry.get(link.source)!;
@@ -89,41 +100,75 @@ export class CommerceReader {
           source.listPage(link, dataset, { position, sizeHint, filter }),
       };
     });
-    const page = await mergeNewestFirst(streams, start, first);
-    const byId = new Map(links.map((l) => [l.id, l]));
-    const failures = page.failures.map((f) => {
-      const link = byId.get(f.key)!;
-      return { link, error: sourceFailure(link, f.error) };
+    const page = await mergedWindow(streams, {
+      ...window,
+      after: cursor('after'),
+      before: cursor('before'),
+      maxScan: this.backwardScanMax,
     });
+    const byId = new Map(links.map((l) => [l.id, l]));
+    const failed = await Promise.all(
+      page.failures.map(async (f) => {
+        const link = byId.get(f.key)!;
+        return { link, error: sourceFailure(link, f.error), status: await this.status(ctx, link) };
+      }),
+    );
+    // A link the merchant has not authorised, or that lost access, has nothing to give: it is a
+    // state of the list's sources, not an error. Errors are for links that should have answered.
+    const failures = failed.filter((f) => failedState(f.status, f.error).state === 'FAILED');
     if (failures.length > 0 && failures.length === links.length)
       throw allFailed(
         dataset,
         failures.map((f) => f.error),
       );
+    const stateOf = new Map(failed.map((f) => [f.link.id, failedState(f.status, f.error)]));
     return {
       dataset,
-      edges: page.items.map((item) => this.cursors.edge(scope, item.after, item.record)),
+      edges: page.items.map((item) => this.cursors.edge(scope, item.cursor, item.record)),
       hasNextPage: page.hasNextPage,
-      hasPreviousPage: args.after !== null && args.after !== undefined,
+      hasPreviousPage: page.hasPreviousPage,
       totalCount: failures.length > 0 ? null : page.totalCount,
-      failures,
+      failures: failures.map(({ link, error }) => ({ link, error })),
+      sources: selected.map((link) => {
+        const { state, error } = offers(link)
+          ? (stateOf.get(link.id) ?? { state: 'INCLUDED' as const, error: null })
+          : { state: 'NOT_OFFERED' as const, error: null };
+        return sourceStatus(link, state, error, dataset);
+      }),
     };
   }
 
-  /** One entry per selected link: its profile, or the error that kept it from answering. */
-  async companyInfo(
+  /** A failed link's status, read again from the source (a recorded one may be stale). */
+  private status(ctx: GraphQLContext, link: CommerceLink): Promise<CommerceLinkStatus> {
+    return ctx.once(`commerce.link-status:${link.id}`, () =>
+      // A status that cannot be read says nothing: the link is taken to have failed.
+      this.refreshStatus(link).catch((): CommerceLinkStatus => 'UNKNOWN'),
+    );
+  }
+
+  /** One entry per selected link: its profile, or why it has none. */
+  async companyProfiles(
     ctx: GraphQLContext,
     filter: LinkFilterArgs | null | undefined,
-  ): Promise<Array<CompanyInfoModel | GatewayError | null>> {
+  ): Promise<CommerceCompanyProfileModel[]> {
     const links = await this.selectLinks(ctx, filter);
     return Promise.all(
-      links.map(async (link) => {
+      links.map(async (link): Promise<CommerceCompanyProfileModel> => {
         const source = this.registry.get(link.source);
-        if (!source) return null;
+        const profile = (
+          state: CommerceSourceState,
+          error: GatewayError | null,
+          companyInfo: CompanyInfoModel | null,
+        ) => ({ ...sourceStatus(link, state, error, 'company profile'), companyInfo });
+        if (!source) return profile('NOT_OFFERED', null, null);
         try {
-          return await source.companyInfo(link);
+          const companyInfo = await source.companyInfo(link);
+          return companyInfo
+            ? profile('INCLUDED', null, companyInfo)
+            : profile('NOT_OFFERED', null, null);
         } catch (error) {
-          return sourceFailure(link, error);
+          const failed = failedState(await this.status(ctx, link), sourceFailure(link, error));
+          return profile(failed.state, failed.error, null);
         }
       }),
     );
@@ -144,17 +189,13 @@ function localLinkId(id: string): string {
   return id.startsWith(prefix) ? decodeURIComponent(id.slice(prefix.length)) : id;
 }
 
-function pageSize(args: ListArgs): number {
-  if (
-    (args.last !== null && args.last !== undefined) ||
-    (args.before !== null && args.before !== undefined)
-  ) {
-    throw badUserInput(
-      'Commerce lists page forwards only: use first/after',
-      args.last != null ? 'last' : 'before',
-    );
-  }
-  return checkPageSize(args.first, 'first') ?? DEFAULT_PAGE_SIZE;
+function windowArgs(args: ListArgs): { size: number; backward: boolean } {
+  const first = checkPageSize(args.first, 'first');
+  const last = checkPageSize(args.last, 'last');
+  if (first !== undefined && last !== undefined)
+    throw badUserInput('Use either "first" or "last", not both', 'last');
+  const backward = last !== undefined || (first === undefined && args.before != null);
+  return { size: (backward ? last : first) ?? DEFAULT_PAGE_SIZE, backward };
 }
 
 function recordFilter(filter: ListArgs['filter']): RecordFilter {
@@ -180,11 +221,15 @@ function filterDigest(filter: ListArgs['filter']): string {
   return hash('sha256', canonical, 'base64url').slice(0, 16);
 }
 
-/** Signed positions are ours, but their shape is still checked before use. */
-function positionOf(value: unknown): MergePosition {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw badUserInput('The "after" cursor is not valid for this list', 'after');
-  for (const state of Object.values(value)) {
+/** Signed cursors are ours, but their shape is still checked before use. */
+function cursorOf(value: unknown, argument: 'after' | 'before'): ListCursor {
+  const invalid = () =>
+    badUserInput(`The "${argument}" cursor is not valid for this list`, argument);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid();
+  const { p, i } = value as { p?: unknown; i?: unknown };
+  if (!Number.isInteger(i) || (i as number) < 0) throw invalid();
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw invalid();
+  for (const state of Object.values(p)) {
     const ok =
       state === 0 ||
       (Array.isArray(state) &&
@@ -192,9 +237,19 @@ function positionOf(value: unknown): MergePosition {
         state[1] >= 0 &&
         (state.length === 2 ||
           (state.length === 3 && state[0] === null && Number.isInteger(state[2]) && state[2] > 0)));
-    if (!ok) throw badUserInput('The "after" cursor is not valid for this list', 'after');
+    if (!ok) throw invalid();
   }
-  return value as MergePosition;
+  return { p: p as MergePosition, i: i as number };
+}
+
+/** A link that failed and is authorised failed indeed; otherwise its status says why. */
+function failedState(
+  status: CommerceLinkStatus,
+  error: GatewayError,
+): { state: CommerceSourceState; error: GatewayError | null } {
+  return status === 'LINKED' || status === 'UNKNOWN'
+    ? { state: 'FAILED', error }
+    : { state: status, error: null };
 }
 
 function allFailed(dataset: CommerceDataset, errors: GatewayError[]): GatewayError {

@@ -67,10 +67,17 @@ export function createCommerceServices(deps: ModuleDependencies): CommerceServic
   if (codat) registry.register(new CodatSource(codat));
   if (qard) registry.register(new QardSource(qard));
   const repository = new CommerceLinkRepository(deps.store.db, deps.cache);
+  const links = new CommerceLinkService(repository, registry, codat, qard);
   return {
     registry,
-    reader: new CommerceReader(repository, registry, deps.cursors),
-    links: new CommerceLinkService(repository, registry, codat, qard),
+    reader: new CommerceReader(
+      repository,
+      registry,
+      deps.cursors,
+      (link) => links.refreshStatus(link),
+      config.commerceBackwardScanMax,
+    ),
+    links,
     qardProviders: new QardProviderSettings(deps.store.db, qard),
     recordCache,
   };

@@ -30,8 +30,10 @@ export function createCommerceModule(): GatewayModule {
     CompanyInfo: async (ctx, localId) => {
       const [linkId] = splitLocalId(localId);
       if (!linkId) return null;
-      const [info] = await ctx.services.commerce.reader.companyInfo(ctx, { linkIds: [linkId] });
-      return info && !(info instanceof Error) ? info : null;
+      const [profile] = await ctx.services.commerce.reader.companyProfiles(ctx, {
+        linkIds: [linkId],
+      });
+      return profile?.companyInfo ?? null;
     },
   };
   for (const [dataset, type] of Object.entries(TYPE_OF) as Array<[CommerceDataset, string]>) {

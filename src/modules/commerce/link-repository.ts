@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { cacheKey, type Cache } from '../../store/cache.js';
 import type { Database } from '../../store/database.js';
-import { commerceLinks } from '../../store/tables/index.js';
+import { commerceLinkRemovals, commerceLinks } from '../../store/tables/index.js';
 import type { CommerceSourceKind } from './model.js';
 import type { CommerceLink, CommerceLinkStatus } from './sources/source.js';
 
@@ -63,6 +63,41 @@ export class CommerceLinkRepository {
       .set({ status, updatedAt: new Date() })
       .where(and(eq(commerceLinks.workspaceId, workspaceId), eq(commerceLinks.id, id)));
     await this.cache.delete(linksKey(workspaceId));
+  }
+
+  /**
+   * Removes the link from the workspace (the row of a stored link; for links another module
+   * keeps, only the record of its removal) and records the removal, in one transaction.
+   */
+  async remove(link: CommerceLink): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx
+        .delete(commerceLinks)
+        .where(and(eq(commerceLinks.workspaceId, link.workspaceId), eq(commerceLinks.id, link.id)));
+      await tx
+        .insert(commerceLinkRemovals)
+        .values({ workspaceId: link.workspaceId, linkId: link.id, source: link.source })
+        .onConflictDoUpdate({
+          target: [commerceLinkRemovals.workspaceId, commerceLinkRemovals.linkId],
+          set: { removedAt: new Date() },
+        });
+    });
+    await this.cache.delete(linksKey(link.workspaceId));
+  }
+
+  /** Whether the workspace removed a link of this id. */
+  async wasRemoved(workspaceId: string, linkId: string): Promise<boolean> {
+    const rows = await this.db
+      .select({ linkId: commerceLinkRemovals.linkId })
+      .from(commerceLinkRemovals)
+      .where(
+        and(
+          eq(commerceLinkRemovals.workspaceId, workspaceId),
+          eq(commerceLinkRemovals.linkId, linkId),
+        ),
+      )
+      .limit(1);
+    return rows.length > 0;
   }
 }
 

@@ -116,6 +116,15 @@ export class CommerceLinkService {
    */
   async currentStatus(link: CommerceLink): Promise<CommerceLinkStatus> {
     if (link.status !== 'PENDING_AUTHORIZATION') return link.status;
+    return this.refreshStatus(link);
+  }
+
+  /**
+   * The link's status as its source reports it now, whatever was recorded (a linked store may
+   * have lost access since); recorded when it changed. Links of sources without a status call
+   * (SHOPLINE's come from its own state) are returned as they are.
+   */
+  async refreshStatus(link: CommerceLink): Promise<CommerceLinkStatus> {
     const { companyId, connectionId, userId, dataConnectionId } = link.externalRefs;
     let status: CommerceLinkStatus = link.status;
     if (link.source === 'CODAT' && this.codat && companyId && connectionId) {
@@ -125,6 +134,32 @@ export class CommerceLinkService {
     }
     if (status !== link.status) await this.repo.updateStatus(link.workspaceId, link.id, status);
     return status;
+  }
+
+  /**
+   * Stops the source reading the store (as far as it allows) and removes the link. The upstream
+   * is told first: a link whose upstream refused stays, so the call can be retried.
+   */
+  async unlink(link: CommerceLink): Promise<Outcome<string>> {
+    const source = this.registry.get(link.source);
+    if (!source)
+      return {
+        userErrors: [
+          userError(['input', 'linkId'], `${link.source} is not configured on this gateway`),
+        ],
+      };
+    try {
+      await source.unlink(link);
+    } catch (error) {
+      return rejected(error, ['input', 'linkId']);
+    }
+    await this.repo.remove(link);
+    return { ok: link.id };
+  }
+
+  /** Whether the workspace removed a link of this id before. */
+  wasRemoved(workspaceId: string, linkId: string): Promise<boolean> {
+    return this.repo.wasRemoved(workspaceId, linkId);
   }
 
   async sync(

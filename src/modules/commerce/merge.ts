@@ -44,7 +44,7 @@ export interface MergedPage<T> {
   hasNextPage: boolean;
   /** Streams that failed; their state in every `after` is left where this page found it. */
   failures: StreamFailure[];
-  /** Sum of the streams' totals when every stream reported one. */
+  /** Sum of the totals of the streams that answered, when every one of them reported one. */
   totalCount: number | null;
 }
 
@@ -141,8 +141,8 @@ export async function mergeNewestFirst<T extends { sortTime: number }>(
       (c) => !c.done && !c.failed && (c.taken < c.records.length || c.next !== null),
     ),
     failures,
-    totalCount: cursors.every((c) => c.total !== undefined)
-      ? cursors.reduce((n, c) => n + (c.total ?? 0), 0)
+    totalCount: cursors.every((c) => c.failed || c.total !== undefined)
+      ? cursors.reduce((n, c) => n + (c.failed ? 0 : (c.total ?? 0)), 0)
       : null,
   };
 }

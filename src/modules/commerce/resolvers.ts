@@ -5,6 +5,7 @@ import type {
   CommerceDataType,
   CommerceRecordResolvers,
   CommerceSourceKind as SourceKindEnum,
+  ErrorCode as ErrorCodeEnum,
   Resolvers,
 } from '../../generated/graphql.js';
 import { tryParseGlobalId, toGlobalId } from '../base/global-id.js';
@@ -96,6 +97,7 @@ function connection<K extends keyof Resolvers>(): NonNullable<Resolvers[K]> {
     }),
     // The failed links themselves; their errors were reported at the list's path (see `list`).
     sourceErrors: (c: CommerceConnectionModel) => c.failures.map((f) => f.link),
+    sourceStatuses: (c: CommerceConnectionModel) => c.sources,
   };
   return resolvers as unknown as NonNullable<Resolvers[K]>;
 }
@@ -150,7 +152,19 @@ export const commerceResolvers: Resolvers = {
     transactions: (_q, args, ctx, info) => list(ctx, 'transactions', args, info),
     disputes: (_q, args, ctx, info) => list(ctx, 'disputes', args, info),
     locations: (_q, args, ctx, info) => list(ctx, 'locations', args, info),
-    companyInfo: (_q, { filter }, ctx) => services(ctx).reader.companyInfo(ctx, filter) as never,
+    companyInfo: async (_q, { filter }, ctx) =>
+      // A failed entry is returned as its error, so it is reported at that entry's path.
+      (await services(ctx).reader.companyProfiles(ctx, filter)).map(
+        (p) => p.companyInfo ?? p.error,
+      ) as never,
+    companyProfiles: async (_q, { filter }, ctx, info) => {
+      const profiles = await services(ctx).reader.companyProfiles(ctx, filter);
+      const path = responsePathAsArray(info.path);
+      profiles.forEach((p, i) => {
+        if (p.error) ctx.reportPartialError(p.error, [...path, i]);
+      });
+      return profiles;
+    },
   },
   CustomerConnection: connection<'CustomerConnection'>(),
   OrderConnection: connection<'OrderConnection'>(),
@@ -177,6 +191,12 @@ export const commerceResolvers: Resolvers = {
       const source = services(ctx).registry.get(l.source);
       return source ? source.syncStatus(l) : null;
     },
+  },
+  CommerceSourceStatus: {
+    errorCode: (s) => (s.error?.code as ErrorCodeEnum | undefined) ?? null,
+  },
+  CommerceCompanyProfile: {
+    errorCode: (p) => (p.error?.code as ErrorCodeEnum | undefined) ?? null,
   },
   CommerceDatasetSyncStatus: {
     dataType: (s) => DATA_TYPE_OF[s.dataset],
@@ -245,6 +265,31 @@ export const commerceResolvers: Resolvers = {
           return 'ok' in outcome
             ? { link: outcome.ok, userErrors: [] }
             : { link: null, userErrors: outcome.userErrors };
+        },
+      }),
+    unlinkCommerceSource: (_root, { input }, ctx) =>
+      idempotentMutation({
+        ctx,
+        operation: 'unlinkCommerceSource',
+        idempotencyKey: input.idempotencyKey,
+        input,
+        failed: (userErrors) => ({ deletedLinkId: null, userErrors }),
+        run: async () => {
+          const link = await linkInput(ctx, input.linkId);
+          const parsed = tryParseGlobalId(input.linkId);
+          if (!link) {
+            // Removed already: the same answer as the first time.
+            const removed =
+              parsed?.type === 'CommerceLink' &&
+              (await services(ctx).links.wasRemoved(ctx.workspace.id, parsed.localId));
+            return removed
+              ? { deletedLinkId: input.linkId, userErrors: [] }
+              : { deletedLinkId: null, userErrors: notFound() };
+          }
+          const outcome = await services(ctx).links.unlink(link);
+          return 'ok' in outcome
+            ? { deletedLinkId: toGlobalId('CommerceLink', outcome.ok), userErrors: [] }
+            : { deletedLinkId: null, userErrors: outcome.userErrors };
         },
       }),
     syncCommerceData: (_root, { input }, ctx) =>

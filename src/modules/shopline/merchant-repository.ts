@@ -179,6 +179,22 @@ export class ShoplineMerchantRepository {
     await this.changed();
   }
 
+  /** Releases the merchant from the workspace; false when it was not that workspace's. */
+  async unlink(merchantId: string, workspaceId: string): Promise<boolean> {
+    const released = await this.db
+      .update(shoplineMerchants)
+      .set({ workspaceId: null, linkedAt: null, updatedAt: new Date() })
+      .where(
+        and(
+          eq(shoplineMerchants.merchantId, merchantId),
+          eq(shoplineMerchants.workspaceId, workspaceId),
+        ),
+      )
+      .returning({ merchantId: shoplineMerchants.merchantId });
+    await this.changed();
+    return released.length > 0;
+  }
+
   /** Links the merchant to a workspace (creating the row when no webhook has arrived yet). */
   async link(db: Database, merchantId: string, workspaceId: string): Promise<void> {
     const now = new Date();

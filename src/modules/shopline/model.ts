@@ -34,6 +34,7 @@ export type ShoplineUpdateReason =
   | 'TOKEN_REVOKED'
   | 'TOKEN_REJECTED'
   | 'LINKED'
+  | 'UNLINKED'
   | 'UPDATED';
 
 /** What `Subscription.shoplineMerchantUpdated` delivers. */

@@ -42,7 +42,9 @@ async function* merchantUpdates(ctx: GraphQLContext): AsyncGenerator<ShoplineMer
     for await (const event of events) {
       const merchant = await ctx.services.shopline.merchants.get(event.merchantId);
       // Re-checked: the merchant may have been claimed by another workspace since.
-      if (merchant?.workspaceId !== ctx.workspace.id) continue;
+      // A release is told to the workspace the merchant left, unless another has it already.
+      const released = event.reason === 'UNLINKED' && merchant?.workspaceId === null;
+      if (!merchant || (merchant.workspaceId !== ctx.workspace.id && !released)) continue;
       yield { reason: event.reason, merchant };
     }
   } finally {

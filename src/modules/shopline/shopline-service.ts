@@ -130,6 +130,12 @@ export class ShoplineService {
     return outcome;
   }
 
+  /** Releases the merchant from the workspace (nothing happens when another workspace has it). */
+  async release(merchantId: string, workspaceId: string): Promise<void> {
+    if (await this.merchants.unlink(merchantId, workspaceId))
+      await this.publish(workspaceId, { merchantId, reason: 'UNLINKED' });
+  }
+
   /** SHOPLINE refused a token with 401: it is never used again, and subscribers hear of it. */
   async rejectToken(merchantId: string, tokenId: string): Promise<void> {
     await this.merchants.markRejected(tokenId);

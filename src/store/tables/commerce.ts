@@ -1,4 +1,4 @@
-import { boolean, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { workspaces } from './core.js';
 
 /**
@@ -37,3 +37,20 @@ export const qardProviderSettings = pgTable('qard_provider_settings', {
   credentialsUpdatedAt: timestamp('credentials_updated_at', { withTimezone: true }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Links removed with `unlinkCommerceSource`, so removing one again answers the same id.
+ * Kept in sync by hand with migrations/0006_commerce_link_removals.sql.
+ */
+export const commerceLinkRemovals = pgTable(
+  'commerce_link_removals',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    linkId: text('link_id').notNull(),
+    source: text('source', { enum: ['CODAT', 'QARD', 'SHOPLINE'] }).notNull(),
+    removedAt: timestamp('removed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.linkId] })],
+);

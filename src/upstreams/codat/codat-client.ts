@@ -68,6 +68,18 @@ export class CodatClient {
     return res.body;
   }
 
+  /** Codat's documented unlink: the connection stays, with status `Unlinked`. */
+  async unlinkConnection(companyId: string, connectionId: string): Promise<CodatConnection> {
+    const res = await this.http.request<CodatConnection>({
+      method: 'PATCH',
+      path: `/companies/${enc(companyId)}/connections/${enc(connectionId)}`,
+      operation: 'PATCH /companies/{id}/connections/{id}',
+      body: { status: 'Unlinked' },
+      parse: parseExactJson,
+    });
+    return res.body;
+  }
+
   /** Sync status per data type, keyed by Codat's data type name (`commerce-orders`, …). */
   async dataStatus(companyId: string): Promise<Record<string, CodatDataStatus>> {
     const res = await this.http.request<Record<string, CodatDataStatus>>({

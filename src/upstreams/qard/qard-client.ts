@@ -92,6 +92,21 @@ export class QardClient {
     return res.body;
   }
 
+  /** Qard's documented way to stop a data connection: status `DISCONNECTED`. */
+  async disconnectDataConnection(
+    userId: string,
+    connectionId: string,
+  ): Promise<QardDataConnection> {
+    const res = await this.http.request<QardDataConnection>({
+      method: 'PATCH',
+      path: `/api/v6/users/${enc(userId)}/data-connections/${enc(connectionId)}`,
+      operation: 'PATCH /users/{id}/data-connections/{id}',
+      body: { status: 'DISCONNECTED' },
+      parse: parseExactJson,
+    });
+    return res.body;
+  }
+
   async sync(userId: string, dataTypes: readonly QardDataType[]): Promise<QardSync> {
     const res = await this.http.request<QardSync>({
       method: 'POST',

@@ -170,8 +170,8 @@ describe('commerce over one Codat link', () => {
       const res = await t.graphql(ORDERS, { first });
       expect(res.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     }
-    const backwards = await t.graphql(`{ commerce { orders(last: 5) { nodes { id } } } }`);
-    expect(backwards.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    const both = await t.graphql(`{ commerce { orders(first: 5, last: 5) { nodes { id } } } }`);
+    expect(both.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     const customers = await t.graphql<{
       commerce: { customers: { pageInfo: { endCursor: string } } };
     }>(`{ commerce { customers(first: 2) { pageInfo { endCursor } } } }`);

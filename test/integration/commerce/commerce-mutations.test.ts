@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODAT_DEFAULT_SYNC_DURATION_MS } from '../../../src/sandbox/codat/simulator.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { linkSource } from './helpers.js';
 
@@ -119,6 +120,8 @@ describe('commerce mutations', () => {
     const company = t.sandbox.codat.companies().at(-1)!;
     t.sandbox.codat.authorize(company.id);
     t.sandbox.codat.completeSync(company.id);
+    // The queued sync runs until the test completes it, however long the first query takes.
+    t.sandbox.codat.setSyncDurationMs(600_000);
     const res = await t.graphql<{
       syncCommerceData: {
         queued: Array<{ dataType: string; state: string }>;
@@ -136,6 +139,7 @@ describe('commerce mutations', () => {
     );
     expect(during.body.errors?.[0]?.extensions?.['code']).toBe('DATA_NOT_READY');
     t.sandbox.codat.completeSync(company.id);
+    t.sandbox.codat.setSyncDurationMs(CODAT_DEFAULT_SYNC_DURATION_MS);
     const after = await t.graphql<{ commerce: { locations: { nodes: unknown[] } } }>(
       `query ($ids: [ID!]) { commerce { locations(filter: { linkIds: $ids }) { nodes { id } } } }`,
       { ids: [link.id] },

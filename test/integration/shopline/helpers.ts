@@ -1,5 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { shoplineWebhookEvents } from '../../../src/store/tables/index.js';
+import { deliverScenario } from '../../../src/sandbox/shopline/webhook-deliverer.js';
 import type { TestGateway } from '../../helpers/gateway.js';
 
 export const MERCHANT_QUERY = /* GraphQL */ `
@@ -70,3 +71,14 @@ export const CLAIM = /* GraphQL */ `
     }
   }
 `;
+
+/** Installs the app for a merchant through signed webhooks and claims it for workspace A. */
+export async function installAndClaim(t: TestGateway, merchantId: string): Promise<void> {
+  await deliverScenario({
+    gatewayUrl: t.url,
+    merchantId,
+    appSecret: t.config.shopline.appSecret!,
+    simulator: t.sandbox.shopline,
+  });
+  await t.graphql(CLAIM, { code: await landingClaimCode(t, merchantId) });
+}

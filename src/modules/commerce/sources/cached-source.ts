@@ -26,6 +26,7 @@ export class CachedCommerceSource implements CommerceSource {
   readonly syncedCopy = true;
   readonly listLinks?: CommerceSource['listLinks'];
   readonly requestSync?: CommerceSource['requestSync'];
+  readonly unlink: CommerceSource['unlink'];
 
   constructor(
     private readonly inner: CommerceSource,
@@ -37,6 +38,13 @@ export class CachedCommerceSource implements CommerceSource {
     this.kind = inner.kind;
     this.datasets = inner.datasets;
     if (inner.listLinks) this.listLinks = inner.listLinks.bind(inner);
+    this.unlink = async (link) => {
+      try {
+        await inner.unlink(link);
+      } finally {
+        onSyncRequested(link);
+      }
+    };
     const requestSync = inner.requestSync?.bind(inner);
     if (requestSync) {
       this.requestSync = async (link, datasets) => {

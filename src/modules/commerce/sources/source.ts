@@ -63,6 +63,12 @@ export interface CommerceSource {
   ): Promise<DatasetSyncStatus[]>;
 
   /**
+   * Stops the source reading the store for this link, as far as the source allows; succeeds when
+   * the upstream no longer knows the link. The commerce module then removes the link.
+   */
+  unlink(link: CommerceLink): Promise<void>;
+
+  /**
    * The workspace's links of this source, for sources whose links are not made through
    * `linkCommerceSource` (e.g. SHOPLINE stores installed by webhook). Absent: the links recorded
    * by the commerce module (table `commerce_links`) are used.

@@ -138,8 +138,18 @@ export class ShoplineCommerceSource implements CommerceSource {
     return found;
   }
 
+  /** SHOPLINE's Open API gives no company profile to this app. */
   async companyInfo(): Promise<null> {
     return null;
+  }
+
+  /**
+   * The app cannot uninstall itself from a store (the merchant does, in SHOPLINE): unlinking
+   * releases the merchant from the workspace, so its data is no longer read for it. A new claim
+   * code from the app's landing page links it again.
+   */
+  async unlink(link: CommerceLink): Promise<void> {
+    await this.shopline.release(merchantOf(link), link.workspaceId);
   }
 
   /** SHOPLINE is read live (no sync): each dataset is ready exactly when a usable token has its scope. */

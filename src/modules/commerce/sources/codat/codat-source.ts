@@ -219,6 +219,17 @@ export class CodatSource implements CommerceSource {
     }
   }
 
+  async unlink(link: CommerceLink): Promise<void> {
+    const { companyId, connectionId } = refs(link);
+    try {
+      await this.codat.unlinkConnection(companyId, connectionId);
+    } catch (error) {
+      // The company or connection is gone already: nothing is read any more.
+      if (error instanceof UpstreamHttpError && error.status === 404) return;
+      throw sourceFailure(link, error);
+    }
+  }
+
   /** Codat answers 409 while a dataset is not synced: DATA_NOT_READY with its sync status. */
   private async guard<T>(
     link: CommerceLink,

@@ -157,8 +157,21 @@ export class QardSource implements CommerceSource {
     }
   }
 
+  /** Qard has no company profile. */
   async companyInfo(): Promise<null> {
     return null;
+  }
+
+  async unlink(link: CommerceLink): Promise<void> {
+    const connectionId = link.externalRefs['dataConnectionId'];
+    if (!connectionId) throw new Error(`Qard link ${link.id} lacks its data connection id`);
+    try {
+      await this.qard.disconnectDataConnection(userOf(link), connectionId);
+    } catch (error) {
+      // The user or connection is gone already: nothing is read any more.
+      if (error instanceof UpstreamHttpError && error.status === 404) return;
+      throw sourceFailure(link, error);
+    }
   }
 
   async syncStatus(link: CommerceLink): Promise<DatasetSyncStatus[]> {
