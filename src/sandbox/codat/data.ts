@@ -195,9 +195,9 @@ export function generateCodatCompanyData(
         prices,
         inventory: { totalQuantity: jsonNumber(String(total)), locations: stock },
         shippingRequired: !isGiftCard,
-        // A status Codat may add later: clients must fall back to an "unknown" value.
+        // Only the statuses Codat's published OpenAPI lists (its enums are closed).
         status: rng.chance(0.02)
-          ? 'Archived'
+          ? 'Unknown'
           : rng.chance(0.9)
             ? 'Published'
             : rng.pick(['Unpublished', 'Unknown']),
@@ -311,9 +311,7 @@ export function generateCodatCompanyData(
               ? 'Failed'
               : statusRoll < 0.98
                 ? 'Cancelled'
-                : statusRoll < 0.99
-                  ? 'Unknown'
-                  : 'PartiallyRefunded'; // the last one is a value Codat may add
+                : 'Unknown';
     const type = rng.pick([
       'Card',
       'Card',
@@ -448,7 +446,6 @@ export function generateCodatCompanyData(
     'InquiryClosed',
     'WaitingThirdParty',
     'Unknown',
-    'Prevented',
   ];
   const disputes: CodatRecord[] = paymentTransactionIds
     .filter(() => rng.chance(0.025))

@@ -168,12 +168,15 @@ export function createCodatSimulator(
       service,
       error: message,
       correlationId: correlation.hex(32),
-      validation: validationErrors
+      // Codat's published ErrorMessage has `validation` as an object: present only with results.
+      ...(validationErrors
         ? {
-            errors: validationErrors.map((e) => ({ ...e, validatorName: 'Sandbox' })),
-            warnings: [],
+            validation: {
+              errors: validationErrors.map((e) => ({ ...e, validatorName: 'Sandbox' })),
+              warnings: [],
+            },
           }
-        : null,
+        : {}),
       canBeRetried: statusCode === 409 || statusCode >= 500 ? 'True' : 'Unknown',
       detailedErrorCode: 0,
     },

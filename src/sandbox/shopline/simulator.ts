@@ -342,17 +342,29 @@ function generate(seed: number, merchantId: string): MerchantData {
   const statuses = ['pending', 'confirmed', 'completed', 'cancelled'];
   const orders = Array.from({ length: 60 }, (_, i) => {
     const customer = customers[Math.floor(random() * customers.length)]!;
-    const lines = Array.from({ length: 1 + Math.floor(random() * 3) }, () => {
+    // SHOPLINE's documented order item: its own id, the product (`item_id`) and variation
+    // (`item_variation_key`; `item_variation_id` is still sent, to be deprecated) it was made of,
+    // the checkout price (`item_price`) and the product's prices as ordered (`object_data`).
+    const lines = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, line) => {
       const product = products[Math.floor(random() * products.length)]!;
       const quantity = 1 + Math.floor(random() * 3);
-      const unit = (product.price as { cents: number }).cents;
+      const variation = product.variations[(i + line) % product.variations.length]!;
+      const unit = variation.price.cents;
       return {
-        sku: product.sku,
+        // Derived rather than drawn, so the rest of the seeded data stays as it was.
+        id: createHash('sha256').update(`${merchantId}:${i}:${line}`).digest('hex').slice(0, 24),
+        item_type: 'Product',
+        item_id: product.id,
+        item_variation_id: variation.id,
+        item_variation_key: variation.id,
+        sku: variation.sku,
         quantity,
+        item_price: money(unit, currency),
         price: money(unit, currency),
-        price_sale: null,
         total: money(unit * quantity, currency),
         title_translations: product.title_translations,
+        fields_translations: variation.fields_translations,
+        object_data: { price: variation.price, price_sale: variation.price_sale },
       };
     });
     const subtotal = lines.reduce((s, l) => s + l.total.cents, 0);

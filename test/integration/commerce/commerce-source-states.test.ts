@@ -175,6 +175,37 @@ describe('three sources in one workspace', () => {
   });
   afterAll(() => t?.close());
 
+  it('resolves the product of every order line item on all three sources', async () => {
+    for (const source of ['CODAT', 'QARD', 'SHOPLINE']) {
+      const res = await t.graphql<{
+        commerce: {
+          orders: {
+            nodes: Array<{
+              lineItems: Array<{
+                product: { id: string; source: string } | null;
+                variant: { id: string } | null;
+              }>;
+            }>;
+          };
+        };
+      }>(
+        `query ($f: CommerceRecordFilter) { commerce { orders(first: 50, filter: $f) {
+          nodes { lineItems { product { id source } variant { id } } }
+        } } }`,
+        { f: { sources: [source] } },
+      );
+      expect(res.body.errors).toBeUndefined();
+      const lines = res.body.data!.commerce.orders.nodes.flatMap((o) => o.lineItems);
+      expect(lines.length, source).toBeGreaterThan(0);
+      const unresolved = lines.filter((l) => l.product === null).length;
+      expect(`${source}: ${unresolved} of ${lines.length} without product`).toBe(
+        `${source}: 0 of ${lines.length} without product`,
+      );
+      for (const l of lines) expect(l.product!.source).toBe(source);
+      if (source === 'SHOPLINE') expect(lines.every((l) => l.variant !== null)).toBe(true);
+    }
+  });
+
   it('pages backwards with last/before through exactly the records paging forwards gives', async () => {
     const ORDERS = `query ($first: Int, $after: String, $last: Int, $before: String, $f: CommerceRecordFilter) {
       commerce { orders(first: $first, after: $after, last: $last, before: $before, filter: $f) {

@@ -107,6 +107,11 @@ export function shoplineOrder(linkId: string, r: Json): OrderModel {
   const total = shoplineMoney(r['total']);
   const lineItems: OrderLineItemModel[] = arr(r['subtotal_items']).map((raw, position) => {
     const item = obj(raw) ?? {};
+    // `item_id` names a product only for product items (gifts and add-ons have ids of their own;
+    // custom products have none). `item_variation_key` replaces `item_variation_id`.
+    const type = str(item['item_type']);
+    const productId = type === null || type === 'Product' ? str(item['item_id']) : null;
+    const variantId = str(item['item_variation_key']) ?? str(item['item_variation_id']);
     const quantity =
       typeof item['quantity'] === 'number' ? String(item['quantity']) : str(item['quantity']);
     return {
@@ -117,15 +122,11 @@ export function shoplineOrder(linkId: string, r: Json): OrderModel {
       sourceId: str(item['id']) ?? str(item['item_id']),
       name: translated(item['title_translations']) ?? str(item['sku']),
       quantity,
-      unitPrice: shoplineMoney(item['price_sale']) ?? shoplineMoney(item['price']),
+      unitPrice: unitPriceOf(item),
       totalAmount: shoplineMoney(item['total']),
       totalTaxAmount: null,
-      product: str(item['item_id'])
-        ? { id: str(item['item_id'])!, name: translated(item['title_translations']) }
-        : null,
-      variant: str(item['item_variation_id'])
-        ? { id: str(item['item_variation_id'])!, name: null }
-        : null,
+      product: productId ? { id: productId, name: translated(item['title_translations']) } : null,
+      variant: productId && variantId ? { id: variantId, name: variantName(item) } : null,
     };
   });
   const customerId = str(r['customer_id']);
@@ -206,4 +207,23 @@ export function shoplineCustomer(linkId: string, r: Json): CustomerModel {
       .map((a) => address(a, 'DELIVERY'))
       .filter((a) => a !== null),
   };
+}
+
+/** What the line was sold at: the checkout price, else the sale or list price as ordered. */
+function unitPriceOf(item: Record<string, unknown>) {
+  const ordered = obj(item['object_data']) ?? {};
+  return (
+    shoplineMoney(item['item_price']) ??
+    shoplineMoney(item['price_sale']) ??
+    shoplineMoney(ordered['price_sale']) ??
+    shoplineMoney(item['price']) ??
+    shoplineMoney(ordered['price'])
+  );
+}
+
+/** The variation's option values (`["Red", "M"]` → `Red / M`). */
+function variantName(item: Record<string, unknown>): string | null {
+  const fields = obj(item['fields_translations']);
+  const values = fields ? (fields['en'] ?? Object.values(fields)[0]) : undefined;
+  return Array.isArray(values) && values.length > 0 ? values.map(String).join(' / ') : null;
 }
