@@ -76,6 +76,8 @@ const envSchema = z.object({
   APIPANDA_PUBLIC_TOKEN: z.string().min(1).optional(),
   APIPANDA_POLL_INTERVAL_MS: positiveInt('a number of milliseconds').default('2000'),
   APIPANDA_POLL_TIMEOUT_MS: positiveInt('a number of milliseconds').default('900000'),
+  APIPANDA_POLL_FRESH_MS: positiveInt('a number of milliseconds').default('600000'),
+  APIPANDA_POLL_FRESH_MAX_INTERVAL_MS: positiveInt('a number of milliseconds').default('3000'),
   DISPATCH_BASE_URL: httpUrl.optional(),
   DISPATCH_SERVICE_TOKEN: z.string().min(1).optional(),
   CODAT_BASE_URL: httpUrl.optional(),
@@ -174,7 +176,12 @@ export interface Config {
    * first delay between `established` checks (it doubles, up to 16 times this) and how long to
    * keep checking before leaving the connection to `refreshConnection`.
    */
-  connectionPolling: { intervalMs: number; timeoutMs: number };
+  connectionPolling: {
+    intervalMs: number;
+    timeoutMs: number;
+    freshMs: number;
+    freshMaxIntervalMs: number;
+  };
   codat: { apiKey: string | undefined };
   qard: { apiKey: string | undefined };
   shopline: {
@@ -326,6 +333,8 @@ export function loadConfig(env: Env = process.env): Config {
     connectionPolling: {
       intervalMs: e.APIPANDA_POLL_INTERVAL_MS,
       timeoutMs: e.APIPANDA_POLL_TIMEOUT_MS,
+      freshMs: e.APIPANDA_POLL_FRESH_MS,
+      freshMaxIntervalMs: e.APIPANDA_POLL_FRESH_MAX_INTERVAL_MS,
     },
     codat: { apiKey: e.CODAT_API_KEY },
     qard: { apiKey: e.QARD_API_KEY },

@@ -2,10 +2,16 @@ import type { Logger } from 'pino';
 import type { ConnectionModel } from './connection-model.js';
 
 export interface PollingOptions {
-  /** First delay between checks; it doubles after every check, up to 16 times this. */
+  /** First delay between checks; it doubles after every check, up to 16 times this (or the fresh cap). */
   intervalMs: number;
   /** How long after the connection started to keep checking. */
   timeoutMs: number;
+  /**
+   * While a connection is younger than this, checks are at most `freshMaxIntervalMs` apart: its
+   * owner is most likely approving it right now, and should see it established within seconds.
+   */
+  freshMs: number;
+  freshMaxIntervalMs: number;
 }
 
 type Refresh = (workspaceId: string, connectionId: string) => Promise<ConnectionModel | undefined>;
@@ -75,7 +81,12 @@ export class ConnectionPoller {
           this.timers.delete(connectionId);
           return;
         }
-        const next = Math.min(delayMs * 2, this.options.intervalMs * MAX_BACKOFF_FACTOR);
+        const startedAt = deadline - this.options.timeoutMs;
+        const fresh = Date.now() - startedAt < this.options.freshMs;
+        const cap = fresh
+          ? Math.min(this.options.freshMaxIntervalMs, this.options.intervalMs * MAX_BACKOFF_FACTOR)
+          : this.options.intervalMs * MAX_BACKOFF_FACTOR;
+        const next = Math.min(delayMs * 2, cap);
         this.schedule(workspaceId, connectionId, deadline, next);
       });
       this.running.add(check);
