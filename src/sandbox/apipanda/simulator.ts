@@ -8,7 +8,7 @@ import {
 } from '../framework.js';
 
 /**
- * API Panda's connection onboarding (seed: apipanda-connection-setup.txt):
+ * API Panda's connection onboarding, as its connection set-up guide documents it:
  * public token → link token → initiate (OAuth URL) → the person approves → established → access
  * token. The OAuth hand-off is a real page with Approve / Deny buttons, so the flow can be tried
  * in a browser and driven by headless Chromium in tests.

@@ -23,7 +23,7 @@ import {
 
 /**
  * Seeded commerce datasets of one Codat company, shaped like Codat's commerce data model
- * (NOTES.md / codat-commerce.openapi.json). Amounts are `JsonNumber`s (exact decimal text).
+ * (Codat's published commerce OpenAPI, vendored in test/fixtures/codat/). Amounts are `JsonNumber`s (exact decimal text).
  * The same seed and company id always give the same records.
  */
 

@@ -28,8 +28,8 @@ import {
 } from './query.js';
 
 /**
- * Codat (platform + commerce APIs), following codat-commerce-workflow.txt, NOTES.md and Codat's
- * public OpenAPI documents: companies and data connections, a link page the business owner
+ * Codat (platform + commerce APIs), following Codat's commerce workflow guide and its public
+ * OpenAPI documents (vendored in test/fixtures/codat/): companies and data connections, a link page the business owner
  * authorises, dataset syncs that take `syncDurationMs` (Queued → Fetching → Complete) and answer
  * 409 until complete, and the commerce datasets with Codat's paging, `query` and `orderBy`.
  * Sync progress is computed from the clock on each request, so no timers outlive a test.

@@ -14,7 +14,7 @@ import {
 } from './catalogue.js';
 
 /**
- * The Dispatch platform's Integrations API (seed: integrations-and-workflows-api.txt): e-commerce
+ * The Dispatch platform's Integrations API, as its endpoint reference documents it: e-commerce
  * integrations, push subscriptions, workflow triggers and configured workflows, with `{data,
  * success}` envelopes and the three documented errors (404 NOT_FOUND, 400 CONFIGURATION_ERROR,
  * 409 CONFLICT).

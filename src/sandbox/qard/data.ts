@@ -19,7 +19,7 @@ import {
 } from '../commerce-data/vocab.js';
 
 /**
- * Seeded commerce data of one Qard user's Shopify store, in Qard's snake_case shapes (NOTES.md).
+ * Seeded commerce data of one Qard user's Shopify store, in Qard's snake_case shapes (Qard API v6 docs).
  * Money is `{amount, currency}` with `amount` a decimal string (an unconfirmed shape; see
  * docs/sandbox.md). Records of a user are the same for the same seed and user id.
  */

@@ -18,7 +18,7 @@ import {
 } from './data.js';
 
 /**
- * Qard (API v6), following qard-shopify-provider.txt and NOTES.md: provider setup (credentials,
+ * Qard (API v6), following Qard's Shopify provider guide and API reference: provider setup (credentials,
  * settings, enable), users, data connections the user authorises on a redirect page, syncs
  * (QUEUED → FETCHING → SUCCESS after `syncDurationMs`, 409 while a sync of the same type runs),
  * and the commerce lists with Qard's `page`/`per_page` envelope. Sync progress is computed from

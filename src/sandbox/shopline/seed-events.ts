@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The four webhooks of SHOPLINE's "Complete Integration Example 1" (seed:
- * shopline-app-install-webhooks.txt), with their event times, for any merchant id. Trace ids and
+ * The four webhooks of SHOPLINE's "Complete Integration Example 1" (its app install and token
+ * webhook guide), with their event times, for any merchant id. Trace ids and
  * resource ids are derived from the merchant so each merchant's deliveries are distinct and
  * repeatable. `token` values are the sandbox's own (the Open API simulator accepts them).
  */
