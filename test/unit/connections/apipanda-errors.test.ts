@@ -47,12 +47,17 @@ describe('API Panda error mapping', () => {
     });
   });
 
-  it('turns every 5xx into UPSTREAM_UNAVAILABLE without the body', () => {
-    for (const status of [500, 502, 503]) {
+  it('maps 5xx as every upstream does (500 UPSTREAM_ERROR, 502-503 UPSTREAM_UNAVAILABLE), without the body', () => {
+    const expected: Array<[number, ErrorCode]> = [
+      [500, ErrorCode.UPSTREAM_ERROR],
+      [502, ErrorCode.UPSTREAM_UNAVAILABLE],
+      [503, ErrorCode.UPSTREAM_UNAVAILABLE],
+    ];
+    for (const [status, code] of expected) {
       const mapped = mapApiPandaError(
         httpError(status, { error: 'stack trace here' }),
       ) as GatewayError;
-      expect(mapped.code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
+      expect(mapped.code).toBe(code);
       expect(JSON.stringify(mapped.extensions) + mapped.message).not.toContain('stack trace');
     }
   });
