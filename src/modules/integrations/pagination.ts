@@ -1,10 +1,4 @@
-import {
-  checkPageArgs,
-  pageRequest,
-  relayPage,
-  type PageArgs,
-  type RelayPage,
-} from '../base/relay-page.js';
+import { pageRequest, relayPage, type PageArgs, type RelayPage } from '../base/relay-page.js';
 import type { CursorCodec } from '../base/cursor-codec.js';
 
 /**
@@ -12,10 +6,6 @@ import type { CursorCodec } from '../base/cursor-codec.js';
  * holds the item's key and its index: paging continues after the same item even when items were
  * added before it, and after the index when that item has since disappeared.
  */
-
-export { checkPageArgs, type PageArgs };
-
-export type Page<T> = RelayPage<T>;
 
 interface Position {
   k: string;
@@ -26,7 +16,7 @@ export function paginate<T>(
   items: readonly T[],
   args: PageArgs,
   options: { scope: string; keyOf: (item: T) => string; cursors: CursorCodec },
-): Page<T> {
+): RelayPage<T> {
   const { scope, keyOf, cursors } = options;
   const request = pageRequest<Position>(args, cursors, scope);
   const locate = (position: Position): { index: number; found: boolean } => {

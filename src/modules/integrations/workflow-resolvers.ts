@@ -20,7 +20,8 @@ import {
 import { parseScopedId, triggerId, workflowId, type ScopedLocalId } from './ids.js';
 import { allWorkflowsLoader, toWorkflowModel, triggersLoader } from './loaders.js';
 import type { WorkflowModel, WorkflowRef, WorkflowValue } from './models.js';
-import { checkPageArgs, paginate } from './pagination.js';
+import { checkPageArgs } from '../base/relay-page.js';
+import { paginate } from './pagination.js';
 import type {
   ConfigureWorkflowResult,
   DeleteWorkflowResult,

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CursorCodec } from '../../../src/modules/base/cursor-codec.js';
-import { paginate, type Page } from '../../../src/modules/integrations/pagination.js';
+import type { RelayPage } from '../../../src/modules/base/relay-page.js';
+import { paginate } from '../../../src/modules/integrations/pagination.js';
 
 const cursors = new CursorCodec(Buffer.alloc(32, 7));
 const options = { scope: 'test', keyOf: (s: string) => s, cursors };
@@ -15,7 +16,9 @@ describe('paginate', () => {
         const forward: string[] = [];
         let after: string | null = null;
         for (;;) {
-          const page: Page<string> = paginate(list, { first: size, after }, options);
+          const page: RelayPage<string> = paginate(list, { first: size, after }, options);
+          expect(page.totalCount).toBe(n);
+          expect(page.nodes.length).toBeLessThanOrEqual(size);
           forward.push(...page.nodes);
           if (!page.pageInfo.hasNextPage) break;
           after = page.pageInfo.endCursor;
@@ -23,7 +26,8 @@ describe('paginate', () => {
         const backward: string[] = [];
         let before: string | null = null;
         for (;;) {
-          const page: Page<string> = paginate(list, { last: size, before }, options);
+          const page: RelayPage<string> = paginate(list, { last: size, before }, options);
+          expect(page.nodes.length).toBeLessThanOrEqual(size);
           backward.unshift(...page.nodes);
           if (!page.pageInfo.hasPreviousPage) break;
           before = page.pageInfo.startCursor;
@@ -46,6 +50,9 @@ describe('paginate', () => {
     expect(paginate(items(30), {}, options).nodes).toHaveLength(20);
     expect(() => paginate(items(3), { first: -1 }, options)).toThrow(/between 0 and 250/);
     expect(() => paginate(items(3), { last: 251 }, options)).toThrow(/between 0 and 250/);
+    expect(() => paginate(items(3), { first: 1, last: 1 }, options)).toThrow(
+      /either "first" or "last"/,
+    );
     const foreign = paginate(items(3), { first: 1 }, { ...options, scope: 'other' }).pageInfo
       .endCursor!;
     expect(() => paginate(items(3), { after: foreign }, options)).toThrow(/not valid/);
