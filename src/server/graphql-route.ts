@@ -1,0 +1,111 @@
+import { type ApolloServer, HeaderMap } from '@apollo/server';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode, GatewayError } from '../errors.js';
+import { createContext, type GraphQLContext, type Principal } from '../request-context.js';
+import { runWithLogger } from '../request-scope.js';
+import type { OperationAdmission } from './admission.js';
+import { renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
+import { sendGraphqlErrors, sendOverloaded } from './http-errors.js';
+import type { GatewayServices } from './services.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface GraphqlRouteOptions {
+  apollo: ApolloServer<GraphQLContext>;
+  admission: OperationAdmission;
+  services: GatewayServices;
+  /** Headers GraphiQL starts with (the sandbox's demo key); read on every page load. */
+  graphiqlHeaders?: () => Record<string, string>;
+}
+
+/**
+ * `GET|POST /graphql`: authenticates the caller, waits for an admission slot, then hands the
+ * request to Apollo. A browser asking for HTML gets the GraphiQL page instead.
+ */
+export function registerGraphqlRoute(
+  app: FastifyInstance,
+  { apollo, admission, services, graphiqlHeaders }: GraphqlRouteOptions,
+): void {
+  const graphqlHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    let principal: Principal;
+    try {
+      principal = await services.authenticator.authenticate(request.headers);
+    } catch (error) {
+      if (error instanceof GatewayError) {
+        return sendGraphqlErrors(
+          request,
+          reply,
+          error.code === ErrorCode.UNAUTHENTICATED ? 401 : 403,
+          error.message,
+          error.code,
+        );
+      }
+      throw error;
+    }
+    request.principal = principal;
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(request.headers)) {
+      if (value === undefined) continue;
+      const text = Array.isArray(value) ? value.join(', ') : value;
+      if (key !== 'accept' || !ACCEPTS_ANY_JSON.has(text)) headers.set(key, text);
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: request.method.toUpperCase(),
+        headers,
+        search: request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '',
+        body: request.body,
+      },
+      context: async () =>
+        createContext({ requestId: request.id, log: request.log, principal, services }),
+    });
+    for (const [key, value] of response.headers) void reply.header(key, value);
+    void reply.code(response.status ?? 200);
+    if (response.body.kind === 'complete') return reply.send(response.body.string);
+    // Incremental delivery (@defer) is not enabled, so every body is complete.
+    throw new Error('unexpected chunked GraphQL response');
+  };
+  const admittedHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!admission.tryEnter()) {
+      const outcome = await admission.wait(reply.raw);
+      // For 'client-closed' the answer goes to a closed socket: Fastify needs one all the same.
+      if (outcome !== 'admitted') return sendOverloaded(request, reply, outcome);
+    }
+    try {
+      return await runWithLogger(request.log, () => graphqlHandler(request, reply));
+    } finally {
+      admission.leave();
+    }
+  };
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/graphql',
+    handler: (request, reply) => {
+      // The GraphiQL page is a static document, not an operation: it never waits for a slot.
+      if (
+        request.method === 'GET' &&
+        wantsGraphiql(request.headers.accept, request.query as Record<string, unknown>)
+      ) {
+        return reply.header('content-type', 'text/html; charset=utf-8').send(
+          renderGraphiqlPage({
+            defaultHeaders: graphiqlHeaders?.() ?? {},
+            sandbox: services.config.sandbox,
+          }),
+        );
+      }
+      return admittedHandler(request, reply);
+    },
+  });
+}
+
+/**
+ * `Accept` values for which Apollo's content negotiation (the `negotiator` package, run twice per
+ * request) chooses what it chooses when there is no `Accept` header at all: `application/json`
+ * for the answer, no incremental delivery. Such a header is left out of what Apollo sees, which
+ * then skips one negotiation; any other value is negotiated by Apollo as sent.
+ */
+const ACCEPTS_ANY_JSON = new Set(['application/json', '*/*']);
