@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CODAT_DEFAULT_SYNC_DURATION_MS } from '../../../src/sandbox/codat/simulator.js';
+import { CODAT_DEFAULT_SYNC_DURATION_MS } from '../../../src/sandbox/codat/state.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { linkSource } from './helpers.js';
 
