@@ -7,6 +7,7 @@ import { z } from 'zod';
  */
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], {
@@ -43,6 +44,7 @@ const envSchema = z.object({
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { errorMap: () => ({ message: `expected one of ${LOG_LEVELS.join(', ')}` }) })
     .default('info'),
+  LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z
     .string()
@@ -155,6 +157,8 @@ export interface Config {
   port: number;
   host: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** `auto`: readable lines on a terminal, JSON lines otherwise. */
+  logFormat: (typeof LOG_FORMATS)[number];
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -313,6 +317,7 @@ export function loadConfig(env: Env = process.env): Config {
     // may open it unless HOST says otherwise.
     host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,

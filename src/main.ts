@@ -35,7 +35,7 @@ function resolveSandboxSecretsKey(config: Config): Config {
 }
 
 async function start(config: Config): Promise<void> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   let sandbox: Sandbox | undefined;
   let graphiqlHeaders: Record<string, string> | undefined;
   if (config.sandbox) {

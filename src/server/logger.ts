@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -38,7 +39,35 @@ const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => {
   return [key, `*${dot}${key}`, `*.*${dot}${key}`, `*.*.*${dot}${key}`];
 });
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/**
+ * Readable lines for a person at a terminal; JSON lines for whatever collects logs (a pipe, a
+ * file, a container runtime), which is never a TTY.
+ */
+export function isPrettyLogging(format: LogFormat, outputIsTTY: boolean): boolean {
+  return format === 'pretty' || (format === 'auto' && outputIsTTY);
+}
+
+/** Logs to `destination` (stdout when absent), formatted as `format` decides for that output. */
+export function createLogger(
+  level: string,
+  destination?: DestinationStream,
+  format: LogFormat = 'auto',
+): Logger {
+  const output = destination ?? process.stdout;
+  const tty = 'isTTY' in output && output.isTTY === true;
+  // pino-pretty as a stream in this thread rather than a worker transport: the terminal case is
+  // a person watching a local gateway, where a line's formatting cost does not matter.
+  const stream = isPrettyLogging(format, tty)
+    ? pretty({
+        destination: output,
+        sync: true,
+        colorize: tty,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname,service',
+      })
+    : destination;
   return pino(
     {
       level,
@@ -47,6 +76,6 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination,
+    stream,
   );
 }
