@@ -128,6 +128,12 @@ const envSchema = z.object({
   SUBSCRIPTIONS_PER_SOCKET: positiveInt('a number of subscriptions').default('50'),
   SUBSCRIPTIONS_PER_WORKSPACE: positiveInt('a number of subscriptions').default('500'),
   SOCKET_MESSAGES_PER_SECOND: positiveInt('a number of messages').default('20'),
+  TRUSTED_DOCUMENTS: z
+    .enum(['off', 'allow', 'only'], {
+      errorMap: () => ({ message: 'expected off, allow or only' }),
+    })
+    .default('off'),
+  TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: positiveInt('a number of milliseconds').default('10000'),
   IDEMPOTENCY_WAIT_MS: positiveInt('a number of milliseconds').default('10000'),
   ADMISSION_MIN_CONCURRENCY: positiveInt('a positive integer')
@@ -225,6 +231,12 @@ export interface Config {
    * `points` refilled at `pointsPerSecond` (0: no rate limit), shared through Redis if set.
    */
   rateLimit: { points: number; pointsPerSecond: number };
+  /**
+   * Trusted (persisted) documents (server/trusted-request.ts): `off`, `allow` (trusted documents
+   * skip parsing and validation, others still run) or `only` (callers without the admin role run
+   * trusted documents only); the manifest is graphql-codegen's persisted-documents.json.
+   */
+  trustedDocuments: { mode: 'off' | 'allow' | 'only'; file: string | undefined };
   /** What one graphql-ws socket and one workspace (per process) may hold (subscription-limits.ts). */
   subscriptions: { perSocket: number; perWorkspace: number; messagesPerSecond: number };
   /**
@@ -305,6 +317,12 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  if (e.TRUSTED_DOCUMENTS !== 'off' && !e.TRUSTED_DOCUMENTS_FILE) {
+    throw new ConfigError(
+      `Invalid TRUSTED_DOCUMENTS_FILE: required when TRUSTED_DOCUMENTS is ${e.TRUSTED_DOCUMENTS} (the persisted-documents.json graphql-codegen's client preset writes)`,
+    );
+  }
+
   if (e.ADMISSION_MIN_CONCURRENCY > e.ADMISSION_MAX_CONCURRENCY) {
     throw new ConfigError(
       `Invalid ADMISSION_MIN_CONCURRENCY: expected at most ADMISSION_MAX_CONCURRENCY (${e.ADMISSION_MAX_CONCURRENCY}) (got ${e.ADMISSION_MIN_CONCURRENCY})`,
@@ -372,6 +390,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     federation: { maxRepresentations: e.FEDERATION_MAX_REPRESENTATIONS },
     rateLimit: { points: e.RATE_LIMIT_POINTS, pointsPerSecond: e.RATE_LIMIT_POINTS_PER_SECOND },
+    trustedDocuments: { mode: e.TRUSTED_DOCUMENTS, file: e.TRUSTED_DOCUMENTS_FILE },
     subscriptions: {
       perSocket: e.SUBSCRIPTIONS_PER_SOCKET,
       perWorkspace: e.SUBSCRIPTIONS_PER_WORKSPACE,

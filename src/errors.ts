@@ -18,6 +18,12 @@ export enum ErrorCode {
   DATA_NOT_READY = 'DATA_NOT_READY',
   /** The gateway is running all the operations it can; retry after `retryAfter` seconds. */
   OVERLOADED = 'OVERLOADED',
+  /**
+   * Apollo's codes for persisted documents, which its clients act on: the id is unknown (send the
+   * document's text, or use one in the gateway's manifest), or the gateway keeps none.
+   */
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_NOT_SUPPORTED = 'PERSISTED_QUERY_NOT_SUPPORTED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

@@ -10,8 +10,12 @@ const REQUEST_ERROR_CODES = new Set([
   'BAD_USER_INPUT',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** Apollo's persisted-query codes pass as they are: Apollo's clients retry or stop on them. */
+const PERSISTED_QUERY_CODES = new Set<string>([
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
 ]);
 
 export type ErrorFormatter = ReturnType<typeof createErrorFormatter>;
@@ -52,6 +56,9 @@ export function createErrorFormatter(logger: Logger) {
       return { message: formatted.message, ...base, extensions };
     }
     const code = formatted.extensions?.['code'];
+    if (typeof code === 'string' && PERSISTED_QUERY_CODES.has(code)) {
+      return { message: formatted.message, ...base, extensions: { code } };
+    }
     if (
       typeof code === 'string' &&
       (REQUEST_ERROR_CODES.has(code) || code === ErrorCode.BAD_USER_INPUT)
