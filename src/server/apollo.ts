@@ -4,7 +4,7 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { Config } from '../config.js';
 import type { Logger } from 'pino';
 import type { GraphQLContext } from '../request-context.js';
@@ -13,6 +13,7 @@ import { depthLimitRule } from './depth-limit.js';
 import { documentLimitsRule } from './document-limits.js';
 import { createErrorFormatter, formatPartialErrors } from './error-format.js';
 import { type OperationCostMetrics, operationCostPlugin } from './operation-cost-plugin.js';
+import { trustedDocumentStore, type TrustedDocuments } from './trusted-documents.js';
 import { costRules } from './upstream-fields.js';
 import { chargeWorkspace, type WorkspaceBudget } from './workspace-budget.js';
 
@@ -23,6 +24,21 @@ export interface ApolloOptions {
   costMetrics: OperationCostMetrics;
   /** Per-workspace cost budget, when one is configured. */
   budget: WorkspaceBudget | undefined;
+  /** The rules every document passes (operationValidationRules), trusted ones when loaded. */
+  validationRules: ValidationRule[];
+  /** Trusted documents, kept parsed and validated in Apollo's document store. */
+  trusted: TrustedDocuments | undefined;
+}
+
+/** What every document must pass besides the spec's rules: document limits and depth. */
+export function operationValidationRules(
+  config: Config,
+  costMetrics: OperationCostMetrics,
+): ValidationRule[] {
+  return [
+    documentLimitsRule(config.operationCost, (name) => costMetrics.refuse(name)),
+    depthLimitRule(config.limits.maxQueryDepth),
+  ];
 }
 
 /**
@@ -35,6 +51,8 @@ export async function startApollo({
   logger,
   costMetrics,
   budget,
+  validationRules,
+  trusted,
 }: ApolloOptions): Promise<ApolloServer<GraphQLContext>> {
   const formatError = createErrorFormatter(logger);
   const limits = config.operationCost;
@@ -44,10 +62,9 @@ export async function startApollo({
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError,
-    validationRules: [
-      documentLimitsRule(limits, (name) => costMetrics.refuse(name)),
-      depthLimitRule(config.limits.maxQueryDepth),
-    ],
+    validationRules,
+    // Trusted documents stay parsed and validated (pinned); others are kept as Apollo would.
+    documentStore: trustedDocumentStore(trusted),
     // Bounds the parser's work before validation runs (the depth rule needs a parsed document).
     parseOptions: { maxTokens: config.limits.maxQueryTokens },
     // Credentials travel in headers (x-api-key, Authorization) that browsers never attach on

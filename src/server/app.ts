@@ -11,9 +11,10 @@ import type { GraphQLSchema } from 'graphql';
 import type { GatewayModule } from '../modules/module.js';
 import type { GraphQLContext } from '../request-context.js';
 import { OperationAdmission } from './admission.js';
-import { startApollo } from './apollo.js';
+import { operationValidationRules, startApollo } from './apollo.js';
 import { registerGraphiqlAssets } from './graphiql.js';
 import { registerGraphqlRoute } from './graphql-route.js';
+import { loadTrustedDocuments } from './trusted-documents.js';
 import { sendHttpError, sendNotFound } from './http-errors.js';
 import { OperationCostMetrics } from './operation-cost-plugin.js';
 import { registerOperationalRoutes } from './operational-routes.js';
@@ -110,15 +111,32 @@ export async function buildApp({
   app.setNotFoundHandler(sendNotFound);
 
   const costMetrics = new OperationCostMetrics();
+  const validationRules = operationValidationRules(config, costMetrics);
+  // Read before anything is opened: a manifest that does not load stops start-up.
+  const trusted = await loadTrustedDocuments(config.trustedDocuments, schema, validationRules);
   const budget = await openWorkspaceBudget(config);
   if (budget) app.addHook('onClose', async () => budget.close());
-  const apollo = await startApollo({ schema, config, logger, costMetrics, budget });
+  const apollo = await startApollo({
+    schema,
+    config,
+    logger,
+    costMetrics,
+    budget,
+    validationRules,
+    trusted,
+  });
 
   const admission = new OperationAdmission(config.admission);
   admission.start();
   app.addHook('onClose', async () => admission.stop());
 
-  registerGraphqlRoute(app, { apollo, admission, services, graphiqlHeaders });
+  registerGraphqlRoute(app, {
+    apollo,
+    admission,
+    services,
+    trusted: { mode: config.trustedDocuments.mode, documents: trusted },
+    graphiqlHeaders,
+  });
   registerGraphiqlAssets(app);
   for (const module of modules) {
     const routes = module.routes;

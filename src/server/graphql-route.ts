@@ -7,6 +7,7 @@ import type { OperationAdmission } from './admission.js';
 import { renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
 import { sendGraphqlErrors, sendOverloaded } from './http-errors.js';
 import type { GatewayServices } from './services.js';
+import { resolveTrustedDocument, type TrustedDocumentsPolicy } from './trusted-request.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,6 +19,7 @@ export interface GraphqlRouteOptions {
   apollo: ApolloServer<GraphQLContext>;
   admission: OperationAdmission;
   services: GatewayServices;
+  trusted: TrustedDocumentsPolicy;
   /** Headers GraphiQL starts with (the sandbox's demo key); read on every page load. */
   graphiqlHeaders?: () => Record<string, string>;
 }
@@ -28,7 +30,7 @@ export interface GraphqlRouteOptions {
  */
 export function registerGraphqlRoute(
   app: FastifyInstance,
-  { apollo, admission, services, graphiqlHeaders }: GraphqlRouteOptions,
+  { apollo, admission, services, trusted, graphiqlHeaders }: GraphqlRouteOptions,
 ): void {
   const graphqlHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     let principal: Principal;
@@ -47,6 +49,15 @@ export function registerGraphqlRoute(
       throw error;
     }
     request.principal = principal;
+    // What the request runs: a trusted document named by id, or a refusal before anything runs.
+    const resolved = resolveTrustedDocument(
+      { method: request.method, body: request.body, search: searchOf(request.url) },
+      trusted,
+      principal.roles.includes('admin'),
+    );
+    if (resolved.kind === 'refuse') {
+      return sendGraphqlErrors(request, reply, resolved.status, resolved.message, resolved.code);
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) {
       if (value === undefined) continue;
@@ -57,8 +68,8 @@ export function registerGraphqlRoute(
       httpGraphQLRequest: {
         method: request.method.toUpperCase(),
         headers,
-        search: request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '',
-        body: request.body,
+        search: resolved.search,
+        body: resolved.body,
       },
       context: async () =>
         createContext({ requestId: request.id, log: request.log, principal, services }),
@@ -101,6 +112,8 @@ export function registerGraphqlRoute(
     },
   });
 }
+
+const searchOf = (url: string) => (url.includes('?') ? url.slice(url.indexOf('?')) : '');
 
 /**
  * `Accept` values for which Apollo's content negotiation (the `negotiator` package, run twice per

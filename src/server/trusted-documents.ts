@@ -10,7 +10,7 @@ import {
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import { ConfigError } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 
 /**
  * Trusted (persisted) documents: the operations our own apps ship, known to the gateway ahead of
@@ -145,6 +145,16 @@ export class TrustedDocuments {
   findTextHash(textHash: string): TrustedDocument | undefined {
     return this.byTextHash.get(textHash);
   }
+}
+
+/** The manifest the configuration names, loaded; undefined when trusted documents are off. */
+export async function loadTrustedDocuments(
+  { mode, file }: Config['trustedDocuments'],
+  schema: GraphQLSchema,
+  rules: ReadonlyArray<ValidationRule>,
+): Promise<TrustedDocuments | undefined> {
+  if (mode === 'off' || !file) return undefined;
+  return TrustedDocuments.fromFile(file, schema, rules);
 }
 
 export function sha256Hex(text: string): string {
