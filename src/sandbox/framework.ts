@@ -34,6 +34,10 @@ export interface SandboxReply {
   headers?: Record<string, string>;
 }
 
+/** Whether a handler step produced its answer (an error, usually) rather than a value. */
+export const isReply = (x: object): x is SandboxReply =>
+  typeof (x as { status?: unknown }).status === 'number';
+
 export type SandboxHandler = (req: SandboxRequest) => SandboxReply | Promise<SandboxReply>;
 
 export interface SandboxRoute {

@@ -8,3 +8,19 @@ export function htmlPage(title: string, body: string): string {
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * The Authorise / Cancel form of a link or consent page: posts `decision=authorise` or
+ * `decision=cancel` to `action` (the test drives these buttons by id in a browser).
+ */
+export function decisionForm(action: string): string {
+  return `<form method="post" action="${action}">
+          <button type="submit" name="decision" value="authorise" id="authorise">Authorise</button>
+          <button type="submit" name="decision" value="cancel" id="cancel">Cancel</button>
+        </form>`;
+}
+
+/** 404 page for a link that names nothing the simulator knows. */
+export function unknownLinkPage(): { status: 404; html: string } {
+  return { status: 404, html: htmlPage('Unknown link', '<p>This link is not valid.</p>') };
+}

@@ -1,5 +1,5 @@
 import { toExactJson } from '../commerce-data/exact-json.js';
-import type { SandboxReply, SandboxRequest } from '../framework.js';
+import { isReply, type SandboxReply, type SandboxRequest } from '../framework.js';
 import type { CodatCommerceDataType, CodatListDataset } from './data.js';
 import { recordsWithIds } from './datasets.js';
 import { QueryError, idsOnly, matches, parseQuery, queryFields, type QueryNode } from './query.js';
@@ -7,7 +7,6 @@ import {
   envelope,
   findCompany,
   findConnection,
-  isReply,
   parsePaging,
   type CodatContext,
   type CodatHandler,

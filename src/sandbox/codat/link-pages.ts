@@ -1,4 +1,4 @@
-import { escapeHtml, htmlPage } from '../html-page.js';
+import { decisionForm, escapeHtml, htmlPage, unknownLinkPage } from '../html-page.js';
 import type { SandboxReply, SandboxRequest } from '../framework.js';
 import type { CodatCompanyState, CodatConnectionState, CodatState } from './state.js';
 
@@ -20,14 +20,9 @@ export function linkPageHandlers(state: CodatState) {
     return connection ? { company, connection } : undefined;
   };
 
-  const unknownLink = (): SandboxReply => ({
-    status: 404,
-    html: htmlPage('Unknown link', '<p>This link is not valid.</p>'),
-  });
-
   const linkPage = (req: SandboxRequest): SandboxReply => {
     const target = linkTarget(req);
-    if (!target) return unknownLink();
+    if (!target) return unknownLinkPage();
     const { company, connection } = target;
     if (connection.status !== 'PendingAuth') {
       return {
@@ -45,17 +40,14 @@ export function linkPageHandlers(state: CodatState) {
         `Connect ${escapeHtml(connection.platformName)}`,
         `<p>Codat sandbox: share the commerce data of your ${escapeHtml(connection.platformName)} store with
         <strong>${escapeHtml(company.name)}</strong>'s app.</p>
-        <form method="post" action="${action}">
-          <button type="submit" name="decision" value="authorise" id="authorise">Authorise</button>
-          <button type="submit" name="decision" value="cancel" id="cancel">Cancel</button>
-        </form>`,
+        ${decisionForm(action)}`,
       ),
     };
   };
 
   const linkDecision = (req: SandboxRequest): SandboxReply => {
     const target = linkTarget(req);
-    if (!target) return unknownLink();
+    if (!target) return unknownLinkPage();
     if (new URLSearchParams(req.rawBody).get('decision') !== 'authorise') {
       return {
         status: 200,

@@ -1,11 +1,10 @@
-import type { SandboxReply, SandboxRequest } from '../framework.js';
+import { isReply, type SandboxReply, type SandboxRequest } from '../framework.js';
 import { CODAT_COMMERCE_DATA_TYPES, type CodatCommerceDataType } from './data.js';
 import { companyJson, connectionJson, dataStatusJson, operationJson } from './json.js';
 import {
   envelope,
   findCompany,
   findConnection,
-  isReply,
   parsePaging,
   type CodatContext,
   type CodatHandler,

@@ -20,9 +20,6 @@ export interface CodatContext {
 
 export type CodatHandler = (req: SandboxRequest) => SandboxReply;
 
-export const isReply = (x: object): x is SandboxReply =>
-  typeof (x as { status?: unknown }).status === 'number';
-
 export class CodatErrors {
   // Correlation ids come from their own stream so that errors never shift the generated ids.
   private readonly correlation: Seeded;

@@ -1,11 +1,5 @@
-import type { SandboxReply } from '../framework.js';
-import {
-  findCompany,
-  isReply,
-  type CodatContext,
-  type CodatErrors,
-  type CodatHandler,
-} from './replies.js';
+import { isReply, type SandboxReply } from '../framework.js';
+import { findCompany, type CodatContext, type CodatErrors, type CodatHandler } from './replies.js';
 import type { SyncSetting } from './state.js';
 
 /**
