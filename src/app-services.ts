@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import type { CursorCodec } from './modules/base/cursor-codec.js';
 import type { Cache } from './store/cache.js';
@@ -22,6 +23,8 @@ export interface SharedServices {
   cache: Cache;
   /** Upstream call counters and timings (tests count calls with them; /metrics shows them). */
   metrics: UpstreamMetrics;
+  /** This app's Prometheus registry: every metric of /metrics but the process's own. */
+  metricsRegistry: Registry;
   workspaces: WorkspaceRepository;
   idempotency: IdempotencyStore;
   /** Signs and checks pagination cursors (see modules/base/cursor-codec.ts). */

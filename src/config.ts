@@ -9,6 +9,8 @@ import { z } from 'zod';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
+const TRACE_EXPORTERS = ['otlp', 'console', 'none'] as const;
+
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], {
     errorMap: () => ({ message: 'expected true or false' }),
@@ -147,6 +149,24 @@ const envSchema = z.object({
   COMMERCE_CACHE_MB: positiveInt('a number of MiB (0: no cache)').default('0'),
   COMMERCE_CACHE_SYNC_CHECK_SECONDS: positiveInt('a number of seconds').default('30'),
   COMMERCE_BACKWARD_SCAN_MAX: positiveInt('a number of records').default('10000'),
+  METRICS_MAX_OPERATION_NAMES: positiveInt('a number of operation names').default('100'),
+  // The OpenTelemetry variables that decide whether tracing starts; the SDK reads the others
+  // (OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER, OTEL_BSP_*...) itself.
+  OTEL_SDK_DISABLED: booleanString.default('false'),
+  OTEL_TRACES_EXPORTER: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .pipe(
+      z.array(
+        z.enum(TRACE_EXPORTERS, {
+          errorMap: () => ({ message: `expected ${TRACE_EXPORTERS.join(', ')} or a list of them` }),
+        }),
+      ),
+    )
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('commerce-graph'),
 });
 
 export type UpstreamName = 'apipanda' | 'dispatch' | 'codat' | 'qard' | 'shopline';
@@ -260,6 +280,16 @@ export interface Config {
   commerceBackwardScanMax: number;
   /** False only to measure what batching saves (benchmark ablation). */
   dataloaderBatching: boolean;
+  /**
+   * Distinct operation names /metrics labels operation durations with; later names are counted
+   * as `other`, so a client that names every request differently cannot grow /metrics unbounded.
+   */
+  metricsMaxOperationNames: number;
+  /**
+   * OpenTelemetry tracing (observability/tracing.ts): off unless OTEL_TRACES_EXPORTER names an
+   * exporter or an OTLP endpoint is set, and always off with OTEL_SDK_DISABLED=true.
+   */
+  tracing: { exporters: Array<'otlp' | 'console'>; serviceName: string };
   shutdownGraceMs: number;
   /**
    * How long a retry waits for the first call with its idempotency key to finish before it is
@@ -408,9 +438,19 @@ export function loadConfig(env: Env = process.env): Config {
     },
     commerceBackwardScanMax: e.COMMERCE_BACKWARD_SCAN_MAX,
     dataloaderBatching: e.DATALOADER_BATCHING,
+    metricsMaxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
+    tracing: { exporters: traceExporters(e), serviceName: e.OTEL_SERVICE_NAME },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     idempotencyWaitMs: e.IDEMPOTENCY_WAIT_MS,
   };
+}
+
+function traceExporters(e: z.infer<typeof envSchema>): Array<'otlp' | 'console'> {
+  if (e.OTEL_SDK_DISABLED) return [];
+  const named =
+    e.OTEL_TRACES_EXPORTER ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? ['otlp'] : []);
+  return [...new Set(named.filter((name): name is 'otlp' | 'console' => name !== 'none'))];
 }
 
 const SECRET_VARIABLE = /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL|REDIS_URL/;

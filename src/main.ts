@@ -4,6 +4,7 @@ import { QARD_PROVIDER_USAGE, UsageError } from './cli/usage.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createModules } from './modules/index.js';
 import type { Sandbox } from './sandbox/index.js';
+import { startTracing } from './observability/tracing.js';
 import { startGateway } from './server/gateway.js';
 import { createLogger } from './server/logger.js';
 import { buildFederatedSchema, printSubgraphSdl } from './server/federation.js';
@@ -36,6 +37,8 @@ function resolveSandboxSecretsKey(config: Config): Config {
 
 async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
+  // Before anything that makes spans: the tracer provider is process-wide.
+  const tracing = await startTracing(config.tracing, logger);
   let sandbox: Sandbox | undefined;
   let graphiqlHeaders: Record<string, string> | undefined;
   if (config.sandbox) {
@@ -80,6 +83,7 @@ async function start(config: Config): Promise<void> {
     void (async () => {
       await gateway.close();
       await sandbox?.close();
+      await tracing?.shutdown();
       logger.info('stopped');
       process.exit(0);
     })();

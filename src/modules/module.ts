@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { AppServices, ModuleServices, SharedServices } from '../app-services.js';
 import type { UpstreamName } from '../config.js';
 import type { Resolvers } from '../generated/graphql.js';
@@ -88,8 +89,8 @@ export interface GatewayModule {
   routes?: (app: FastifyInstance, services: AppServices) => Promise<void> | void;
   /** Work to do once at start-up, before the gateway accepts requests (e.g. recovering an inbox). */
   start?: (services: AppServices) => Promise<void>;
-  /** Lines the module adds to /metrics, in Prometheus' text format, read on every scrape. */
-  metrics?: (services: AppServices) => string;
+  /** Registers the module's metrics (prom-client) in the app's registry, once, at start-up. */
+  metrics?: (registry: Registry, services: AppServices) => void;
   /** The extension points this module declares, with what it does with each value given. */
   extensionPoints?: ExtensionHandler[];
   /** Values this module gives other modules' extension points, once its services exist. */

@@ -89,6 +89,8 @@ export interface SandboxLogEntry {
   route: string | undefined;
   status: number | 'timeout' | 'dropped';
   at: string;
+  /** The W3C trace context the caller sent, as an upstream's own tracing would record it. */
+  traceparent?: string;
 }
 
 interface CompiledRoute extends SandboxRoute {
@@ -187,6 +189,9 @@ export class SandboxServer {
       route: undefined,
       status: 0,
       at: new Date().toISOString(),
+      ...(typeof req.headers.traceparent === 'string'
+        ? { traceparent: req.headers.traceparent }
+        : {}),
     };
     this.counts.set(prefix, (this.counts.get(prefix) ?? 0) + 1);
     this.pushLog(logEntry);

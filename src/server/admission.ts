@@ -191,27 +191,6 @@ export class OperationAdmission {
     this.admitWaiters();
   }
 
-  /** Prometheus text exposition of the limit, the queue and the refusals. */
-  toPrometheus(): string {
-    const lines = [
-      '# HELP graphql_admission_limit GraphQL operations allowed to run at once.',
-      '# TYPE graphql_admission_limit gauge',
-      `graphql_admission_limit ${this.limitNow}`,
-      '# HELP graphql_operations_in_flight GraphQL operations running.',
-      '# TYPE graphql_operations_in_flight gauge',
-      `graphql_operations_in_flight ${this.running}`,
-      '# HELP graphql_operations_queued GraphQL operations waiting for a slot.',
-      '# TYPE graphql_operations_queued gauge',
-      `graphql_operations_queued ${this.queue.size}`,
-      '# HELP graphql_operations_refused_total GraphQL operations that did not run, by reason.',
-      '# TYPE graphql_operations_refused_total counter',
-    ];
-    for (const [reason, n] of Object.entries(this.refusedCounts)) {
-      lines.push(`graphql_operations_refused_total{reason="${reason}"} ${n}`);
-    }
-    return lines.join('\n') + '\n';
-  }
-
   private admitWaiters(): void {
     while (this.running < this.limitNow && this.queue.size > 0) {
       const waiter = this.queue.values().next().value as Waiter;

@@ -5,8 +5,10 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
-import type { Config } from '../config.js';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config.js';
+import { operationObservabilityPlugin } from '../observability/operation-plugin.js';
 import type { GraphQLContext } from '../request-context.js';
 import { compiledExecutionGateway } from './compiled-executor.js';
 import { depthLimitRule } from './depth-limit.js';
@@ -22,6 +24,8 @@ export interface ApolloOptions {
   config: Config;
   logger: Logger;
   costMetrics: OperationCostMetrics;
+  /** The app's Prometheus registry, for the operation duration histogram. */
+  metricsRegistry: Registry;
   /** Per-workspace cost budget, when one is configured. */
   budget: WorkspaceBudget | undefined;
   /** The rules every document passes (operationValidationRules), trusted ones when loaded. */
@@ -50,6 +54,7 @@ export async function startApollo({
   config,
   logger,
   costMetrics,
+  metricsRegistry,
   budget,
   validationRules,
   trusted,
@@ -80,8 +85,9 @@ export async function startApollo({
       // field resolver (willResolveField), a cost paid hundreds of times by a 50-order list.
       ApolloServerPluginCacheControlDisabled(),
       // The schema is a federation subgraph, for which Apollo would otherwise add inline traces
-      // (ftv1) for Apollo Studio; operations are measured by our own metrics instead.
+      // (ftv1) for Apollo Studio; operations are measured by our own metrics and traces instead.
       ApolloServerPluginInlineTraceDisabled(),
+      operationObservabilityPlugin(metricsRegistry, config.metricsMaxOperationNames),
       operationCostPlugin(
         {
           schema,

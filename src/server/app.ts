@@ -11,6 +11,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { GatewayModule } from '../modules/module.js';
 import type { GraphQLContext } from '../request-context.js';
 import { OperationAdmission } from './admission.js';
+import { registerAdmissionMetrics } from './admission-metrics.js';
 import { operationValidationRules, startApollo } from './apollo.js';
 import { registerGraphiqlAssets } from './graphiql.js';
 import { registerGraphqlRoute } from './graphql-route.js';
@@ -110,7 +111,8 @@ export async function buildApp({
   );
   app.setNotFoundHandler(sendNotFound);
 
-  const costMetrics = new OperationCostMetrics();
+  const { metricsRegistry } = services;
+  const costMetrics = new OperationCostMetrics(metricsRegistry);
   const validationRules = operationValidationRules(config, costMetrics);
   // Read before anything is opened: a manifest that does not load stops start-up.
   const trusted = await loadTrustedDocuments(config.trustedDocuments, schema, validationRules);
@@ -121,6 +123,7 @@ export async function buildApp({
     config,
     logger,
     costMetrics,
+    metricsRegistry,
     budget,
     validationRules,
     trusted,
@@ -129,6 +132,8 @@ export async function buildApp({
   const admission = new OperationAdmission(config.admission);
   admission.start();
   app.addHook('onClose', async () => admission.stop());
+  registerAdmissionMetrics(metricsRegistry, admission);
+  for (const module of modules) module.metrics?.(metricsRegistry, services);
 
   registerGraphqlRoute(app, {
     apollo,
@@ -142,11 +147,7 @@ export async function buildApp({
     const routes = module.routes;
     if (routes) await app.register(async (scope) => routes(scope, services));
   }
-  registerOperationalRoutes(app, {
-    services,
-    modules,
-    extraMetrics: [admission, costMetrics],
-  });
+  registerOperationalRoutes(app, services);
 
   return {
     app,

@@ -1,6 +1,7 @@
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, GatewayError } from '../errors.js';
+import { inOperationSpan } from '../observability/spans.js';
 import { createContext, type GraphQLContext, type Principal } from '../request-context.js';
 import { runWithLogger } from '../request-scope.js';
 import type { OperationAdmission } from './admission.js';
@@ -108,7 +109,8 @@ export function registerGraphqlRoute(
           }),
         );
       }
-      return admittedHandler(request, reply);
+      // With tracing on, the request's span covers its wait for a slot and its run.
+      return inOperationSpan(request.headers, () => admittedHandler(request, reply));
     },
   });
 }

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { GatewayError } from '../errors.js';
 import type { GraphQLContext } from '../request-context.js';
 import { limitError, type DocumentLimits } from './document-limits.js';
@@ -85,47 +86,31 @@ const BUCKETS = [1, 10, 100, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 1
 
 /** Histograms of estimated and measured operation cost, and refusals by limit. */
 export class OperationCostMetrics {
-  private readonly histograms = {
-    estimated: newHistogram(),
-    actual: newHistogram(),
-  };
-  private readonly refusals = new Map<string, number>();
+  private readonly cost: Histogram<'kind'>;
+  private readonly refusals: Counter<'limit'>;
+
+  constructor(registry: Registry) {
+    this.cost = new Histogram({
+      name: 'graphql_operation_cost',
+      help: 'Operation cost: estimated from the document before it ran, and measured on its answer.',
+      labelNames: ['kind'] as const,
+      buckets: BUCKETS,
+      registers: [registry],
+    });
+    this.refusals = new Counter({
+      name: 'graphql_operations_limited_total',
+      help: 'Operations refused by a cost, shape or rate limit, by limit.',
+      labelNames: ['limit'] as const,
+      registers: [registry],
+    });
+  }
 
   observe(kind: 'estimated' | 'actual', cost: number): void {
-    const h = this.histograms[kind];
-    h.count += 1;
-    h.sum += cost;
-    for (let i = 0; i < BUCKETS.length; i++) if (cost <= BUCKETS[i]!) h.buckets[i]! += 1;
+    this.cost.observe({ kind }, cost);
   }
 
+  /** `limit` is a limit's name from the code (`cost`, `aliases`, `rate`…): a bounded label. */
   refuse(limit: string): void {
-    this.refusals.set(limit, (this.refusals.get(limit) ?? 0) + 1);
+    this.refusals.inc({ limit });
   }
-
-  toPrometheus(): string {
-    const lines = [
-      '# HELP graphql_operation_cost Operation cost: estimated from the document before it ran, and measured on its answer.',
-      '# TYPE graphql_operation_cost histogram',
-    ];
-    for (const [kind, h] of Object.entries(this.histograms)) {
-      BUCKETS.forEach((le, i) =>
-        lines.push(`graphql_operation_cost_bucket{kind="${kind}",le="${le}"} ${h.buckets[i]}`),
-      );
-      lines.push(`graphql_operation_cost_bucket{kind="${kind}",le="+Inf"} ${h.count}`);
-      lines.push(`graphql_operation_cost_sum{kind="${kind}"} ${h.sum}`);
-      lines.push(`graphql_operation_cost_count{kind="${kind}"} ${h.count}`);
-    }
-    lines.push(
-      '# HELP graphql_operations_limited_total Operations refused by a cost, shape or rate limit, by limit.',
-      '# TYPE graphql_operations_limited_total counter',
-    );
-    for (const [limit, n] of this.refusals) {
-      lines.push(`graphql_operations_limited_total{limit="${limit}"} ${n}`);
-    }
-    return lines.join('\n') + '\n';
-  }
-}
-
-function newHistogram() {
-  return { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
 }

@@ -1,23 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { GatewayModule } from '../modules/module.js';
+import { METRICS_CONTENT_TYPE, renderMetrics } from '../observability/metrics.js';
 import { pendingMigrations } from '../store/migrator.js';
 import type { GatewayServices } from './services.js';
-
-export interface OperationalRoutesOptions {
-  services: GatewayServices;
-  modules: GatewayModule[];
-  /** Prometheus text of gateway-level metrics kept outside `services.metrics`. */
-  extraMetrics: Array<{ toPrometheus(): string }>;
-}
 
 /**
  * Routes for operators and orchestrators: liveness (`/healthz`), readiness (`/readyz`, which
  * only reads: store reachable and every migration applied) and Prometheus metrics (`/metrics`).
  */
-export function registerOperationalRoutes(
-  app: FastifyInstance,
-  { services, modules, extraMetrics }: OperationalRoutesOptions,
-): void {
+export function registerOperationalRoutes(app: FastifyInstance, services: GatewayServices): void {
   app.get('/healthz', async () => ({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) }));
   app.get('/readyz', async (_request, reply) => {
     try {
@@ -35,13 +25,10 @@ export function registerOperationalRoutes(
         .send({ status: 'not-ready', store: services.store.kind, error: 'store unreachable' });
     }
   });
+  // The process's metrics and this app's (observability/metrics.ts), prom-client's text format.
   app.get('/metrics', async (_request, reply) =>
     reply
-      .header('content-type', 'text/plain; version=0.0.4')
-      .send(
-        services.metrics.toPrometheus() +
-          extraMetrics.map((m) => m.toPrometheus()).join('') +
-          modules.map((m) => m.metrics?.(services) ?? '').join(''),
-      ),
+      .header('content-type', METRICS_CONTENT_TYPE)
+      .send(await renderMetrics(services.metricsRegistry)),
   );
 }

@@ -3,6 +3,7 @@ import type { AppServices, SharedServices } from '../app-services.js';
 import type { Config } from '../config.js';
 import { CursorCodec } from '../modules/base/cursor-codec.js';
 import type { GatewayModule, ModuleDependencies } from '../modules/module.js';
+import { createMetricsRegistry } from '../observability/metrics.js';
 import { MemoryCache, RedisCache, type Cache } from '../store/cache.js';
 import { openStore } from '../store/database.js';
 import { MemoryEventBus, RedisEventBus, type EventBus } from '../store/event-bus.js';
@@ -107,6 +108,7 @@ async function createSharedServices(
   });
   onClose(() => idempotency.close());
 
+  const metricsRegistry = createMetricsRegistry();
   return {
     config,
     logger,
@@ -114,7 +116,8 @@ async function createSharedServices(
     secretBox: new SecretBox(config.secretsKey, config.previousSecretsKeys),
     eventBus,
     cache,
-    metrics: new UpstreamMetrics(),
+    metrics: new UpstreamMetrics(metricsRegistry),
+    metricsRegistry,
     workspaces: new WorkspaceRepository(store.db),
     idempotency,
     cursors: new CursorCodec(config.secretsKey),

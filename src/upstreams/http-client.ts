@@ -1,13 +1,21 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Logger } from 'pino';
 import { ErrorCode, GatewayError } from '../errors.js';
+import { startUpstreamSpan, type UpstreamSpan } from '../observability/spans.js';
 import { scopedLogger } from '../request-scope.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import {
+  flattenHeaders,
+  parseBody,
+  parseBodyBytes,
+  parseRetryAfter,
+  queryString,
+  type QueryValue,
+} from './http-body.js';
+import { UpstreamHttpError } from './upstream-http-error.js';
 import type { UpstreamMetrics } from './upstream-metrics.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export type QueryValue = string | number | boolean | undefined | null | readonly string[];
 
 export interface UpstreamRequest {
   method: HttpMethod;
@@ -39,67 +47,6 @@ export interface UpstreamResponse<T = unknown> {
   status: number;
   headers: Record<string, string>;
   body: T;
-}
-
-/**
- * The upstream answered with a non-2xx status. `body` is kept for the domain client's own
- * mapping (e.g. an error code that becomes a userError) and is never shown to a client:
- * `toGatewayError()` carries only the status-derived code, the upstream name and its
- * correlation id.
- */
-export class UpstreamHttpError extends Error {
-  override name = 'UpstreamHttpError';
-
-  constructor(
-    readonly upstream: string,
-    readonly operation: string,
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string>,
-    readonly retryAfterSeconds: number | undefined,
-    readonly correlationId: string | undefined,
-  ) {
-    super(`${upstream} ${operation} answered HTTP ${status}`);
-  }
-
-  toGatewayError(message?: string): GatewayError {
-    const code = codeForStatus(this.status);
-    return new GatewayError(code, message ?? defaultMessage(this.upstream, code, this.status), {
-      upstream: this.upstream,
-      ...(this.correlationId ? { correlationId: this.correlationId } : {}),
-      ...(this.retryAfterSeconds !== undefined ? { retryAfter: this.retryAfterSeconds } : {}),
-      cause: this,
-    });
-  }
-}
-
-/** The one HTTP status → error code mapping every upstream shares. */
-export function codeForStatus(status: number): ErrorCode {
-  if (status === 400 || status === 422) return ErrorCode.BAD_USER_INPUT;
-  if (status === 404 || status === 410) return ErrorCode.NOT_FOUND;
-  if (status === 409) return ErrorCode.CONFLICT;
-  if (status === 429) return ErrorCode.RATE_LIMITED;
-  if (status === 502 || status === 503 || status === 504) return ErrorCode.UPSTREAM_UNAVAILABLE;
-  // 401/403 from an upstream mean the gateway's own credentials were refused: not the caller's
-  // fault, so not UNAUTHENTICATED. Clients that forward the caller's identity map it themselves.
-  return ErrorCode.UPSTREAM_ERROR;
-}
-
-function defaultMessage(upstream: string, code: ErrorCode, status: number): string {
-  switch (code) {
-    case ErrorCode.BAD_USER_INPUT:
-      return `${upstream} rejected the request as invalid`;
-    case ErrorCode.NOT_FOUND:
-      return `${upstream} has no such record`;
-    case ErrorCode.CONFLICT:
-      return `${upstream} reported a conflict with the current state`;
-    case ErrorCode.RATE_LIMITED:
-      return `${upstream} is rate limiting requests; retry later`;
-    case ErrorCode.UPSTREAM_UNAVAILABLE:
-      return `${upstream} is unavailable`;
-    default:
-      return `${upstream} failed (HTTP ${status})`;
-  }
 }
 
 export interface RetryPolicy {
@@ -179,6 +126,22 @@ export class UpstreamHttpClient {
   }
 
   async request<T = unknown>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
+    const span = startUpstreamSpan(this.name, req.method, req.operation);
+    if (!span) return this.call(req, undefined);
+    try {
+      const response = await this.call<T>(req, span);
+      span.end({ status: response.status });
+      return response;
+    } catch (error) {
+      span.end({ ...(error instanceof UpstreamHttpError ? { status: error.status } : {}), error });
+      throw error;
+    }
+  }
+
+  private async call<T>(
+    req: UpstreamRequest,
+    span: UpstreamSpan | undefined,
+  ): Promise<UpstreamResponse<T>> {
     const { metrics } = this.options;
     if (!this.breaker.tryAcquire()) {
       metrics.recordCall(this.name, 'short-circuited', 0);
@@ -199,7 +162,7 @@ export class UpstreamHttpClient {
       try {
         const perAttempt = req.timeoutMs ?? this.options.timeoutMs;
         const remaining = Math.max(1, Math.floor(deadline - performance.now()));
-        outcome = await this.attempt<T>(req, Math.min(perAttempt, remaining));
+        outcome = await this.attempt<T>(req, Math.min(perAttempt, remaining), span?.headers);
       } catch (error) {
         outcome = { kind: 'transport', error: error as Error };
       }
@@ -212,6 +175,7 @@ export class UpstreamHttpClient {
         { upstream: this.name, operation: req.operation, attempt, retryInMs: retryDelay },
         'upstream call retried',
       );
+      span?.retried();
       await this.sleep(retryDelay);
     }
   }
@@ -274,12 +238,17 @@ export class UpstreamHttpClient {
     return Math.round(Math.random() * cap);
   }
 
-  private async attempt<T>(req: UpstreamRequest, timeoutMs: number): Promise<AttemptOutcome<T>> {
+  private async attempt<T>(
+    req: UpstreamRequest,
+    timeoutMs: number,
+    traceHeaders: Record<string, string> | undefined,
+  ): Promise<AttemptOutcome<T>> {
     const started = performance.now();
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...this.options.defaultHeaders,
       ...req.headers,
+      ...traceHeaders,
     };
     let body: string | undefined;
     if (req.body !== undefined) {
@@ -347,66 +316,3 @@ type AttemptOutcome<T> =
   | { kind: 'response'; response: UpstreamResponse<T> }
   | { kind: 'http'; error: UpstreamHttpError }
   | { kind: 'transport'; error: Error };
-
-function queryString(query: Record<string, QueryValue> | undefined): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) {
-    if (v === undefined || v === null) continue;
-    if (Array.isArray(v)) for (const item of v) params.append(k, item);
-    else params.append(k, String(v));
-  }
-  const s = params.toString();
-  return s ? `?${s}` : '';
-}
-
-function flattenHeaders(
-  headers: Record<string, string | string[] | undefined>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
-
-function parseBody(
-  text: string,
-  headers: Record<string, string>,
-  parse?: (text: string) => unknown,
-): unknown {
-  if (text === '') return undefined;
-  const type = headers['content-type'] ?? '';
-  if (!type.includes('json')) return text;
-  try {
-    return parse ? parse(text) : JSON.parse(text);
-  } catch {
-    // A body that claims JSON but is not is kept as text for diagnostics; callers validate shapes.
-    return text;
-  }
-}
-
-function parseBodyBytes(
-  body: Uint8Array,
-  headers: Record<string, string>,
-  parse: (body: Uint8Array) => unknown,
-): unknown {
-  if (body.length === 0) return undefined;
-  if ((headers['content-type'] ?? '').includes('json')) {
-    try {
-      return parse(body);
-    } catch {
-      // As parseBody: kept as text below.
-    }
-  }
-  return new TextDecoder().decode(body);
-}
-
-/** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
-}

@@ -1,3 +1,6 @@
+import { Histogram, Registry } from 'prom-client';
+import { observedCounter } from '../observability/metrics.js';
+
 /**
  * Per-upstream call counters and timings. Tests read them to assert how many upstream calls a
  * query made (deterministic, unlike timings); /metrics exposes them to Prometheus.
@@ -27,8 +30,63 @@ const emptyStats = (): UpstreamCallStats => ({
   byStatus: {},
 });
 
+/** Upper bounds of the upstream call duration histogram, in seconds. */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 export class UpstreamMetrics {
   private readonly stats = new Map<string, UpstreamCallStats>();
+  private readonly duration: Histogram<'upstream' | 'status'>;
+  /** The histogram's series by upstream and status, so an attempt does not hash its labels. */
+  private readonly series = new Map<string, Histogram.Internal<'upstream' | 'status'>>();
+
+  /** Registers the Prometheus metrics in `registry` (the app's; its own one when not given). */
+  constructor(registry: Registry = new Registry()) {
+    this.duration = new Histogram({
+      name: 'upstream_request_duration_seconds',
+      help: 'Duration of HTTP attempts sent to an upstream, by upstream and HTTP status ("error" when no answer came).',
+      labelNames: ['upstream', 'status'] as const,
+      buckets: DURATION_BUCKETS,
+      registers: [registry],
+    });
+    const each = <T>(fn: (name: string, s: UpstreamCallStats) => T[]): T[] =>
+      [...this.stats].flatMap(([name, s]) => fn(name, s));
+    observedCounter(
+      registry,
+      'upstream_requests_total',
+      'HTTP attempts sent to an upstream, retries included, by HTTP status.',
+      ['upstream', 'status'],
+      () =>
+        each((upstream, s) =>
+          Object.entries(s.byStatus).map(([status, n]) => [{ upstream, status }, n] as const),
+        ),
+    );
+    observedCounter(
+      registry,
+      'upstream_calls_total',
+      'Calls to an upstream (however many attempts each took), by outcome.',
+      ['upstream', 'outcome'],
+      () =>
+        each((upstream, s) => [
+          [{ upstream, outcome: 'ok' }, s.calls - s.failures - s.shortCircuited] as const,
+          [{ upstream, outcome: 'failed' }, s.failures] as const,
+          [{ upstream, outcome: 'short-circuited' }, s.shortCircuited] as const,
+        ]),
+    );
+    observedCounter(
+      registry,
+      'upstream_retries_total',
+      'Attempts repeated after a retryable failure.',
+      ['upstream'],
+      () => each((upstream, s) => [[{ upstream }, s.retries] as const]),
+    );
+    observedCounter(
+      registry,
+      'upstream_calls_failed_total',
+      'Upstream calls that failed after retries.',
+      ['upstream'],
+      () => each((upstream, s) => [[{ upstream }, s.failures] as const]),
+    );
+  }
 
   private of(upstream: string): UpstreamCallStats {
     let s = this.stats.get(upstream);
@@ -45,6 +103,13 @@ export class UpstreamMetrics {
     s.totalMs += ms;
     s.byOperation[operation] = (s.byOperation[operation] ?? 0) + 1;
     s.byStatus[String(status)] = (s.byStatus[String(status)] ?? 0) + 1;
+    const key = `${upstream} ${status}`;
+    let series = this.series.get(key);
+    if (!series) {
+      series = this.duration.labels({ upstream, status: String(status) });
+      this.series.set(key, series);
+    }
+    series.observe(ms / 1000);
   }
 
   recordCall(
@@ -67,33 +132,8 @@ export class UpstreamMetrics {
     return Object.fromEntries([...this.stats].map(([k, v]) => [k, structuredClone(v)]));
   }
 
+  /** Zeroes the tallies tests count calls with (the duration histogram keeps its history). */
   reset(): void {
     this.stats.clear();
-  }
-
-  /** Prometheus text exposition of the counters. */
-  toPrometheus(): string {
-    const lines = [
-      '# HELP upstream_requests_total HTTP attempts sent to an upstream.',
-      '# TYPE upstream_requests_total counter',
-    ];
-    for (const [name, s] of this.stats) {
-      for (const [status, n] of Object.entries(s.byStatus)) {
-        lines.push(`upstream_requests_total{upstream="${name}",status="${status}"} ${n}`);
-      }
-    }
-    lines.push('# HELP upstream_request_seconds_total Time spent in upstream attempts.');
-    lines.push('# TYPE upstream_request_seconds_total counter');
-    for (const [name, s] of this.stats) {
-      lines.push(
-        `upstream_request_seconds_total{upstream="${name}"} ${(s.totalMs / 1000).toFixed(6)}`,
-      );
-    }
-    lines.push('# HELP upstream_calls_failed_total Upstream calls that failed after retries.');
-    lines.push('# TYPE upstream_calls_failed_total counter');
-    for (const [name, s] of this.stats) {
-      lines.push(`upstream_calls_failed_total{upstream="${name}"} ${s.failures}`);
-    }
-    return lines.join('\n') + '\n';
   }
 }

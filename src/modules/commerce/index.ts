@@ -3,6 +3,7 @@ import { extensionHandler, moduleServices, type GatewayModule } from '../module.
 import { createCommerceServices } from './commerce-services.js';
 import { commerceSources } from './extension-points.js';
 import type { CommerceDataset } from './model.js';
+import { registerRecordCacheMetrics } from './record-cache-metrics.js';
 import { lookupRecord } from './record-loaders.js';
 import { TYPE_OF, commerceResolvers, splitLocalId } from './resolvers.js';
 
@@ -52,7 +53,10 @@ export function createCommerceModule(): GatewayModule {
         services.commerce.registry.register(source),
       ),
     ],
-    metrics: (services) => services.commerce.recordCache?.toPrometheus() ?? '',
+    metrics: (registry, services) => {
+      if (services.commerce.recordCache)
+        registerRecordCacheMetrics(registry, services.commerce.recordCache);
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { CodatClient } from '../../upstreams/codat/codat-client.js';
-import { UpstreamHttpError } from '../../upstreams/http-client.js';
+import { UpstreamHttpError } from '../../upstreams/upstream-http-error.js';
 import type { QardClient } from '../../upstreams/qard/qard-client.js';
 import type { QardDataType } from '../../upstreams/qard/qard-types.js';
 import { userError, type UserErrorModel } from '../base/mutations.js';

@@ -127,27 +127,6 @@ export class CommerceRecordCache {
     return { bytes: this.bytesHeld, entries: this.lru.size };
   }
 
-  /** Prometheus text exposition of the cache's size and use. */
-  toPrometheus(): string {
-    return (
-      [
-        '# HELP commerce_cache_bytes Estimated bytes the commerce record cache keeps alive.',
-        '# TYPE commerce_cache_bytes gauge',
-        `commerce_cache_bytes ${this.bytesHeld}`,
-        '# HELP commerce_cache_entries Upstream answers the commerce record cache holds.',
-        '# TYPE commerce_cache_entries gauge',
-        `commerce_cache_entries ${this.lru.size}`,
-        '# HELP commerce_cache_lookups_total Pages, profiles and records asked of the cache, by outcome.',
-        '# TYPE commerce_cache_lookups_total counter',
-        `commerce_cache_lookups_total{outcome="hit"} ${this.counts.hits}`,
-        `commerce_cache_lookups_total{outcome="miss"} ${this.counts.misses}`,
-        '# HELP commerce_cache_evictions_total Answers dropped to stay within COMMERCE_CACHE_MB.',
-        '# TYPE commerce_cache_evictions_total counter',
-        `commerce_cache_evictions_total ${this.counts.evictions}`,
-      ].join('\n') + '\n'
-    );
-  }
-
   /** The id moves to this entry: dropping an older one that held it leaves it (see `drop`). */
   private index(entry: CacheEntry, id: string, record: unknown): void {
     entry.generation.records.set(id, { record, entry });

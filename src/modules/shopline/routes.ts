@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { UpstreamHttpError } from '../../upstreams/http-client.js';
+import { UpstreamHttpError } from '../../upstreams/upstream-http-error.js';
 import type { AppServices } from '../../app-services.js';
 import { eventFromPayload } from './webhook-inbox.js';
 import { parseLossless, verifySignature } from './webhook-signature.js';

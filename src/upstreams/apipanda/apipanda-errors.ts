@@ -1,5 +1,5 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
-import { UpstreamHttpError } from '../http-client.js';
+import { UpstreamHttpError } from '../upstream-http-error.js';
 
 /** One entry of API Panda's error body `{errors:[{code,message,property_name,context}]}`. */
 export interface ApiPandaErrorEntry {

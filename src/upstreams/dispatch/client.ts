@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { HttpMethod, QueryValue, UpstreamHttpClient } from '../http-client.js';
+import type { QueryValue } from '../http-body.js';
+import type { HttpMethod, UpstreamHttpClient } from '../http-client.js';
 import {
   DispatchRejection,
   malformed,

@@ -1,5 +1,5 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
-import { UpstreamHttpError } from '../http-client.js';
+import { UpstreamHttpError } from '../upstream-http-error.js';
 import {
   DOCUMENTED_ERROR_CODES,
   errorEnvelopeSchema,

@@ -6,7 +6,7 @@ import {
   ApiPandaTokenRevokedError,
   mapApiPandaError,
 } from '../../../src/upstreams/apipanda/apipanda-errors.js';
-import { UpstreamHttpError } from '../../../src/upstreams/http-client.js';
+import { UpstreamHttpError } from '../../../src/upstreams/upstream-http-error.js';
 
 const httpError = (status: number, body: unknown) =>
   new UpstreamHttpError(

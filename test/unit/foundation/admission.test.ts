@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import fc from 'fast-check';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { registerAdmissionMetrics } from '../../../src/server/admission-metrics.js';
 import {
   OperationAdmission,
   type AdmissionOptions,
@@ -150,9 +152,12 @@ describe('operation admission', () => {
     // A close after the waiter was settled changes nothing.
     clients[0]!.emit('close');
     expect(admission.refused('client-closed')).toBe(1);
-    expect(admission.toPrometheus()).toContain(
-      'graphql_operations_refused_total{reason="queue-timeout"} 2',
-    );
+    const registry = new Registry();
+    registerAdmissionMetrics(registry, admission);
+    const text = await registry.metrics();
+    expect(text).toContain('graphql_operations_refused_total{reason="queue-timeout"} 2');
+    expect(text).toContain('graphql_operations_in_flight 2');
+    expect(text).toContain('graphql_operations_queued 0');
   });
 
   it('follows the real event loop: an idle one with waiters grows the limit, a busy one shrinks it', async () => {

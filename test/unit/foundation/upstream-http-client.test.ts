@@ -4,12 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, GatewayError } from '../../../src/errors.js';
 import { route, SandboxServer, type SandboxReply } from '../../../src/sandbox/framework.js';
 import { CircuitBreaker } from '../../../src/upstreams/circuit-breaker.js';
-import {
-  codeForStatus,
-  parseRetryAfter,
-  UpstreamHttpClient,
-  UpstreamHttpError,
-} from '../../../src/upstreams/http-client.js';
+import { parseRetryAfter } from '../../../src/upstreams/http-body.js';
+import { UpstreamHttpClient } from '../../../src/upstreams/http-client.js';
+import { codeForStatus, UpstreamHttpError } from '../../../src/upstreams/upstream-http-error.js';
 import { UpstreamMetrics } from '../../../src/upstreams/upstream-metrics.js';
 
 /** A scripted upstream: each request to /script takes the next reply. */

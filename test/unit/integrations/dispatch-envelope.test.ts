@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, GatewayError } from '../../../src/errors.js';
-import { UpstreamHttpError } from '../../../src/upstreams/http-client.js';
+import { UpstreamHttpError } from '../../../src/upstreams/upstream-http-error.js';
 import {
   DispatchRejection,
   mapDispatchFailure,

@@ -1,5 +1,5 @@
 import { ErrorCode, GatewayError } from '../../../errors.js';
-import { UpstreamHttpError } from '../../../upstreams/http-client.js';
+import { UpstreamHttpError } from '../../../upstreams/upstream-http-error.js';
 import { toGlobalId } from '../../base/global-id.js';
 import type { CommerceDataset } from '../model.js';
 import type { CommerceLink, DatasetSyncStatus } from './source.js';

@@ -1,5 +1,5 @@
 import { ErrorCode, GatewayError } from '../../../errors.js';
-import { UpstreamHttpError } from '../../../upstreams/http-client.js';
+import { UpstreamHttpError } from '../../../upstreams/upstream-http-error.js';
 import {
   SHOPLINE_MAX_PER_PAGE,
   type ShoplineResource,

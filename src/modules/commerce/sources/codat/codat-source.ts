@@ -4,7 +4,7 @@ import type {
   CodatDataStatus,
   CodatRecord,
 } from '../../../../upstreams/codat/codat-types.js';
-import { UpstreamHttpError } from '../../../../upstreams/http-client.js';
+import { UpstreamHttpError } from '../../../../upstreams/upstream-http-error.js';
 import type { CommerceDataset, DatasetRecords } from '../../model.js';
 import type {
   CommerceLink,

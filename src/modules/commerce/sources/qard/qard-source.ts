@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../../errors.js';
-import { UpstreamHttpError } from '../../../../upstreams/http-client.js';
+import { UpstreamHttpError } from '../../../../upstreams/upstream-http-error.js';
 import { QARD_MAX_PER_PAGE, type QardClient } from '../../../../upstreams/qard/qard-client.js';
 import type {
   QardCommerceList,
