@@ -3,9 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run -s codegen >/dev/null
-if ! git diff --quiet -- src/generated schema.graphql subgraph.graphql; then
-  echo "Generated files are stale: run 'npm run codegen' and commit src/generated/, schema.graphql and subgraph.graphql"
-  git --no-pager diff --stat -- src/generated schema.graphql subgraph.graphql
+if ! git diff --quiet -- src/generated schema.graphql subgraph.graphql subgraphs; then
+  echo "Generated files are stale: run 'npm run codegen' and commit src/generated/, schema.graphql, subgraph.graphql and subgraphs/"
+  git --no-pager diff --stat -- src/generated schema.graphql subgraph.graphql subgraphs
   exit 1
 fi
 echo "generated files are up to date"

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { QARD_PROVIDER_USAGE, UsageError } from './cli/usage.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createModules } from './modules/index.js';
+import { DOMAINS, createModuleSet, isDomain, type Domain } from './modules/index.js';
 import type { Sandbox } from './sandbox/index.js';
 import { startTracing } from './observability/tracing.js';
 import { startGateway } from './server/gateway.js';
 import { createLogger } from './server/logger.js';
-import { buildFederatedSchema, printSubgraphSdl } from './server/federation.js';
+import { buildServedSchema, printSubgraphSdl } from './server/federation.js';
 import { buildSchema, printGatewaySchema } from './server/schema.js';
 import { openStore, type Store } from './store/database.js';
 import { migrate } from './store/migrator.js';
@@ -15,15 +15,26 @@ import { WorkspaceRepository, type Role } from './store/repositories/workspaces.
 
 const USAGE = `Usage:
   npm start                                    serve the gateway (sandbox when no upstream is configured)
+  npm start -- --subgraph <domain>             serve one domain alone as a subgraph (or SUBGRAPH=<domain>);
+                                               domains: connections, integrations, shopline, commerce
   npm run migrate                              apply pending store migrations
   npm run print-schema                         print the GraphQL schema (SDL)
   npm run print-schema -- --subgraph           print the Federation v2 subgraph SDL (_service.sdl)
+  npm run print-schema -- --subgraph <domain>  print one domain's subgraph SDL
   npm run cli -- api-key create --workspace W [--name N] [--role admin|member]
 ${QARD_PROVIDER_USAGE}`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** `--subgraph <domain>`: the domain to serve or print alone; none for the whole gateway. */
+function subgraphDomain(given: string | undefined): Domain | undefined {
+  if (given === undefined || given === '' || given.startsWith('--')) return undefined;
+  if (!isDomain(given))
+    throw new UsageError(`unknown subgraph "${given}": one of ${DOMAINS.join(', ')}`);
+  return given;
 }
 
 /** Sandbox mode keeps its secrets key under DATA_DIR so stored secrets survive restarts. */
@@ -35,7 +46,7 @@ function resolveSandboxSecretsKey(config: Config): Config {
   return { ...config, secretsKey: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64') };
 }
 
-async function start(config: Config): Promise<void> {
+async function start(config: Config, domain: Domain | undefined): Promise<void> {
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
   // Before anything that makes spans: the tracer provider is process-wide.
   const tracing = await startTracing(config.tracing, logger);
@@ -55,6 +66,7 @@ async function start(config: Config): Promise<void> {
   const gateway = await startGateway(config, {
     logger,
     graphiqlHeaders: () => graphiqlHeaders ?? {},
+    ...(domain ? { domains: [domain] } : {}),
   });
   if (sandbox) {
     const key = await ensureDemoKey(config, gateway.services.workspaces);
@@ -67,8 +79,9 @@ async function start(config: Config): Promise<void> {
       `\n  commerce-graph (SANDBOX) at ${gateway.url}/graphql\n  demo workspace API key: ${key}\n`,
     );
   } else {
-    logger.info({ url: `${gateway.url}/graphql` }, 'commerce-graph listening');
+    logger.info({ url: `${gateway.url}/graphql`, subgraph: domain }, 'commerce-graph listening');
   }
+  if (domain) logger.info({ subgraph: domain }, `serving the ${domain} domain alone as a subgraph`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -127,19 +140,19 @@ async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): P
 async function main(args: string[]): Promise<void> {
   const [command, sub] = args;
   if (command === 'print-schema') {
-    const modules = createModules();
-    const schema = buildSchema(modules);
+    const domain = subgraphDomain(flag(args, 'subgraph'));
+    const { modules } = createModuleSet(domain ? [domain] : DOMAINS);
     process.stdout.write(
       args.includes('--subgraph')
-        ? printSubgraphSdl(buildFederatedSchema(schema, modules, 1))
-        : printGatewaySchema(schema),
+        ? printSubgraphSdl(buildServedSchema(modules, 1))
+        : printGatewaySchema(buildSchema(modules)),
     );
     return;
   }
   const config = loadConfig();
   switch (command) {
     case 'start':
-      return start(config);
+      return start(config, subgraphDomain(flag(args, 'subgraph') ?? process.env['SUBGRAPH']));
     case 'migrate': {
       const store = await openStore({
         databaseUrl: config.databaseUrl,

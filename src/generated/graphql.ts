@@ -1963,6 +1963,11 @@ export type ShoplineMerchant = Node & {
   appSettings?: Maybe<Scalars['JSON']['output']>;
   /** SHOPLINE id of the installed application. */
   applicationId?: Maybe<Scalars['String']['output']>;
+  /**
+   * The merchant's store as a commerce link: its orders, customers and products join the
+   * `commerce` lists under this link. Null only when the store is not visible to the workspace.
+   */
+  commerceLink?: Maybe<CommerceLink>;
   /** Globally unique id of the merchant link. */
   id: Scalars['ID']['output'];
   /** Whether the app is installed. */
@@ -3400,6 +3405,7 @@ export type SetDispatchServiceTokenPayloadResolvers<ContextType = GraphQLContext
 export type ShoplineMerchantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ShoplineMerchant'] = ResolversParentTypes['ShoplineMerchant']> = {
   appSettings?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   applicationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  commerceLink?: Resolver<Maybe<ResolversTypes['CommerceLink']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   installState?: Resolver<ResolversTypes['ShoplineInstallState'], ParentType, ContextType>;
   installedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

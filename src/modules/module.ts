@@ -42,6 +42,17 @@ export function extensionPoint<T>(name: string): ExtensionPoint<T> {
   return { name };
 }
 
+/**
+ * A field's value that is another domain's entity, by its type and local id: the entity itself
+ * when the process serves that type, else a reference (`{ id }`) that a federation router
+ * completes from the subgraph owning the type. Given to module factories by `createModuleSet`.
+ */
+export type EntityReference = (
+  ctx: GraphQLContext,
+  type: string,
+  localId: string,
+) => Promise<object | null>;
+
 /** One value given to an extension point. */
 export interface Extension {
   readonly point: ExtensionPoint<unknown>;
@@ -95,4 +106,9 @@ export interface GatewayModule {
   extensionPoints?: ExtensionHandler[];
   /** Values this module gives other modules' extension points, once its services exist. */
   extensions?: (services: AppServices) => Extension[];
+  /**
+   * The points `extensions` gives values to: a subgraph serving the module that declares one of
+   * them builds this module's services too (not its schema or routes), so the values exist.
+   */
+  extends?: ReadonlyArray<ExtensionPoint<unknown>>;
 }

@@ -19,6 +19,7 @@ import { fetchNode } from '../modules/base/resolvers.js';
 import { nodeTypeOf } from '../modules/base/node-registry.js';
 import type { GatewayModule } from '../modules/module.js';
 import type { GraphQLContext } from '../request-context.js';
+import { buildSchema, moduleTypeDefs, type ModuleTypeDefs } from './schema.js';
 
 /**
  * The Federation v2 spec the subgraph links. v2.9 is the newest version both Apollo's composition
@@ -40,12 +41,28 @@ const SHAREABLE_VALUE_TYPES = new Set([
   'Address',
 ]);
 
+/** How the served modules sit in the supergraph (see `moduleTypeDefs`). */
+export type SubgraphShape = Pick<ModuleTypeDefs, 'whole' | 'references'>;
+
+const WHOLE: SubgraphShape = { whole: true, references: new Set() };
+
+/**
+ * What every domain subgraph answers identically, from the caller's credentials alone: the
+ * workspace (`viewer`, and the Workspace entity's own fields, read from the same store).
+ */
+const SHARED_BY_DOMAINS = new Set(['Workspace']);
+
 /**
  * The client schema's SDL with the federation contract added: the spec is linked, every type that
  * implements `Node` is an entity keyed by its global id, and the shared value types are
  * `@shareable`. Derived from `Node`, so a new Node type is an entity without anyone remembering.
+ * A domain subgraph also shares `viewer` and Workspace, and declares the other domains' entities
+ * it references by key only (`resolvable: false`): their subgraphs resolve them.
  */
-export function federatedTypeDefs(clientSchema: GraphQLSchema): DocumentNode {
+export function federatedTypeDefs(
+  clientSchema: GraphQLSchema,
+  shape: SubgraphShape = WHOLE,
+): DocumentNode {
   const document = parse(printSchema(clientSchema));
   const definitions: DefinitionNode[] = [
     {
@@ -63,22 +80,37 @@ export function federatedTypeDefs(clientSchema: GraphQLSchema): DocumentNode {
       definitions.push(definition);
       continue;
     }
+    const name = definition.name.value;
     const isEntity = definition.interfaces?.some((i) => i.name.value === 'Node') ?? false;
-    const added = isEntity
-      ? [directive('key', { fields: 'id' })]
-      : SHAREABLE_VALUE_TYPES.has(definition.name.value)
-        ? [directive('shareable', {})]
-        : [];
+    const added = shape.references.has(name)
+      ? [directive('key', { fields: 'id', resolvable: false })]
+      : isEntity
+        ? [directive('key', { fields: 'id' })]
+        : SHAREABLE_VALUE_TYPES.has(name)
+          ? [directive('shareable', {})]
+          : [];
+    if (!shape.whole && SHARED_BY_DOMAINS.has(name)) added.push(directive('shareable', {}));
+    const fields =
+      !shape.whole && name === 'Query'
+        ? definition.fields?.map((f) =>
+            f.name.value === 'viewer'
+              ? { ...f, directives: [...(f.directives ?? []), directive('shareable', {})] }
+              : f,
+          )
+        : definition.fields;
     definitions.push(
-      added.length > 0
-        ? { ...definition, directives: [...(definition.directives ?? []), ...added] }
+      added.length > 0 || fields !== definition.fields
+        ? { ...definition, fields, directives: [...(definition.directives ?? []), ...added] }
         : definition,
     );
   }
   return { kind: Kind.DOCUMENT, definitions };
 }
 
-function directive(name: string, args: Record<string, string | string[]>): ConstDirectiveNode {
+function directive(
+  name: string,
+  args: Record<string, string | string[] | boolean>,
+): ConstDirectiveNode {
   return {
     kind: Kind.DIRECTIVE,
     name: { kind: Kind.NAME, value: name },
@@ -90,7 +122,9 @@ function directive(name: string, args: Record<string, string | string[]>): Const
             kind: Kind.LIST,
             values: value.map((v) => ({ kind: Kind.STRING, value: v })),
           }
-        : { kind: Kind.STRING, value },
+        : typeof value === 'boolean'
+          ? { kind: Kind.BOOLEAN, value }
+          : { kind: Kind.STRING, value },
     })),
   };
 }
@@ -102,12 +136,13 @@ function directive(name: string, args: Record<string, string | string[]>): Const
  */
 export function buildFederatedSchema(
   clientSchema: GraphQLSchema,
-  modules: GatewayModule[],
+  modules: readonly GatewayModule[],
   maxRepresentations: number,
+  shape: SubgraphShape = WHOLE,
 ): GraphQLSchema {
   // `_service { sdl }` and the federation types come from Apollo's own subgraph library, so the
   // SDL a router composes is exactly what Apollo's tooling would print.
-  const subgraph = buildSubgraphSchema({ typeDefs: federatedTypeDefs(clientSchema) });
+  const subgraph = buildSubgraphSchema({ typeDefs: federatedTypeDefs(clientSchema, shape) });
   const fetchers = Object.assign({}, ...modules.map((m) => m.nodes ?? {})) as NonNullable<
     GatewayModule['nodes']
   >;
@@ -163,6 +198,23 @@ function parseRepresentation(value: unknown): { __typename: string; id: string }
       'representations',
     );
   return { __typename, id };
+}
+
+/**
+ * The schema a gateway serving these modules answers on /graphql: the whole gateway, or one
+ * domain alone, as a Federation v2 subgraph.
+ */
+export function buildServedSchema(
+  modules: readonly GatewayModule[],
+  maxRepresentations: number,
+): GraphQLSchema {
+  const typeDefs = moduleTypeDefs(modules);
+  return buildFederatedSchema(
+    buildSchema(modules, typeDefs),
+    modules,
+    maxRepresentations,
+    typeDefs,
+  );
 }
 
 /** The subgraph SDL as `_service { sdl }` answers it: what routers compose (subgraph.graphql). */

@@ -32,7 +32,15 @@ export async function fetchNode(
   return value ? tagNodeType(value, parsed.type) : null;
 }
 
-export function createBaseModule(nodeFetchers: () => NodeFetchers): GatewayModule {
+export interface BaseModuleOptions {
+  /** Serve `Query.node`/`Query.nodes`: only a gateway serving every domain can answer them. */
+  nodeQueries: boolean;
+}
+
+export function createBaseModule(
+  nodeFetchers: () => NodeFetchers,
+  { nodeQueries }: BaseModuleOptions = { nodeQueries: true },
+): GatewayModule {
   const resolvers: Resolvers = {
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
@@ -42,15 +50,7 @@ export function createBaseModule(nodeFetchers: () => NodeFetchers): GatewayModul
       __resolveType: (value) => nodeTypeOf(value) as never,
     },
     Query: {
-      node: (_root, { id }, ctx) => {
-        parseGlobalId(id);
-        return fetchNode(nodeFetchers(), ctx, id) as never;
-      },
-      nodes: (_root, { ids }, ctx) => {
-        if (ids.length > MAX_NODES)
-          throw badUserInput(`nodes accepts at most ${MAX_NODES} ids`, 'ids');
-        return Promise.all(ids.map((id) => fetchNode(nodeFetchers(), ctx, id))) as never;
-      },
+      ...(nodeQueries ? nodeQueryResolvers(nodeFetchers) : {}),
       viewer: (_root, _args, ctx) => ctx.principal,
     },
     Viewer: {
@@ -66,4 +66,18 @@ export function createBaseModule(nodeFetchers: () => NodeFetchers): GatewayModul
     },
   };
   return { name: 'base', resolvers };
+}
+
+function nodeQueryResolvers(nodeFetchers: () => NodeFetchers): NonNullable<Resolvers['Query']> {
+  return {
+    node: (_root, { id }, ctx) => {
+      parseGlobalId(id);
+      return fetchNode(nodeFetchers(), ctx, id) as never;
+    },
+    nodes: (_root, { ids }, ctx) => {
+      if (ids.length > MAX_NODES)
+        throw badUserInput(`nodes accepts at most ${MAX_NODES} ids`, 'ids');
+      return Promise.all(ids.map((id) => fetchNode(nodeFetchers(), ctx, id))) as never;
+    },
+  };
 }

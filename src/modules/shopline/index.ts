@@ -1,15 +1,15 @@
 import { commerceSources } from '../commerce/extension-points.js';
-import { extension, moduleServices, type GatewayModule } from '../module.js';
+import { extension, moduleServices, type EntityReference, type GatewayModule } from '../module.js';
 import { ShoplineCommerceSource } from './commerce/shopline-source.js';
 import { shoplineResolvers } from './resolvers.js';
 import { registerShoplineRoutes } from './routes.js';
 import { ShoplineService } from './shopline-service.js';
 
 /** SHOPLINE: verified webhook inbox, merchant/token state, claim flow, landing page. */
-export function createShoplineModule(): GatewayModule {
+export function createShoplineModule({ reference }: { reference: EntityReference }): GatewayModule {
   return {
     name: 'shopline',
-    resolvers: shoplineResolvers,
+    resolvers: shoplineResolvers(reference),
     services: moduleServices('shopline', (deps) => new ShoplineService(deps)),
     nodes: {
       ShoplineMerchant: async (ctx, localId) => {
@@ -21,6 +21,7 @@ export function createShoplineModule(): GatewayModule {
     extensions: (services) => [
       extension(commerceSources, new ShoplineCommerceSource(services.shopline)),
     ],
+    extends: [commerceSources],
     routes: registerShoplineRoutes,
     async start(services) {
       // Events stored before a crash but never applied are applied before serving.

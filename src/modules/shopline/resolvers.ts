@@ -6,6 +6,8 @@ import type {
 import { requireRole, type GraphQLContext } from '../../request-context.js';
 import { toGlobalId } from '../base/global-id.js';
 import { idempotentMutation, userError } from '../base/mutations.js';
+import type { EntityReference } from '../module.js';
+import { shoplineLinkId } from './commerce/shopline-source.js';
 import { tokenUsable } from './merchant-repository.js';
 import { pageMerchants } from './merchant-pagination.js';
 import type {
@@ -52,7 +54,12 @@ async function* merchantUpdates(ctx: GraphQLContext): AsyncGenerator<ShoplineMer
   }
 }
 
-export const shoplineResolvers: Resolvers = {
+/**
+ * The module's resolvers. `reference` resolves `ShoplineMerchant.commerceLink`, the merchant's
+ * store in the commerce lists, which the commerce module owns: in-process when this gateway
+ * serves commerce, else as a reference the router completes from the commerce subgraph.
+ */
+export const shoplineResolvers = (reference: EntityReference): Resolvers => ({
   Query: {
     shoplineMerchants: (_root, args, ctx) => pageMerchants(ctx, args),
   },
@@ -133,8 +140,12 @@ export const shoplineResolvers: Resolvers = {
       const tokens = (await tokensLoader(ctx).load(m.merchantId)).filter((t) => tokenUsable(t));
       return READ_SCOPES.filter((scope) => tokens.some((t) => t.scopes.includes(scope)));
     },
+    // A CommerceLink model in-process, or a `{ id }` reference: the commerce module's own
+    // resolvers (or the commerce subgraph) read its fields, never this module.
+    commerceLink: (m, _args, ctx) =>
+      reference(ctx, 'CommerceLink', shoplineLinkId(m.merchantId)) as never,
   },
   ShoplineToken: {
     status: (t) => tokenStatus(t),
   },
-};
+});

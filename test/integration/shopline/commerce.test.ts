@@ -141,6 +141,22 @@ describe('SHOPLINE in the unified commerce graph', () => {
     }
   });
 
+  it("gives the merchant's store as its commerce link, the same link the commerce lists use", async () => {
+    const res = await t.graphql<{
+      shoplineMerchants: {
+        nodes: Array<{ merchantId: string; commerceLink: { id: string; source: string } | null }>;
+      };
+      commerce: { sources: Array<{ id: string; source: string; name: string }> };
+    }>(
+      `{ shoplineMerchants(first: 5) { nodes { merchantId commerceLink { id source } } }
+         commerce { sources { id source name } } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const [merchant] = res.body.data!.shoplineMerchants.nodes;
+    const link = res.body.data!.commerce.sources.find((l) => l.name === MERCHANT);
+    expect(merchant?.commerceLink).toEqual({ id: link?.id, source: 'SHOPLINE' });
+  });
+
   it('reports the link as live while its token works', async () => {
     const res = await t.graphql<{
       commerce: {

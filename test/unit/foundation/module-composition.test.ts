@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { createCommerceModule } from '../../../src/modules/commerce/index.js';
+import { createModuleSet } from '../../../src/modules/index.js';
 import type { GatewayModule } from '../../../src/modules/module.js';
-import { createShoplineModule } from '../../../src/modules/shopline/index.js';
 import { createServices, type GatewayServices } from '../../../src/server/services.js';
 import { createLogger } from '../../../src/server/logger.js';
 
@@ -36,7 +35,9 @@ describe('module composition', () => {
   it(
     'builds each served module its services under its own key, and no others',
     async () => {
-      const built = await compose([createShoplineModule()]);
+      const set = createModuleSet(['shopline']);
+      expect(set.withServices.map((m) => m.name)).toEqual(['base', 'shopline']);
+      const built = await compose(set.withServices);
       expect(built.shopline.inbox).toBeDefined();
       // SHOPLINE's commerce source has no commerce module to go to: it is left unused.
       expect(built['commerce']).toBeUndefined();
@@ -49,8 +50,21 @@ describe('module composition', () => {
   it(
     "hands SHOPLINE's commerce source to the commerce module through its extension point",
     async () => {
-      const built = await compose([createShoplineModule(), createCommerceModule()]);
+      const built = await compose(createModuleSet(['shopline', 'commerce']).withServices);
       expect(built.commerce.registry.all().map((s) => s.kind)).toEqual(['SHOPLINE']);
+    },
+    COMPOSE_TIMEOUT_MS,
+  );
+
+  it(
+    'builds SHOPLINE services, not its schema, for a commerce subgraph so SHOPLINE stores are read',
+    async () => {
+      const set = createModuleSet(['commerce']);
+      expect(set.modules.map((m) => m.name)).toEqual(['base', 'commerce']);
+      expect(set.withServices.map((m) => m.name)).toEqual(['base', 'commerce', 'shopline']);
+      const built = await compose(set.withServices);
+      expect(built.commerce.registry.all().map((s) => s.kind)).toEqual(['SHOPLINE']);
+      expect(built['connections']).toBeUndefined();
     },
     COMPOSE_TIMEOUT_MS,
   );

@@ -42,6 +42,11 @@ interface ShoplinePosition {
 /** Link ids of SHOPLINE merchants: the merchant id, prefixed so it never collides with stored links. */
 const LINK_PREFIX = 'shopline-';
 
+/** The commerce link id of a SHOPLINE merchant's store. */
+export function shoplineLinkId(merchantId: string): string {
+  return `${LINK_PREFIX}${merchantId}`;
+}
+
 /**
  * SHOPLINE merchants as a commerce source. Links are the workspace's claimed merchants (no
  * `linkCommerceSource`: the install webhooks and the claim make them). Each call uses a usable
@@ -63,7 +68,7 @@ export class ShoplineCommerceSource implements CommerceSource {
   async listLinks(workspaceId: string): Promise<CommerceLink[]> {
     const { merchants, tokens } = await this.shopline.merchants.workspaceMerchants(workspaceId);
     return merchants.map((m) => ({
-      id: `${LINK_PREFIX}${m.merchantId}`,
+      id: shoplineLinkId(m.merchantId),
       workspaceId,
       source: 'SHOPLINE',
       platform: 'shopline',
