@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   describeOptions(options);
 
   const selected = (options.variants ?? [...VARIANTS]) as VariantId[];
-  if (selected.includes('peer')) await ensurePeerInstalled();
+  if (selected.includes('peer') || selected.includes('peer-batched')) await ensurePeerInstalled();
 
   const sandbox = await startSandbox(options.loadCpu, dir);
   const control = new SandboxControl(sandbox.origin);
@@ -87,10 +87,16 @@ async function main(): Promise<void> {
 
   const cells: CellResult[] = [];
   const referenceBodies = new Map<string, string>();
-  // The peer's composition depends only on the fixtures: made once, served by every peer started.
-  let supergraph: Promise<string> | undefined;
-  const peerSupergraph = (): Promise<string> =>
-    (supergraph ??= composePeerSupergraph(dir, peerEnvironment(fixtures)));
+  // A peer's composition depends only on the fixtures: made once, served by every peer started.
+  const supergraphs = new Map<boolean, Promise<string>>();
+  const peerSupergraph = (batched: boolean): Promise<string> => {
+    let supergraph = supergraphs.get(batched);
+    if (!supergraph) {
+      supergraph = composePeerSupergraph(dir, peerEnvironment(fixtures), batched);
+      supergraphs.set(batched, supergraph);
+    }
+    return supergraph;
+  };
   for (const latencyMs of options.soakOnly ? [] : options.latenciesMs) {
     await control.setLatency(SANDBOX_UPSTREAMS, latencyMs);
     for (const scenario of SCENARIOS) {
@@ -162,7 +168,13 @@ async function main(): Promise<void> {
           }
           measured.forEach((m, i) => {
             const figures: CellFigures = turns[i]!.figures();
-            cells.push({ ...m.base, connections, figures, sameJsonAsGateway: m.sameJsonAsGateway });
+            cells.push({
+              ...m.base,
+              connections,
+              figures,
+              sameJsonAsGateway: m.sameJsonAsGateway,
+              sameDataAsPeer: m.sameDataAsPeer,
+            });
             printCell(scenario.id, m.base.variant, latencyMs, connections, figures);
           });
           // Kept after every cell, so an interrupted run still leaves its figures behind.
@@ -220,6 +232,7 @@ interface MeasuredVariant {
   server: Server;
   request: LoadRequest;
   sameJsonAsGateway: boolean | undefined;
+  sameDataAsPeer: boolean | undefined;
 }
 
 /**
@@ -281,14 +294,21 @@ async function prepareVariant(
     if (second?.body === first.body) expectBody = first.body;
   }
   const referenceKey = `${scenario.id}@${latencyMs}`;
-  if (variant === 'gateway') referenceBodies.set(referenceKey, first.body);
-  const reference = referenceBodies.get(referenceKey);
+  if (variant === 'gateway' || variant === 'peer')
+    referenceBodies.set(`${referenceKey}#${variant}`, first.body);
   // A mutation's answers differ call by call (toggled state), so only reads are compared.
-  const sameJsonAsGateway =
-    variant === 'limit' && scenario.stableBody && reference !== undefined
-      ? sameJson(reference, first.body)
-      : undefined;
-  return { base, server, request: { ...request, expectBody }, sameJsonAsGateway };
+  const compared = (of: VariantId, same: (a: string, b: string) => boolean) => {
+    const reference = referenceBodies.get(`${referenceKey}#${of}`);
+    return scenario.stableBody && reference !== undefined ? same(reference, first.body) : undefined;
+  };
+  return {
+    base,
+    server,
+    request: { ...request, expectBody },
+    sameJsonAsGateway: variant === 'limit' ? compared('gateway', sameJson) : undefined,
+    // The batched peer answers the same query as the peer: its data must be the peer's.
+    sameDataAsPeer: variant === 'peer-batched' ? compared('peer', sameData) : undefined,
+  };
 }
 
 /** The connection counts of one cell row: scenario 2 under latency adds the single-client probe. */
@@ -325,7 +345,7 @@ async function startVariant(
   gatewayEnv: Record<string, string>,
   sandbox: Server,
   fixtures: Fixtures,
-  peerSupergraph: () => Promise<string>,
+  peerSupergraph: (batched: boolean) => Promise<string>,
 ): Promise<Server> {
   switch (variant) {
     case 'gateway':
@@ -347,7 +367,11 @@ async function startVariant(
         name: 'cached',
       });
     case 'peer':
-      return startPeer(options.serverCpu, dir, await peerSupergraph());
+    case 'peer-batched': {
+      const batched = variant === 'peer-batched';
+      const supergraph = await peerSupergraph(batched);
+      return startPeer(options.serverCpu, dir, supergraph, batched, peerEnvironment(fixtures));
+    }
     case 'limit':
       return startLimit(options.serverCpu, dir, limitEnvironment(fixtures));
     case 'upstream':
@@ -368,6 +392,16 @@ async function send(request: {
     signal: AbortSignal.timeout(60_000),
   });
   return { status: res.status, body: await res.text() };
+}
+
+/** Whether two GraphQL answers hold the same `data` (their errors may differ). */
+function sameData(a: string, b: string): boolean {
+  try {
+    const data = (body: string) => JSON.stringify((JSON.parse(body) as { data?: unknown }).data);
+    return data(a) === data(b);
+  } catch {
+    return false;
+  }
 }
 
 function sameJson(a: string, b: string): boolean {

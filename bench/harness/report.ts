@@ -19,6 +19,8 @@ export interface CellResult {
   error?: string;
   /** For the limit: whether its JSON equals the gateway's answer to the same scenario. */
   sameJsonAsGateway?: boolean | undefined;
+  /** For the batched peer: whether its answer's data equals the peer's. */
+  sameDataAsPeer?: boolean | undefined;
 }
 
 export interface Machine {
@@ -304,7 +306,9 @@ function renderMarkdown(r: RunRecord, jsonPath: string, chartNote: string): stri
         );
       } else if (c.figures) {
         const m = c.figures.median;
-        const same = c.sameJsonAsGateway === false ? ' (JSON differs from the gateway)' : '';
+        const same =
+          (c.sameJsonAsGateway === false ? ' (JSON differs from the gateway)' : '') +
+          (c.sameDataAsPeer === false ? " (data differs from the peer's)" : '');
         // With no query completed in a run, per-query figures would divide by nothing.
         const perQuery =
           m.requests > 0

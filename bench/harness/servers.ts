@@ -255,25 +255,40 @@ export async function ensurePeerInstalled(): Promise<void> {
   await run('npm', ['ci', '--prefix', PEER_DIR, '--no-audit', '--no-fund'], { cwd: ROOT });
 }
 
-/** Composes the Mesh supergraph of our Codat OpenAPI document for this run's company. */
+/**
+ * Composes the Mesh supergraph of our Codat OpenAPI document for this run's company: with the
+ * `@resolveTo` links, or (batched) with the bare fields the batched peer's resolvers serve.
+ */
 export async function composePeerSupergraph(
   dir: string,
   env: Record<string, string>,
+  batched: boolean,
 ): Promise<string> {
-  const output = join(dir, 'peer-supergraph.graphql');
+  const output = join(dir, batched ? 'peer-batched-supergraph.graphql' : 'peer-supergraph.graphql');
   await run(
     process.execPath,
     [join(PEER_DIR, 'node_modules/@graphql-mesh/compose-cli/esm/bin.js'), '-o', output],
-    { cwd: PEER_DIR, env: { ...process.env, ...env } },
+    { cwd: PEER_DIR, env: { ...process.env, ...env, BENCH_PEER_BATCHED: batched ? '1' : '' } },
   );
   return output;
 }
 
-export async function startPeer(cpus: string, dir: string, supergraph: string): Promise<Server> {
+/**
+ * Hive Gateway serving a peer supergraph. The batched peer's config (its resolvers) reads the
+ * run's Codat ids and the Mesh names from `env` (peerEnvironment).
+ */
+export async function startPeer(
+  cpus: string,
+  dir: string,
+  supergraph: string,
+  batched: boolean,
+  env: Record<string, string>,
+): Promise<Server> {
   const port = await freePort();
-  const logFile = join(dir, 'peer.log');
+  const name = batched ? 'peer-batched' : 'peer';
+  const logFile = join(dir, `${name}.log`);
   const proc = spawnPinned({
-    name: 'peer',
+    name,
     cpus,
     command: process.execPath,
     args: [
@@ -281,7 +296,7 @@ export async function startPeer(cpus: string, dir: string, supergraph: string): 
       'supergraph',
       supergraph,
       '--config-path',
-      join(PEER_DIR, 'gateway.config.ts'),
+      join(PEER_DIR, batched ? 'gateway.batched.config.ts' : 'gateway.config.ts'),
       '--host',
       '127.0.0.1',
       '--port',
@@ -289,7 +304,7 @@ export async function startPeer(cpus: string, dir: string, supergraph: string): 
     ],
     // Not bench/peer: Hive Gateway would take the Mesh compose config there for its own config.
     cwd: dir,
-    env: { NODE_ENV: 'production' },
+    env: { ...env, NODE_ENV: 'production' },
     logFile,
   });
   const origin = `http://127.0.0.1:${port}`;

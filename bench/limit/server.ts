@@ -135,8 +135,7 @@ async function toggleWorkflow(): Promise<unknown> {
   return {
     data: {
       toggleWorkflow: {
-        workflowId: workflowGlobalId ?? workflowId,
-        isActive: body.data?.isActive ?? null,
+        workflow: { id: workflowGlobalId ?? workflowId, isActive: body.data?.isActive ?? null },
         userErrors: [],
       },
     },

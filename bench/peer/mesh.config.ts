@@ -19,17 +19,22 @@ const companyId = env('BENCH_PEER_CODAT_COMPANY');
 const connectionId = env('BENCH_PEER_CODAT_CONNECTION');
 const ids = `companyId: "${companyId}", connectionId: "${connectionId}"`;
 
-export const composeConfig = defineConfig({
-  subgraphs: [
-    {
-      sourceHandler: loadOpenAPISubgraph('Codat', {
-        source: env('BENCH_PEER_CODAT_SPEC'),
-        endpoint: env('BENCH_PEER_CODAT_BASE_URL'),
-        operationHeaders: { Authorization: env('BENCH_PEER_CODAT_AUTHORIZATION') },
-      }),
-    },
-  ],
-  additionalTypeDefs: /* GraphQL */ `
+/**
+ * The batched peer (BENCH_PEER_BATCHED=1) composes the same two fields without a directive: its
+ * resolvers are gateway.batched.config.ts's, which batch through the in-context SDK, as Mesh's
+ * "Schema Extensions" page tells a user to when `keysArg` does not fit the source (Codat takes
+ * its ids in one `query` string, not a list argument).
+ */
+const batched = process.env['BENCH_PEER_BATCHED'] === '1';
+const batchedTypeDefs = /* GraphQL */ `
+  extend type ${env('BENCH_PEER_ORDER_TYPE')} {
+    customer: ${env('BENCH_PEER_CUSTOMER_TYPE')}
+  }
+  extend type ${env('BENCH_PEER_LINE_ITEM_TYPE')} {
+    product: ${env('BENCH_PEER_PRODUCT_TYPE')}
+  }
+`;
+const resolveToTypeDefs = /* GraphQL */ `
     extend type ${env('BENCH_PEER_ORDER_TYPE')} {
       customer: ${env('BENCH_PEER_CUSTOMER_TYPE')}
         @resolveTo(
@@ -50,5 +55,17 @@ export const composeConfig = defineConfig({
           sourceArgs: { ${ids}, productId: "{root.productRef.id}" }
         )
     }
-  `,
+  `;
+
+export const composeConfig = defineConfig({
+  subgraphs: [
+    {
+      sourceHandler: loadOpenAPISubgraph('Codat', {
+        source: env('BENCH_PEER_CODAT_SPEC'),
+        endpoint: env('BENCH_PEER_CODAT_BASE_URL'),
+        operationHeaders: { Authorization: env('BENCH_PEER_CODAT_AUTHORIZATION') },
+      }),
+    },
+  ],
+  additionalTypeDefs: batched ? batchedTypeDefs : resolveToTypeDefs,
 });

@@ -6,11 +6,21 @@ import type { LoadRequest } from '../harness/load.js';
  * - `naive`: the same gateway with `DATALOADER_BATCHING=false` (every load its own upstream call).
  * - `cached`: the same gateway with its cross-request record cache on (`COMMERCE_CACHE_MB`),
  *   measured on the repeated query of scenario 5 only.
- * - `peer`: Hive Gateway serving a GraphQL Mesh composition of our Codat OpenAPI document.
+ * - `peer`: Hive Gateway serving a GraphQL Mesh composition of our Codat OpenAPI document, its
+ *   links resolved one `@resolveTo` call per parent (N+1).
+ * - `peer-batched`: the same peer with the links batched through Mesh's in-context SDK.
  * - `limit`: a minimal hand-written undici handler making the same minimal upstream calls.
  * - `upstream`: the first upstream request of the scenario, sent to the sandbox directly.
  */
-export const VARIANTS = ['gateway', 'naive', 'cached', 'peer', 'limit', 'upstream'] as const;
+export const VARIANTS = [
+  'gateway',
+  'naive',
+  'cached',
+  'peer',
+  'peer-batched',
+  'limit',
+  'upstream',
+] as const;
 export type VariantId = (typeof VARIANTS)[number];
 
 /** Ids and credentials the scenarios need, discovered once per run (see fixtures.ts). */

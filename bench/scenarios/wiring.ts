@@ -16,6 +16,10 @@ const MESH = {
   getOrder: 'getCommerceOrder',
   getCustomer: 'getCommerceCustomer',
   getProduct: 'getCommerceProduct',
+  listCustomers: 'listCommerceCustomers',
+  listProducts: 'listCommerceProducts',
+  customersPageType: 'Customers',
+  productsPageType: 'Products',
   orderType: 'Order',
   lineItemType: 'OrderLineItem',
   customerType: 'Customer',
@@ -78,6 +82,10 @@ export function peerEnvironment(f: Fixtures): Record<string, string> {
     BENCH_PEER_PRODUCT_TYPE: MESH.productType,
     BENCH_PEER_GET_CUSTOMER: MESH.getCustomer,
     BENCH_PEER_GET_PRODUCT: MESH.getProduct,
+    BENCH_PEER_LIST_CUSTOMERS: MESH.listCustomers,
+    BENCH_PEER_LIST_PRODUCTS: MESH.listProducts,
+    BENCH_PEER_CUSTOMERS_PAGE_TYPE: MESH.customersPageType,
+    BENCH_PEER_PRODUCTS_PAGE_TYPE: MESH.productsPageType,
   };
 }
 
