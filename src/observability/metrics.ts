@@ -9,12 +9,15 @@ import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
  * in one process-wide registry that every app's /metrics shows as well.
  */
 export function createMetricsRegistry(): Registry {
+  // The process's collectors start with the first app, not the first scrape: CPU time and the
+  // event-loop delay are measured from when their collector is made.
+  processMetrics();
   return new Registry();
 }
 
 let processRegistry: Registry | undefined;
 
-/** prom-client's default metrics, plus the event loop's busy and idle time. Made on first use. */
+/** prom-client's default metrics, plus the event loop's busy and idle time. Made once. */
 function processMetrics(): Registry {
   if (processRegistry) return processRegistry;
   const registry = new Registry();
