@@ -73,3 +73,69 @@ export const SANDBOX_TRIGGERS: Record<DispatchEntityType, readonly SandboxTrigge
 export function parseEntityType(value: string | undefined): DispatchEntityType | undefined {
   return DISPATCH_ENTITY_TYPES.find((t) => t.toLowerCase() === value?.toLowerCase());
 }
+
+/** A configured workflow as the sandbox keeps it. */
+export interface WorkflowState {
+  guid: string;
+  name: string;
+  entityType: DispatchEntityType;
+  trigger: string;
+  action: string;
+  isActive: boolean;
+  isManaged: boolean;
+}
+
+/** Workflows every new account starts with (ids are drawn when the account is created). */
+export const SANDBOX_SEEDED_WORKFLOWS: ReadonlyArray<Omit<WorkflowState, 'guid'>> = [
+  {
+    name: 'Notify on Delivery',
+    entityType: 'Shipment',
+    trigger: 'shipment_delivered',
+    action: 'send_email',
+    isActive: true,
+    isManaged: false,
+  },
+  {
+    name: 'Mark failed delivery',
+    entityType: 'Shipment',
+    trigger: 'shipment_failed_delivery',
+    action: 'update_status',
+    isActive: true,
+    isManaged: true,
+  },
+  {
+    name: 'Order confirmation email',
+    entityType: 'Order',
+    trigger: 'order_created',
+    action: 'send_email',
+    isActive: true,
+    isManaged: true,
+  },
+  {
+    name: 'Cancelled order webhook',
+    entityType: 'Order',
+    trigger: 'order_cancelled',
+    action: 'webhook',
+    isActive: false,
+    isManaged: false,
+  },
+  {
+    name: 'Welcome push',
+    entityType: 'Customer',
+    trigger: 'customer_created',
+    action: 'send_push',
+    isActive: true,
+    isManaged: true,
+  },
+  {
+    name: 'Low stock alert',
+    entityType: 'Product',
+    trigger: 'product_low_stock',
+    action: 'webhook',
+    isActive: true,
+    isManaged: false,
+  },
+];
+
+/** The seeded workflow that starts with an execution waiting to be resumed. */
+export const SANDBOX_PAUSED_WORKFLOW = 'Low stock alert';
