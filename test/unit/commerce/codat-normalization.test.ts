@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   codatDispute,
-  codatOrder,
   codatPayment,
   codatProduct,
 } from '../../../src/modules/commerce/sources/codat/codat-mappers.js';
+import { codatOrder } from '../../../src/modules/commerce/sources/codat/codat-order.js';
 import { CodatSource } from '../../../src/modules/commerce/sources/codat/codat-source.js';
 import type { OrderLineItemModel } from '../../../src/modules/commerce/model.js';
 import type { CommerceLink } from '../../../src/modules/commerce/sources/source.js';

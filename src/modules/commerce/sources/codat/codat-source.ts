@@ -24,11 +24,11 @@ import {
   codatCustomer,
   codatDispute,
   codatLocation,
-  codatOrder,
   codatPayment,
   codatProduct,
   codatTransaction,
 } from './codat-mappers.js';
+import { codatOrder } from './codat-order.js';
 
 const LISTS: {
   [D in CommerceDataset]: {
