@@ -91,6 +91,8 @@ const envSchema = z.object({
   SHOPLINE_API_BASE_URL: httpUrl.optional(),
   SHOPLINE_APP_SECRET: z.string().min(1).optional(),
   SHOPLINE_WEBHOOK_TOLERANCE_SECONDS: positiveInt('a number of seconds').default('300'),
+  SHOPLINE_WEBHOOK_MAX_BODY_BYTES: positiveInt('a number of bytes').default('1048576'),
+  SHOPLINE_WEBHOOK_CANONICALIZE_MAX_BYTES: positiveInt('a number of bytes').default('65536'),
   SHOPLINE_CLIENT_ID: z.string().min(1).optional(),
   SHOPLINE_CLIENT_SECRET: z.string().min(1).optional(),
   SHOPLINE_OAUTH_BASE_URL: httpUrl.default('https://developers.shoplineapp.com'),
@@ -217,6 +219,13 @@ export interface Config {
   shopline: {
     appSecret: string | undefined;
     webhookToleranceSeconds: number;
+    /** Largest webhook body read at all. */
+    webhookMaxBodyBytes: number;
+    /**
+     * Largest body re-serialised to check its signature when its bytes are not the signed
+     * (canonical) form; a larger one is checked over its bytes only.
+     */
+    webhookCanonicalizeMaxBytes: number;
     /** OAuth client of the app, for the landing route's "link account" round trip. */
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -394,6 +403,8 @@ export function loadConfig(env: Env = process.env): Config {
     shopline: {
       appSecret: e.SHOPLINE_APP_SECRET,
       webhookToleranceSeconds: e.SHOPLINE_WEBHOOK_TOLERANCE_SECONDS,
+      webhookMaxBodyBytes: e.SHOPLINE_WEBHOOK_MAX_BODY_BYTES,
+      webhookCanonicalizeMaxBytes: e.SHOPLINE_WEBHOOK_CANONICALIZE_MAX_BYTES,
       clientId: e.SHOPLINE_CLIENT_ID,
       clientSecret: e.SHOPLINE_CLIENT_SECRET,
       oauthBaseUrl: e.SHOPLINE_OAUTH_BASE_URL,

@@ -2,57 +2,75 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UpstreamHttpError } from '../../upstreams/upstream-http-error.js';
 import type { AppServices } from '../../app-services.js';
 import { eventFromPayload } from './webhook-inbox.js';
-import { parseLossless, verifySignature } from './webhook-signature.js';
-
-/** SHOPLINE's webhook payloads are a few kilobytes; anything near this is not one of them. */
-const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+import { checkSignatureHeaders, verifySignature } from './webhook-signature.js';
 
 /**
  * `POST /webhooks/shopline` and `GET /shopline/landing`, in the module's own Fastify scope so the
  * raw-body JSON parser below applies to these routes only.
  */
 export function registerShoplineRoutes(app: FastifyInstance, services: AppServices): void {
-  // The signature covers the body, so the route receives the exact text and parses it itself.
+  // The signature covers the body, so the route receives the exact bytes and parses them itself,
+  // once they are known to be signed. SHOPLINE's payloads are a few kilobytes.
+  const { webhookMaxBodyBytes, webhookCanonicalizeMaxBytes } = services.config.shopline;
   app.addContentTypeParser(
     'application/json',
-    { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT },
+    { parseAs: 'buffer', bodyLimit: webhookMaxBodyBytes },
     (_req, body, done) => done(null, body),
   );
 
-  app.post('/webhooks/shopline', async (request, reply) => {
-    const shopline = services.shopline;
-    const secret = shopline.appSecret;
-    if (!secret) return reply.code(503).send({ error: 'SHOPLINE_APP_SECRET is not configured' });
-    const raw = typeof request.body === 'string' ? request.body : '';
-    let parsed: unknown;
-    try {
-      parsed = parseLossless(raw);
-    } catch (error) {
-      return reply.code(400).send({ error: `Malformed JSON body: ${(error as Error).message}` });
-    }
-    const query = request.query as Record<string, unknown>;
+  const signatureHeaders = (request: FastifyRequest) => {
+    const sign = (request.query as Record<string, unknown>)['sign'];
     const timestamp = request.headers['x-shopline-developer-event-timestamp'];
-    const rejection = verifySignature({
-      secret,
-      sign: typeof query['sign'] === 'string' ? query['sign'] : undefined,
+    return {
+      sign: typeof sign === 'string' ? sign : undefined,
       timestamp: typeof timestamp === 'string' ? timestamp : undefined,
-      body: parsed,
-      toleranceSeconds: shopline.toleranceSeconds,
-    });
-    if (rejection) {
-      request.log.warn({ reason: rejection.message }, 'SHOPLINE webhook rejected');
-      return reply.code(rejection.status).send({ error: rejection.message });
-    }
-    const event = eventFromPayload(JSON.parse(raw));
-    if (!event) {
-      return reply.code(400).send({
-        error:
-          'The payload must have string trace_id, ts (nanoseconds), topic and merchant_id, and an object resource',
+      toleranceSeconds: services.shopline.toleranceSeconds,
+    };
+  };
+  const reject = (request: FastifyRequest, reply: FastifyReply, status: number, error: string) => {
+    request.log.warn({ reason: error }, 'SHOPLINE webhook rejected');
+    return reply.code(status).send({ error });
+  };
+
+  app.post('/webhooks/shopline', {
+    // Before the body is read: without a secret, a well-formed `sign` and a fresh timestamp,
+    // no body can be signed, so none is read or parsed.
+    onRequest: async (request, reply) => {
+      if (!services.shopline.appSecret) {
+        return reply.code(503).send({ error: 'SHOPLINE_APP_SECRET is not configured' });
+      }
+      const rejection = checkSignatureHeaders(signatureHeaders(request));
+      if (rejection) return reject(request, reply, rejection.status, rejection.message);
+    },
+    handler: async (request, reply) => {
+      const shopline = services.shopline;
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const rejection = verifySignature({
+        ...signatureHeaders(request),
+        secret: shopline.appSecret!,
+        raw,
+        canonicalizeMaxBytes: webhookCanonicalizeMaxBytes,
       });
-    }
-    const outcome = await shopline.handleEvent(event, raw);
-    request.log.info({ topic: event.topic, outcome }, 'SHOPLINE webhook accepted');
-    return reply.code(200).send({ received: true, duplicate: outcome === 'duplicate' });
+      if (rejection) return reject(request, reply, rejection.status, rejection.message);
+      // Signed: only now is the body parsed.
+      const text = raw.toString('utf8');
+      let payload: unknown;
+      try {
+        payload = JSON.parse(text);
+      } catch (error) {
+        return reject(request, reply, 400, `Malformed JSON body: ${(error as Error).message}`);
+      }
+      const event = eventFromPayload(payload);
+      if (!event) {
+        return reply.code(400).send({
+          error:
+            'The payload must have string trace_id, ts (nanoseconds), topic and merchant_id, and an object resource',
+        });
+      }
+      const outcome = await shopline.handleEvent(event, text);
+      request.log.info({ topic: event.topic, outcome }, 'SHOPLINE webhook accepted');
+      return reply.code(200).send({ received: true, duplicate: outcome === 'duplicate' });
+    },
   });
 
   app.get('/shopline/landing', async (request, reply) => landing(services, request, reply));

@@ -44,7 +44,7 @@ export function canonicalBodies(value: LosslessJson): string[] {
 }
 
 export function computeSignature(secret: string, timestamp: string, canonicalBody: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}:${canonicalBody}`).digest('hex');
+  return signatureOf(secret, timestamp, canonicalBody).toString('hex');
 }
 
 /** Signs a payload the way SHOPLINE does (the sandbox deliverer and tests use it). */
@@ -53,18 +53,21 @@ export function signPayload(secret: string, timestamp: string, value: LosslessJs
   return computeSignature(secret, timestamp, canonical ?? 'null');
 }
 
-export interface VerifyInput {
-  secret: string;
+export interface SignatureHeaders {
+  /** The `sign` query parameter. */
   sign: string | undefined;
+  /** The X-Shopline-Developer-Event-Timestamp header. */
   timestamp: string | undefined;
-  /** The parsed (lossless) body. */
-  body: LosslessJson;
   toleranceSeconds: number;
   nowMs?: number;
 }
 
-/** Returns undefined when the signature is valid, or why it is not. */
-export function verifySignature(input: VerifyInput): WebhookRejection | undefined {
+/**
+ * What can be checked before the body is read: `sign` and the timestamp are there, well formed,
+ * and the timestamp is within the tolerance. A request without a plausible signature never has
+ * its body read, let alone parsed.
+ */
+export function checkSignatureHeaders(input: SignatureHeaders): WebhookRejection | undefined {
   if (!input.sign) return { status: 401, message: 'Missing "sign" query parameter' };
   if (!input.timestamp) {
     return { status: 401, message: 'Missing X-Shopline-Developer-Event-Timestamp header' };
@@ -82,10 +85,50 @@ export function verifySignature(input: VerifyInput): WebhookRejection | undefine
   if (!/^[0-9a-fA-F]{64}$/.test(input.sign)) {
     return { status: 401, message: 'Bad signature: "sign" must be 64 hex characters' };
   }
-  const given = Buffer.from(input.sign.toLowerCase(), 'hex');
-  for (const canonical of canonicalBodies(input.body)) {
-    const expected = Buffer.from(computeSignature(input.secret, input.timestamp, canonical), 'hex');
-    if (timingSafeEqual(expected, given)) return undefined;
+  return undefined;
+}
+
+export interface VerifyInput extends SignatureHeaders {
+  secret: string;
+  /** The body exactly as received. */
+  raw: Buffer;
+  /**
+   * Largest body whose bytes are not themselves the signed form that is parsed and re-serialised
+   * to check its signature; larger ones must arrive in SHOPLINE's canonical form.
+   */
+  canonicalizeMaxBytes: number;
+}
+
+/**
+ * Returns undefined when the signature is valid, or why it is not. The HMAC is checked over the
+ * body's exact bytes first (SHOPLINE's canonical form, sorted keys and no whitespace, needs
+ * nothing else), so a forged body costs one HMAC; only a small body whose bytes differ from the
+ * canonical form is parsed (losslessly) and re-serialised to check it.
+ */
+export function verifySignature(input: VerifyInput): WebhookRejection | undefined {
+  const headers = checkSignatureHeaders(input);
+  if (headers) return headers;
+  const timestamp = input.timestamp!;
+  const given = Buffer.from(input.sign!.toLowerCase(), 'hex');
+  const matches = (body: Buffer | string) =>
+    timingSafeEqual(signatureOf(input.secret, timestamp, body), given);
+  if (matches(input.raw)) return undefined;
+  if (input.raw.length > input.canonicalizeMaxBytes) {
+    return {
+      status: 401,
+      message: `Bad signature: "sign" does not match the body's bytes, and bodies over ${input.canonicalizeMaxBytes} bytes are checked only as sent (sorted keys, no whitespace)`,
+    };
   }
+  let body: LosslessJson;
+  try {
+    body = parseLossless(input.raw.toString('utf8'));
+  } catch (error) {
+    return { status: 400, message: `Malformed JSON body: ${(error as Error).message}` };
+  }
+  if (canonicalBodies(body).some(matches)) return undefined;
   return { status: 401, message: 'Bad signature: "sign" does not match the body and timestamp' };
+}
+
+function signatureOf(secret: string, timestamp: string, body: Buffer | string): Buffer {
+  return createHmac('sha256', secret).update(`${timestamp}:`).update(body).digest();
 }

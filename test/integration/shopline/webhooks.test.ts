@@ -115,6 +115,16 @@ describe('POST /webhooks/shopline', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body.error).toMatch(/Malformed JSON/);
 
+    // Never parsed unless it could be signed: without a plausible signature, or over the size
+    // re-serialised to check one, a body that is not JSON is refused as unsigned (401), not as
+    // malformed (400).
+    const notJson = `{"trace_id": "x", "pad": "${'x'.repeat(200_000)}",`;
+    expect((await post(notJson, '', tsHeader)).status).toBe(401);
+    expect((await post(notJson, `?sign=${sign}`, {})).status).toBe(401);
+    const forgedBig = await post(notJson, `?sign=${sign}`, tsHeader);
+    expect(forgedBig.status).toBe(401);
+    expect(forgedBig.body.error).toMatch(/checked only as sent/);
+
     const { trace_id: _t, ...noTrace } = payload;
     const missingField = await post(
       JSON.stringify(noTrace),
