@@ -5,8 +5,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { DOMAINS, createModuleSet, isDomain, type Domain } from './modules/index.js';
 import type { Sandbox } from './sandbox/index.js';
 import { startTracing } from './observability/tracing.js';
-import { startGateway } from './server/gateway.js';
-import { createLogger } from './server/logger.js';
+import { startGateway, type Gateway } from './server/gateway.js';
+import { createLogger, type Logger } from './server/logger.js';
 import { buildServedSchema, printSubgraphSdl } from './server/federation.js';
 import { buildSchema, printGatewaySchema } from './server/schema.js';
 import { openStore, type Store } from './store/database.js';
@@ -71,6 +71,8 @@ async function start(config: Config, domain: Domain | undefined): Promise<void> 
   if (sandbox) {
     const key = await ensureDemoKey(config, gateway.services.workspaces);
     graphiqlHeaders = { 'x-api-key': key };
+    // One domain served alone (a subgraph) has no other domains' mutations to fill it with.
+    if (!domain) await seedDemo(config, sandbox, gateway, key, logger);
     logger.warn(
       { sandbox: true, upstreams: sandbox.urls },
       'SANDBOX MODE: every unconfigured upstream is SIMULATED; no real API Panda, Dispatch, Codat, Qard or SHOPLINE is called',
@@ -103,6 +105,40 @@ async function start(config: Config, domain: Domain | undefined): Promise<void> 
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * Links the demo workspace's stores and connection when every upstream is simulated (a real
+ * upstream's merchants cannot be approved from here). A failure leaves an emptier demo, logged,
+ * never a gateway that does not start.
+ */
+async function seedDemo(
+  config: Config,
+  sandbox: Sandbox,
+  gateway: Gateway,
+  apiKey: string,
+  logger: Logger,
+): Promise<void> {
+  const simulated = Object.entries(config.upstreams).every(
+    ([name, upstream]) => upstream.baseUrl === sandbox.urls[name as keyof typeof sandbox.urls],
+  );
+  if (!simulated) return;
+  const { seedDemoWorkspace } = await import('./sandbox/demo-workspace.js');
+  try {
+    const seeded = await seedDemoWorkspace({
+      gatewayUrl: gateway.url,
+      apiKey,
+      sandbox,
+      shoplineAppSecret: config.shopline.appSecret ?? '',
+      qardProviders: gateway.services.commerce.qardProviders,
+    });
+    if (seeded)
+      logger.info(
+        'demo workspace: Codat, Qard and SHOPLINE stores and an API Panda connection linked',
+      );
+  } catch (error) {
+    logger.warn({ err: error }, 'demo workspace could not be filled');
+  }
 }
 
 /** The demo workspace's key is kept under DATA_DIR so GraphiQL and scripts can rely on it. */

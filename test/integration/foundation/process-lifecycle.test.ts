@@ -100,6 +100,55 @@ describe('npm start in sandbox mode', () => {
     expect(output()).toContain('draining in-flight requests');
   });
 
+  it("starts the demo workspace with linked, synced stores: the tour's orders query answers orders of Codat, Qard and SHOPLINE, beside an established API Panda connection", async () => {
+    const { child, url, key } = await startProcess(tempDir());
+    const query = async <T>(q: string) => {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify({ query: q }),
+      });
+      return (await res.json()) as { data: T; errors?: unknown[] };
+    };
+    try {
+      const orders = await query<{
+        commerce: {
+          orders: { totalCount: number; nodes: unknown[] };
+          sources: Array<{ source: string; status: string }>;
+        };
+      }>(
+        `{ commerce { orders(first: 10) { totalCount nodes { id createdAt totalAmount { amount currencyCode } customer { name } } }
+           sources { source status } } }`,
+      );
+      expect(orders.errors).toBeUndefined();
+      expect(orders.data.commerce.orders.totalCount).toBeGreaterThan(1000);
+      expect(orders.data.commerce.orders.nodes).toHaveLength(10);
+      expect(orders.data.commerce.sources.map((s) => [s.source, s.status]).sort()).toEqual([
+        ['CODAT', 'LINKED'],
+        ['QARD', 'LINKED'],
+        ['SHOPLINE', 'LINKED'],
+      ]);
+      // Each link's own orders: every store was synced, not only the fastest one.
+      const links = await query<{ commerce: { sources: Array<{ id: string }> } }>(
+        '{ commerce { sources { id } } }',
+      );
+      for (const { id } of links.data.commerce.sources) {
+        const own = await query<{ commerce: { orders: { totalCount: number } } }>(
+          `{ commerce { orders(filter: { linkIds: ["${id}"] }) { totalCount } } }`,
+        );
+        expect(own.errors).toBeUndefined();
+        expect(own.data.commerce.orders.totalCount).toBeGreaterThan(0);
+      }
+      const connections = await query<{ connections: { nodes: Array<{ status: string }> } }>(
+        '{ connections { nodes { status } } }',
+      );
+      expect(connections.data.connections.nodes).toEqual([{ status: 'ESTABLISHED' }]);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 60_000);
+
   it('keeps the same demo key across restarts', async () => {
     const dataDir = tempDir();
     const first = await startProcess(dataDir);

@@ -1,5 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { shoplineWebhookEvents } from '../../../src/store/tables/index.js';
+import { landingClaimCode as landingClaim } from '../../../src/sandbox/demo-workspace.js';
 import { deliverScenario } from '../../../src/sandbox/shopline/webhook-deliverer.js';
 import type { TestGateway } from '../../helpers/gateway.js';
 
@@ -36,19 +37,8 @@ export async function storedEvents(t: TestGateway, merchantId?: string): Promise
 }
 
 /** Follows the landing page's OAuth round trip through the sandbox; returns the claim code. */
-export async function landingClaimCode(t: TestGateway, merchantId: string): Promise<string> {
-  const start = await fetch(`${t.url}/shopline/landing`, { redirect: 'manual' });
-  if (start.status !== 302) throw new Error(`landing answered ${start.status}`);
-  const authorize = new URL(start.headers.get('location')!);
-  authorize.searchParams.set('merchant_id', merchantId);
-  const consent = await fetch(authorize, { redirect: 'manual' });
-  if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}`);
-  const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
-  const html = await callback.text();
-  const code = /id="claim-code"[^>]*>([^<]+)</.exec(html)?.[1];
-  if (callback.status !== 200 || !code)
-    throw new Error(`landing callback answered ${callback.status}: ${html}`);
-  return code;
+export function landingClaimCode(t: TestGateway, merchantId: string): Promise<string> {
+  return landingClaim(t.url, merchantId);
 }
 
 export const CLAIM = /* GraphQL */ `
