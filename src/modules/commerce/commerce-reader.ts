@@ -20,7 +20,7 @@ import type { CommerceSourceRegistry } from './source-registry.js';
 import type { CommerceLink, CommerceLinkStatus, RecordFilter } from './sources/source.js';
 import { sourceFailure } from './sources/upstream-errors.js';
 import type { CursorCodec } from '../base/cursor-codec.js';
-import { checkPageSize, DEFAULT_PAGE_SIZE } from '../base/relay-page.js';
+import { checkPageArgs, DEFAULT_PAGE_SIZE } from '../base/relay-page.js';
 
 export interface LinkFilterArgs {
   sources?: readonly CommerceSourceKind[] | null;
@@ -190,10 +190,8 @@ function localLinkId(id: string): string {
 }
 
 function windowArgs(args: ListArgs): { size: number; backward: boolean } {
-  const first = checkPageSize(args.first, 'first');
-  const last = checkPageSize(args.last, 'last');
-  if (first !== undefined && last !== undefined)
-    throw badUserInput('Use either "first" or "last", not both', 'last');
+  const { first, last } = checkPageArgs(args);
+  // Unlike the other lists, `before` alone pages backward from it (as `last` would).
   const backward = last !== undefined || (first === undefined && args.before != null);
   return { size: (backward ? last : first) ?? DEFAULT_PAGE_SIZE, backward };
 }

@@ -24,6 +24,7 @@ import {
 } from '../merchant-repository.js';
 import type { ShoplineService } from '../shopline-service.js';
 import { shoplineCustomer, shoplineOrder, shoplineProduct } from './shopline-mappers.js';
+import { nextNumberedPage, numberedPage } from '../../commerce/sources/page-position.js';
 
 type ShoplineDataset = 'customers' | 'orders' | 'products';
 
@@ -32,12 +33,6 @@ const MAPPERS: { [D in ShoplineDataset]: (linkId: string, r: Json) => DatasetRec
   orders: shoplineOrder,
   products: shoplineProduct,
 };
-
-interface ShoplinePosition {
-  p: number;
-  s: number;
-  [key: string]: number;
-}
 
 /** Link ids of SHOPLINE merchants: the merchant id, prefixed so it never collides with stored links. */
 const LINK_PREFIX = 'shopline-';
@@ -89,10 +84,7 @@ export class ShoplineCommerceSource implements CommerceSource {
     request: PageRequest,
   ): Promise<SourcePage<DatasetRecords[D]>> {
     const resource = resourceOf(dataset);
-    const position = (request.position as ShoplinePosition | null) ?? {
-      p: 1,
-      s: Math.min(Math.max(1, request.sizeHint), SHOPLINE_MAX_PER_PAGE),
-    };
+    const position = numberedPage(request, SHOPLINE_MAX_PER_PAGE);
     const page = await this.withToken(link, resource, (token) =>
       this.openApi(link).list(resource, token, {
         page: position.p,
@@ -107,7 +99,7 @@ export class ShoplineCommerceSource implements CommerceSource {
     const records = page.items.map((r) => map(link.id, r)).filter(keep);
     return {
       records,
-      next: position.p < page.pagination.total_pages ? { p: position.p + 1, s: position.s } : null,
+      next: nextNumberedPage(position, position.p < page.pagination.total_pages),
       ...(!request.filter.createdAfter && !request.filter.createdBefore
         ? { totalCount: page.pagination.total_count }
         : {}),

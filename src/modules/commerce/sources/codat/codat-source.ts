@@ -29,6 +29,7 @@ import {
   codatTransaction,
 } from './codat-mappers.js';
 import { codatOrder } from './codat-order.js';
+import { nextNumberedPage, numberedPage } from '../page-position.js';
 
 const LISTS: {
   [D in CommerceDataset]: {
@@ -109,12 +110,6 @@ const SYNC_STATE: Record<string, SyncState> = {
   PrerequisiteNotMet: 'ERROR',
 };
 
-interface CodatPosition {
-  p: number;
-  s: number;
-  [key: string]: number;
-}
-
 /** Codat commerce data of a company's data connection, paged `page`/`pageSize`, newest first. */
 export class CodatSource implements CommerceSource {
   readonly kind = 'CODAT' as const;
@@ -131,10 +126,7 @@ export class CodatSource implements CommerceSource {
     request: PageRequest,
   ): Promise<SourcePage<DatasetRecords[D]>> {
     const { companyId, connectionId } = refs(link);
-    const position = (request.position as CodatPosition | null) ?? {
-      p: 1,
-      s: Math.min(Math.max(1, request.sizeHint), CODAT_MAX_PAGE_SIZE),
-    };
+    const position = numberedPage(request, CODAT_MAX_PAGE_SIZE);
     const list = LISTS[dataset];
     const page = await this.guard(link, dataset, () =>
       this.codat.listCommerce(companyId, connectionId, list.path, {
@@ -151,7 +143,7 @@ export class CodatSource implements CommerceSource {
       total !== undefined ? position.p * position.s < total : page._links?.next !== undefined;
     return {
       records,
-      next: more ? { p: position.p + 1, s: position.s } : null,
+      next: nextNumberedPage(position, more),
       ...(total !== undefined ? { totalCount: total } : {}),
     };
   }

@@ -22,6 +22,7 @@ import type {
 } from '../source.js';
 import { dataNotReady, sourceFailure } from '../upstream-errors.js';
 import { qardCustomer, qardLocation, qardOrder, qardProduct } from './qard-mappers.js';
+import { nextNumberedPage, numberedPage } from '../page-position.js';
 
 type QardDataset = 'customers' | 'orders' | 'products' | 'locations';
 
@@ -50,12 +51,6 @@ const SYNC_STATE: Record<string, SyncState> = {
   INTERNAL_ERROR: 'ERROR',
 };
 
-interface QardPosition {
-  p: number;
-  s: number;
-  [key: string]: number;
-}
-
 /**
  * Qard commerce data of a user, paged `page`/`per_page` (≤ 100), served newest first by Qard.
  * Qard has no date filters on these lists, so the filter applies to each page as read (pages
@@ -76,10 +71,7 @@ export class QardSource implements CommerceSource {
     request: PageRequest,
   ): Promise<SourcePage<DatasetRecords[D]>> {
     const list = listOf(dataset);
-    const position = (request.position as QardPosition | null) ?? {
-      p: 1,
-      s: Math.min(Math.max(1, request.sizeHint), QARD_MAX_PER_PAGE),
-    };
+    const position = numberedPage(request, QARD_MAX_PER_PAGE);
     let page;
     try {
       page = await this.qard.listCommerce(userOf(link), list.path, {
@@ -103,7 +95,7 @@ export class QardSource implements CommerceSource {
     }
     return {
       records,
-      next: position.p < page.last_page ? { p: position.p + 1, s: position.s } : null,
+      next: nextNumberedPage(position, position.p < page.last_page),
       ...(isEmptyFilter(request.filter) ? { totalCount: page.total } : {}),
     };
   }
