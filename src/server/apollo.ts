@@ -87,7 +87,6 @@ export async function startApollo({
       // The schema is a federation subgraph, for which Apollo would otherwise add inline traces
       // (ftv1) for Apollo Studio; operations are measured by our own metrics and traces instead.
       ApolloServerPluginInlineTraceDisabled(),
-      operationObservabilityPlugin(metricsRegistry, config.metricsMaxOperationNames),
       operationCostPlugin(
         {
           schema,
@@ -118,6 +117,8 @@ export async function startApollo({
           };
         },
       },
+      // Last, so the answer's errors include the partial ones the plugin above adds.
+      operationObservabilityPlugin(metricsRegistry, config.metricsMaxOperationNames),
     ],
   });
   await apollo.start();
