@@ -157,14 +157,18 @@ const envSchema = z.object({
   OTEL_SDK_DISABLED: booleanString.default('false'),
   OTEL_TRACES_EXPORTER: z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()))
-    .pipe(
-      z.array(
-        z.enum(TRACE_EXPORTERS, {
-          errorMap: () => ({ message: `expected ${TRACE_EXPORTERS.join(', ')} or a list of them` }),
-        }),
-      ),
-    )
+    .transform((v, ctx) => {
+      const names = v.split(',').map((s) => s.trim());
+      const known = names.filter((n): n is (typeof TRACE_EXPORTERS)[number] =>
+        (TRACE_EXPORTERS as readonly string[]).includes(n),
+      );
+      if (known.length === names.length) return known;
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected ${TRACE_EXPORTERS.join(', ')} or a list of them`,
+      });
+      return z.NEVER;
+    })
     .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
