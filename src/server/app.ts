@@ -16,6 +16,7 @@ import { operationValidationRules, startApollo } from './apollo.js';
 import { registerGraphiqlAssets } from './graphiql.js';
 import { registerGraphqlRoute } from './graphql-route.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
+import type { TrustedDocumentsPolicy } from './trusted-request.js';
 import { sendHttpError, sendNotFound } from './http-errors.js';
 import { OperationCostMetrics } from './operation-cost-plugin.js';
 import { registerOperationalRoutes } from './operational-routes.js';
@@ -46,6 +47,8 @@ export async function buildApp({
 }: AppOptions): Promise<{
   app: FastifyInstance;
   apollo: ApolloServer<GraphQLContext>;
+  /** Which documents run (subscriptions apply it too). */
+  trusted: TrustedDocumentsPolicy;
   /** Marks the app as draining: responses from now on close their keep-alive connection. */
   startDraining(): void;
 }> {
@@ -116,6 +119,7 @@ export async function buildApp({
   const validationRules = operationValidationRules(config, costMetrics);
   // Read before anything is opened: a manifest that does not load stops start-up.
   const trusted = await loadTrustedDocuments(config.trustedDocuments, schema, validationRules);
+  const policy: TrustedDocumentsPolicy = { mode: config.trustedDocuments.mode, documents: trusted };
   const budget = await openWorkspaceBudget(config);
   if (budget) app.addHook('onClose', async () => budget.close());
   const apollo = await startApollo({
@@ -139,7 +143,7 @@ export async function buildApp({
     apollo,
     admission,
     services,
-    trusted: { mode: config.trustedDocuments.mode, documents: trusted },
+    trusted: policy,
     graphiqlHeaders,
   });
   registerGraphiqlAssets(app);
@@ -152,6 +156,7 @@ export async function buildApp({
   return {
     app,
     apollo,
+    trusted: policy,
     startDraining: () => {
       draining = true;
     },

@@ -74,13 +74,13 @@ export async function serveModules(
 ): Promise<ServedModules> {
   const schema = buildServedSchema(modules, services.config.federation.maxRepresentations);
   for (const module of modules) await module.start?.(services);
-  const { app, apollo, startDraining } = await buildApp({
+  const { app, apollo, trusted, startDraining } = await buildApp({
     schema,
     modules,
     services,
     ...(options.graphiqlHeaders ? { graphiqlHeaders: options.graphiqlHeaders } : {}),
   });
-  const subscriptions = attachSubscriptions(app, schema, services);
+  const subscriptions = attachSubscriptions(app, schema, services, trusted);
   await app.listen({ port: options.port, host: options.host });
   const { port } = app.server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;

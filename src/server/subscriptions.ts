@@ -14,6 +14,7 @@ import { depthLimitRule } from './depth-limit.js';
 import { createErrorFormatter, formatPartialErrors, type ErrorFormatter } from './error-format.js';
 import type { GatewayServices } from './services.js';
 import { closeForPolicy, SubscriptionLimits } from './subscription-limits.js';
+import { refuseUntrustedSocketDocument, type TrustedDocumentsPolicy } from './trusted-request.js';
 import { ErrorCode } from '../errors.js';
 
 /** The credentials a socket authenticates with, as in HTTP requests. */
@@ -30,6 +31,7 @@ export function attachSubscriptions(
   app: FastifyInstance,
   schema: GraphQLSchema,
   services: GatewayServices,
+  trusted: TrustedDocumentsPolicy,
 ) {
   const limits = new SubscriptionLimits(services.config.subscriptions);
   const wss = new WebSocketServer({
@@ -91,12 +93,26 @@ export function attachSubscriptions(
           services,
         });
       },
-      onSubscribe: (ctx, id) => {
+      onSubscribe: (ctx, id, payload) => {
         const socket = ctx.extra.socket;
+        const principal = principals.get(socket)!;
+        // Checked before a slot is taken: a refused document holds none.
+        const untrusted = refuseUntrustedSocketDocument(
+          payload.query,
+          trusted,
+          principal.roles.includes('admin'),
+        );
+        if (untrusted) {
+          return [
+            new GraphQLError(untrusted, {
+              extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND },
+            }),
+          ];
+        }
         const refusal =
           socket.readyState !== socket.OPEN
             ? 'The socket is closing'
-            : limits.admit(socket, principals.get(socket)!.workspace.id, id);
+            : limits.admit(socket, principal.workspace.id, id);
         if (refusal === undefined) return undefined;
         if (socket.readyState === socket.OPEN) closeForPolicy(socket, refusal);
         return [new GraphQLError(refusal, { extensions: { code: ErrorCode.RATE_LIMITED } })];

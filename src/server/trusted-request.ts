@@ -79,6 +79,20 @@ export function resolveTrustedDocument(
   );
 }
 
+/**
+ * The same rule for a graphql-ws `subscribe` message, which carries the document's text: in
+ * `only` mode a caller without the admin role runs a trusted document's exact text or nothing.
+ * Returns why it is refused, or undefined.
+ */
+export function refuseUntrustedSocketDocument(
+  query: string,
+  policy: TrustedDocumentsPolicy,
+  isAdmin: boolean,
+): string | undefined {
+  if (policy.mode !== 'only' || isAdmin || policy.documents?.findText(query)) return undefined;
+  return 'This gateway runs only trusted documents: subscribe with the exact text of a document in its manifest';
+}
+
 function refuse(status: number, code: ErrorCode, message: string): TrustedResolution {
   return { kind: 'refuse', status, code, message };
 }

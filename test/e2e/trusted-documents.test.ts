@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getOperationAST, parse, print, type DocumentNode } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -103,6 +105,34 @@ async function post(
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as never };
+}
+
+/** One operation over graphql-ws (as a subscription socket runs queries too): its first answer. */
+async function overSocket(
+  t: TestGateway,
+  apiKey: string,
+  query: string,
+): Promise<{ data?: unknown; errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }> {
+  const client = createClient({
+    url: t.graphqlUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { 'x-api-key': apiKey },
+    retryAttempts: 0,
+  });
+  try {
+    return await new Promise((resolve) => {
+      client.subscribe(
+        { query },
+        {
+          next: (result) => resolve(result as never),
+          error: (e) => resolve({ errors: (Array.isArray(e) ? e : [e]) as never }),
+          complete: () => undefined,
+        },
+      );
+    });
+  } finally {
+    await client.dispose();
+  }
 }
 
 async function refusedCode(query: Promise<unknown>): Promise<unknown> {
@@ -285,6 +315,21 @@ describe('TRUSTED_DOCUMENTS=only', () => {
     expect(introspection.body.errors?.[0]?.extensions?.['code']).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect(introspection.body).not.toHaveProperty('data');
     expect(dispatchCalls()).toBe(calls);
+  });
+
+  it('holds on subscription sockets too', async () => {
+    const trusted = await overSocket(t, t.keys.aMember, manifest[idOf('Viewer')]!);
+    expect(trusted.data).toBeDefined();
+    const calls = dispatchCalls();
+    const other = await overSocket(
+      t,
+      t.keys.aMember,
+      '{ workflows(entityType: ORDER, managed: true) { nodes { id action } } }',
+    );
+    expect(other.errors?.[0]?.extensions?.['code']).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(dispatchCalls()).toBe(calls);
+    const asAdmin = await overSocket(t, t.keys.a, '{ __schema { queryType { name } } }');
+    expect(asAdmin.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
 
   it('admins keep GraphiQL and introspection', async () => {
