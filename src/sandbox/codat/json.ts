@@ -1,3 +1,4 @@
+import type { components } from '../../generated/upstreams/codat.js';
 import { CODAT_COMMERCE_DATA_TYPES } from './data.js';
 import {
   lastSuccessfulOperation,
@@ -11,7 +12,7 @@ import {
 
 /** The sandbox's state in the shapes of Codat's published schemas. */
 
-export function connectionJson(c: CodatConnectionState) {
+export function connectionJson(c: CodatConnectionState): components['schemas']['Connection'] {
   return {
     id: c.id,
     integrationId: c.integrationId,
@@ -27,7 +28,7 @@ export function connectionJson(c: CodatConnectionState) {
   };
 }
 
-export function companyJson(company: CodatCompanyState) {
+export function companyJson(company: CodatCompanyState): components['schemas']['Company'] {
   const lastSync = company.connections
     .map((c) => c.lastSync)
     .filter(Boolean)
@@ -51,7 +52,11 @@ export function companyJson(company: CodatCompanyState) {
   };
 }
 
-export function operationJson(company: CodatCompanyState, op: PullOperation, now: number) {
+export function operationJson(
+  company: CodatCompanyState,
+  op: PullOperation,
+  now: number,
+): components['schemas']['PullOperation'] {
   const status = operationStatus(op, now);
   return {
     id: op.id,
@@ -69,7 +74,7 @@ export function operationJson(company: CodatCompanyState, op: PullOperation, now
   };
 }
 
-export function dataStatusJson(company: CodatCompanyState) {
+export function dataStatusJson(company: CodatCompanyState): components['schemas']['DataStatuses'] {
   const now = Date.now();
   const entries = CODAT_COMMERCE_DATA_TYPES.map((dataType) => {
     const latest = latestOperation(company, dataType);

@@ -1,10 +1,19 @@
+import type { components } from '../../generated/upstreams/dispatch.js';
+
 /**
  * Reference data of the Dispatch sandbox: the e-commerce providers an integration can be
  * configured for and the workflow triggers per entity type. Ids are fixed so docs and tests can
  * name them.
  */
 
-export const DISPATCH_ENTITY_TYPES = ['Order', 'Shipment', 'Customer', 'Product'] as const;
+type Schemas = components['schemas'];
+
+export const DISPATCH_ENTITY_TYPES = [
+  'Order',
+  'Shipment',
+  'Customer',
+  'Product',
+] as const satisfies readonly Schemas['EntityType'][];
 export type DispatchEntityType = (typeof DISPATCH_ENTITY_TYPES)[number];
 
 export const DISPATCH_ACTION_TYPES = [
@@ -12,7 +21,7 @@ export const DISPATCH_ACTION_TYPES = [
   'send_push',
   'webhook',
   'update_status',
-] as const;
+] as const satisfies readonly Schemas['ActionType'][];
 
 export interface SandboxProvider {
   id: string;
@@ -26,12 +35,8 @@ export const SANDBOX_PROVIDERS: readonly SandboxProvider[] = [
   { id: '6f1c2a4e-0b5d-4c1e-9a31-5e0f7d2b8a04', name: 'BigCommerce' },
 ];
 
-export interface SandboxTrigger {
-  guid: string;
-  name: string;
-  code: string;
-  description: string;
-}
+/** A trigger as Dispatch lists it; the sandbox describes every one. */
+export type SandboxTrigger = Required<Schemas['Trigger']>;
 
 const trigger = (
   entity: DispatchEntityType,

@@ -1,3 +1,4 @@
+import type { components } from '../../generated/upstreams/qard.js';
 import {
   HISTORY_END_MS,
   Seeded,
@@ -35,7 +36,7 @@ export const QARD_COMMERCE_TYPES = [
   'COMMERCE_CUSTOMER',
   'COMMERCE_PRODUCT',
   'COMMERCE_ORDER',
-] as const;
+] as const satisfies readonly components['schemas']['DataType'][];
 export type QardCommerceType = (typeof QARD_COMMERCE_TYPES)[number];
 
 export const QARD_LISTS = {
@@ -48,10 +49,7 @@ export type QardList = keyof typeof QARD_LISTS;
 
 export type QardUserData = Record<QardList, QardRecord[]>;
 
-interface Money {
-  amount: string;
-  currency: string;
-}
+type Money = components['schemas']['Money'];
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,3 +1,4 @@
+import type { components } from '../../generated/upstreams/qard.js';
 import { QARD_COMMERCE_TYPES } from './data.js';
 import {
   syncDoneAt,
@@ -10,7 +11,11 @@ import {
 
 /** The sandbox's state in the shapes of Qard's API reference. */
 
-export function syncJson(user: QardUserState, sync: SyncState, now: number) {
+export function syncJson(
+  user: QardUserState,
+  sync: SyncState,
+  now: number,
+): components['schemas']['Sync'] {
   const status = syncStatus(sync, now);
   return {
     id: sync.id,
@@ -23,7 +28,7 @@ export function syncJson(user: QardUserState, sync: SyncState, now: number) {
   };
 }
 
-export function providerJson(p: ProviderState) {
+export function providerJson(p: ProviderState): components['schemas']['Provider'] {
   return {
     name: p.name,
     logo_url: `https://assets.example.com/providers/${p.name}.svg`,
@@ -40,11 +45,14 @@ export function providerJson(p: ProviderState) {
       required: true,
       is_set: Boolean(p.credentials?.[name]),
     })),
-    data_types: QARD_COMMERCE_TYPES,
+    data_types: [...QARD_COMMERCE_TYPES],
   };
 }
 
-export function connectionJson(c: QardDataConnectionState, baseUrl: string) {
+export function connectionJson(
+  c: QardDataConnectionState,
+  baseUrl: string,
+): components['schemas']['DataConnection'] {
   return {
     id: c.id,
     user_id: c.userId,
@@ -57,6 +65,6 @@ export function connectionJson(c: QardDataConnectionState, baseUrl: string) {
   };
 }
 
-export function userJson(u: QardUserState) {
+export function userJson(u: QardUserState): components['schemas']['User'] {
   return { id: u.id, name: u.name, created_at: u.createdAt };
 }

@@ -28,7 +28,7 @@ export interface QardDataConnectionState {
   userId: string;
   providerName: string;
   status: QardConnectionStatus;
-  requestedDataTypes: string[];
+  requestedDataTypes: QardCommerceType[];
   createdAt: string;
   updatedAt: string;
 }
