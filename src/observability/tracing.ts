@@ -42,7 +42,9 @@ export async function startTracing(
     processors.push(new node.BatchSpanProcessor(exporter));
   }
   const resource = resources
-    .resourceFromAttributes({ 'service.name': config.serviceName })
+    .defaultResource()
+    // telemetry.sdk.* from the SDK's default, then our service name,
+    .merge(resources.resourceFromAttributes({ 'service.name': config.serviceName }))
     // OTEL_RESOURCE_ATTRIBUTES, and OTEL_SERVICE_NAME over it, as the specification orders.
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
   const provider = new node.NodeTracerProvider({ resource, spanProcessors: processors });

@@ -62,6 +62,10 @@ describe('tracing', () => {
       'graphql.operation.type': 'query',
     });
     expect(server.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(server.resource.attributes).toMatchObject({
+      'service.name': 'commerce-graph',
+      'telemetry.sdk.language': 'nodejs',
+    });
 
     const clients = spans.filter((s) => s.kind === SpanKind.CLIENT);
     expect(clients.length).toBeGreaterThan(0);
