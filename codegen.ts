@@ -37,6 +37,7 @@ const config: CodegenConfig = {
           CommerceQuery: '../modules/commerce/connection.js#CommerceQueryModel',
           CommerceLink: '../modules/commerce/sources/source.js#CommerceLink',
           CommerceDatasetSyncStatus: '../modules/commerce/sources/source.js#DatasetSyncStatus',
+          CommerceLinkSyncedPayload: '../modules/commerce/sync-events.js#CommerceSyncEvent',
           Customer: '../modules/commerce/model.js#CustomerModel',
           Address: '../modules/commerce/model.js#AddressModel',
           Order: '../modules/commerce/model.js#OrderModel',

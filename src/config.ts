@@ -86,6 +86,11 @@ const envSchema = z.object({
   DISPATCH_SERVICE_TOKEN: z.string().min(1).optional(),
   CODAT_BASE_URL: httpUrl.optional(),
   CODAT_API_KEY: z.string().min(1).optional(),
+  CODAT_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected the endpoint secret Codat shows (whsec_…)')
+    .optional(),
+  CODAT_WEBHOOK_MAX_BODY_BYTES: positiveInt('a number of bytes').default('262144'),
   QARD_BASE_URL: httpUrl.optional(),
   QARD_API_KEY: z.string().min(1).optional(),
   SHOPLINE_API_BASE_URL: httpUrl.optional(),
@@ -173,6 +178,10 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('commerce-graph'),
+  COMMERCE_SYNC_POLL_INTERVAL_MS: positiveInt('a number of milliseconds').default('1000'),
+  COMMERCE_SYNC_POLL_MAX_INTERVAL_MS: positiveInt('a number of milliseconds').default('30000'),
+  COMMERCE_SYNC_POLL_TIMEOUT_MS: positiveInt('a number of milliseconds').default('3600000'),
+  COMMERCE_SYNC_WATCH_MAX: positiveInt('a number of links').default('1000'),
 });
 
 export type UpstreamName = 'apipanda' | 'dispatch' | 'codat' | 'qard' | 'shopline';
@@ -218,7 +227,12 @@ export interface Config {
     freshMs: number;
     freshMaxIntervalMs: number;
   };
-  codat: { apiKey: string | undefined };
+  codat: {
+    apiKey: string | undefined;
+    /** Signing secret of Codat's webhook endpoint (Svix, `whsec_…`); unset: Codat links are polled. */
+    webhookSecret: string | undefined;
+    webhookMaxBodyBytes: number;
+  };
   qard: { apiKey: string | undefined };
   shopline: {
     appSecret: string | undefined;
@@ -291,6 +305,16 @@ export interface Config {
   commerceCache: { maxBytes: number; syncCheckMs: number };
   /** Most records a backward commerce page reads to reach its window. */
   commerceBackwardScanMax: number;
+  /**
+   * Links whose syncs are announced by polling (sources without webhooks): first delay, doubling
+   * up to maxIntervalMs, for at most timeoutMs, at most maxWatched links per process.
+   */
+  commerceSyncPolling: {
+    intervalMs: number;
+    maxIntervalMs: number;
+    timeoutMs: number;
+    maxWatched: number;
+  };
   /** False only to measure what batching saves (benchmark ablation). */
   dataloaderBatching: boolean;
   /**
@@ -402,7 +426,11 @@ export function loadConfig(env: Env = process.env): Config {
       freshMs: e.APIPANDA_POLL_FRESH_MS,
       freshMaxIntervalMs: e.APIPANDA_POLL_FRESH_MAX_INTERVAL_MS,
     },
-    codat: { apiKey: e.CODAT_API_KEY },
+    codat: {
+      apiKey: e.CODAT_API_KEY,
+      webhookSecret: e.CODAT_WEBHOOK_SECRET,
+      webhookMaxBodyBytes: e.CODAT_WEBHOOK_MAX_BODY_BYTES,
+    },
     qard: { apiKey: e.QARD_API_KEY },
     shopline: {
       appSecret: e.SHOPLINE_APP_SECRET,
@@ -452,6 +480,12 @@ export function loadConfig(env: Env = process.env): Config {
       syncCheckMs: e.COMMERCE_CACHE_SYNC_CHECK_SECONDS * 1000,
     },
     commerceBackwardScanMax: e.COMMERCE_BACKWARD_SCAN_MAX,
+    commerceSyncPolling: {
+      intervalMs: e.COMMERCE_SYNC_POLL_INTERVAL_MS,
+      maxIntervalMs: e.COMMERCE_SYNC_POLL_MAX_INTERVAL_MS,
+      timeoutMs: e.COMMERCE_SYNC_POLL_TIMEOUT_MS,
+      maxWatched: e.COMMERCE_SYNC_WATCH_MAX,
+    },
     dataloaderBatching: e.DATALOADER_BATCHING,
     metricsMaxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
     tracing: { exporters: traceExporters(e), serviceName: e.OTEL_SERVICE_NAME },

@@ -69,6 +69,8 @@ async function start(config: Config, domain: Domain | undefined): Promise<void> 
     ...(domain ? { domains: [domain] } : {}),
   });
   if (sandbox) {
+    const { sendSandboxWebhooks } = await import('./sandbox/wire.js');
+    sendSandboxWebhooks(config, sandbox, gateway.url);
     const key = await ensureDemoKey(config, gateway.services.workspaces);
     graphiqlHeaders = { 'x-api-key': key };
     // One domain served alone (a subgraph) has no other domains' mutations to fill it with.

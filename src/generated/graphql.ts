@@ -4,6 +4,7 @@ import type { WorkspaceModel as WorkspaceModelModel } from '../modules/base/mode
 import type { Principal as PrincipalModel, GraphQLContext } from '../request-context.js';
 import type { CommerceQueryModel as CommerceQueryModelModel, CommerceConnectionModel as CommerceConnectionModelModel, CommerceEdgeModel as CommerceEdgeModelModel, CommerceSyncSettingModel as CommerceSyncSettingModelModel, CommerceSourceStatusModel as CommerceSourceStatusModelModel, CommerceCompanyProfileModel as CommerceCompanyProfileModelModel } from '../modules/commerce/connection.js';
 import type { CommerceLink as CommerceLinkModel, DatasetSyncStatus as DatasetSyncStatusModel } from '../modules/commerce/sources/source.js';
+import type { CommerceSyncEvent as CommerceSyncEventModel } from '../modules/commerce/sync-events.js';
 import type { CustomerModel as CustomerModelModel, AddressModel as AddressModelModel, OrderModel as OrderModelModel, OrderLineItemModel as OrderLineItemModelModel, ProductModel as ProductModelModel, ProductVariantModel as ProductVariantModelModel, PaymentModel as PaymentModelModel, TransactionModel as TransactionModelModel, DisputeModel as DisputeModelModel, LocationModel as LocationModelModel, CompanyInfoModel as CompanyInfoModelModel, QardProviderConfigurationModel as QardProviderConfigurationModelModel } from '../modules/commerce/model.js';
 import type { ShoplineMerchantModel as ShoplineMerchantModelModel, ShoplineTokenModel as ShoplineTokenModelModel, ShoplineMerchantUpdateModel as ShoplineMerchantUpdateModelModel } from '../modules/shopline/model.js';
 import type { IntegrationModel as IntegrationModelModel, IntegrationSettingsModel as IntegrationSettingsModelModel, WorkflowValue as WorkflowValueModel, PushSubscriptionModel as PushSubscriptionModelModel, WorkflowTriggerModel as WorkflowTriggerModelModel } from '../modules/integrations/models.js';
@@ -180,6 +181,19 @@ export type CommerceLinkStatus =
   | 'UNKNOWN'
   /** Unlinked by the merchant or an operator. */
   | 'UNLINKED';
+
+/** Payload of `Subscription.commerceLinkSynced`: one link's sync round that ended. */
+export type CommerceLinkSyncedPayload = {
+  __typename?: 'CommerceLinkSyncedPayload';
+  /** The datasets whose sync ended, each with its state (COMPLETE or ERROR). */
+  datasets: Array<CommerceDatasetSyncStatus>;
+  /** The link, as it is now. */
+  link: CommerceLink;
+  /** Whether every dataset of the round finished. */
+  outcome: CommerceSyncOutcome;
+  /** How the gateway learned of it. */
+  signal: CommerceSyncSignal;
+};
 
 /**
  * Commerce data of every store the workspace has linked, normalized and merged. Lists are newest
@@ -533,6 +547,13 @@ export type CommerceSourceStatus = {
   state: CommerceSourceState;
 };
 
+/** How a link's sync round ended. */
+export type CommerceSyncOutcome =
+  /** Every dataset of the round finished: its records are readable, as of their `dataAsOf`. */
+  | 'COMPLETED'
+  /** At least one dataset's sync failed (state ERROR); the others finished. */
+  | 'FAILED';
+
 /** Sync setting of one dataset. */
 export type CommerceSyncSetting = {
   __typename?: 'CommerceSyncSetting';
@@ -557,6 +578,13 @@ export type CommerceSyncSettingInput = {
   /** Hours between automatic syncs (0 disables them). */
   syncScheduleHours: Scalars['Int']['input'];
 };
+
+/** How the gateway learned that a sync round ended. */
+export type CommerceSyncSignal =
+  /** The gateway's own reading of the source's sync status (Qard; Codat without a webhook secret). */
+  | 'POLLING'
+  /** The source's webhook (Codat's `read.completed`), verified by its signature. */
+  | 'WEBHOOK';
 
 /** Where the sync of one dataset stands. */
 export type CommerceSyncState =
@@ -2102,10 +2130,21 @@ export type StartConnectionPayload = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /**
+   * Announces when a sync of a link's datasets ends (or fails), so a client that got DATA_NOT_READY
+   * knows when to read again. Fed by Codat's webhooks and by the gateway's polling of sources
+   * without webhooks; records the gateway keeps for the link are dropped before it is sent.
+   */
+  commerceLinkSynced: CommerceLinkSyncedPayload;
   /** Status changes of the workspace's connections (and newly started ones). */
   connectionUpdated: Connection;
   /** Install, uninstall, token and link changes of the workspace's SHOPLINE merchants. */
   shoplineMerchantUpdated: ShoplineMerchantUpdate;
+};
+
+
+export type SubscriptionCommerceLinkSyncedArgs = {
+  linkId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -2576,14 +2615,17 @@ export type ResolversTypes = {
   CommerceLink: ResolverTypeWrapper<CommerceLinkModel>;
   CommerceLinkFilter: CommerceLinkFilter;
   CommerceLinkStatus: CommerceLinkStatus;
+  CommerceLinkSyncedPayload: ResolverTypeWrapper<CommerceSyncEventModel>;
   CommerceQuery: ResolverTypeWrapper<CommerceQueryModelModel>;
   CommerceRecord: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CommerceRecord']>;
   CommerceRecordFilter: CommerceRecordFilter;
   CommerceSourceKind: CommerceSourceKind;
   CommerceSourceState: CommerceSourceState;
   CommerceSourceStatus: ResolverTypeWrapper<CommerceSourceStatusModelModel>;
+  CommerceSyncOutcome: CommerceSyncOutcome;
   CommerceSyncSetting: ResolverTypeWrapper<CommerceSyncSettingModelModel>;
   CommerceSyncSettingInput: CommerceSyncSettingInput;
+  CommerceSyncSignal: CommerceSyncSignal;
   CommerceSyncState: CommerceSyncState;
   CompanyInfo: ResolverTypeWrapper<CompanyInfoModelModel>;
   ConfigureIntegrationInput: ConfigureIntegrationInput;
@@ -2720,6 +2762,7 @@ export type ResolversParentTypes = {
   CommerceDatasetSyncStatus: DatasetSyncStatusModel;
   CommerceLink: CommerceLinkModel;
   CommerceLinkFilter: CommerceLinkFilter;
+  CommerceLinkSyncedPayload: CommerceSyncEventModel;
   CommerceQuery: CommerceQueryModelModel;
   CommerceRecord: ResolversInterfaceTypes<ResolversParentTypes>['CommerceRecord'];
   CommerceRecordFilter: CommerceRecordFilter;
@@ -2872,6 +2915,14 @@ export type CommerceLinkResolvers<ContextType = GraphQLContext, ParentType exten
   source?: Resolver<ResolversTypes['CommerceSourceKind'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CommerceLinkStatus'], ParentType, ContextType>;
   syncStatus?: Resolver<Maybe<Array<ResolversTypes['CommerceDatasetSyncStatus']>>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CommerceLinkSyncedPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommerceLinkSyncedPayload'] = ResolversParentTypes['CommerceLinkSyncedPayload']> = {
+  datasets?: Resolver<Array<ResolversTypes['CommerceDatasetSyncStatus']>, ParentType, ContextType>;
+  link?: Resolver<ResolversTypes['CommerceLink'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['CommerceSyncOutcome'], ParentType, ContextType>;
+  signal?: Resolver<ResolversTypes['CommerceSyncSignal'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -3457,6 +3508,7 @@ export type StartConnectionPayloadResolvers<ContextType = GraphQLContext, Parent
 };
 
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  commerceLinkSynced?: SubscriptionResolver<ResolversTypes['CommerceLinkSyncedPayload'], "commerceLinkSynced", ParentType, ContextType, Partial<SubscriptionCommerceLinkSyncedArgs>>;
   connectionUpdated?: SubscriptionResolver<ResolversTypes['Connection'], "connectionUpdated", ParentType, ContextType, Partial<SubscriptionConnectionUpdatedArgs>>;
   shoplineMerchantUpdated?: SubscriptionResolver<ResolversTypes['ShoplineMerchantUpdate'], "shoplineMerchantUpdated", ParentType, ContextType>;
 };
@@ -3606,6 +3658,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CommerceCompanyProfile?: CommerceCompanyProfileResolvers<ContextType>;
   CommerceDatasetSyncStatus?: CommerceDatasetSyncStatusResolvers<ContextType>;
   CommerceLink?: CommerceLinkResolvers<ContextType>;
+  CommerceLinkSyncedPayload?: CommerceLinkSyncedPayloadResolvers<ContextType>;
   CommerceQuery?: CommerceQueryResolvers<ContextType>;
   CommerceRecord?: CommerceRecordResolvers<ContextType>;
   CommerceSourceStatus?: CommerceSourceStatusResolvers<ContextType>;

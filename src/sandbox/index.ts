@@ -54,6 +54,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       dispatch: server.urlFor('dispatch'),
       shopline: server.urlFor('shopline'),
     },
-    close: () => server.close(),
+    close: async () => {
+      await codat.webhooks.close();
+      await server.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Config, UpstreamName } from '../config.js';
 import { SANDBOX_PUBLIC_TOKEN } from './apipanda/simulator.js';
 import { SANDBOX_CODAT_API_KEY } from './codat/simulator.js';
+import { SANDBOX_CODAT_WEBHOOK_SECRET } from './codat/webhook-sender.js';
 import { SANDBOX_DISPATCH_TOKEN } from './dispatch/simulator.js';
 import type { Sandbox } from './index.js';
 import { SANDBOX_QARD_API_KEY } from './qard/simulator.js';
@@ -44,6 +45,9 @@ export function withSandboxUpstreams(config: Config, sandbox: Sandbox): Config {
       ...config.codat,
       apiKey:
         config.codat.apiKey ?? (config.upstreams.codat.baseUrl ? undefined : SANDBOX_CODAT_API_KEY),
+      webhookSecret:
+        config.codat.webhookSecret ??
+        (config.upstreams.codat.baseUrl ? undefined : SANDBOX_CODAT_WEBHOOK_SECRET),
     },
     qard: {
       ...config.qard,
@@ -57,4 +61,16 @@ export function withSandboxUpstreams(config: Config, sandbox: Sandbox): Config {
         (config.upstreams.dispatch.baseUrl ? undefined : SANDBOX_DISPATCH_TOKEN),
     },
   };
+}
+
+/**
+ * Has the sandbox's Codat send its webhooks to the gateway at `gatewayUrl`, as a Codat webhook
+ * endpoint would be set up for it (only when Codat itself is the sandbox).
+ */
+export function sendSandboxWebhooks(config: Config, sandbox: Sandbox, gatewayUrl: string): void {
+  if (sandbox.urls.codat && config.upstreams.codat.baseUrl === sandbox.urls.codat)
+    sandbox.codat.webhooks.deliverTo(
+      `${gatewayUrl}/webhooks/codat`,
+      config.codat.webhookSecret ?? SANDBOX_CODAT_WEBHOOK_SECRET,
+    );
 }

@@ -91,6 +91,34 @@ export class RedisEventBus implements EventBus {
   }
 }
 
+/**
+ * The events of a subscription that pass `wanted`. A hand-written iterator rather than an async
+ * generator: a generator queues `return()` behind its pending `next()`, so an unsubscribing
+ * client would keep its listener until the topic's next event.
+ */
+export function filterEvents<T>(
+  events: AsyncIterableIterator<T>,
+  wanted: (event: T) => boolean,
+  onReturn?: () => void,
+): AsyncIterableIterator<T> {
+  return {
+    async next() {
+      for (;;) {
+        const result = await events.next();
+        if (result.done || wanted(result.value)) return result;
+      }
+    },
+    async return() {
+      onReturn?.();
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 function mapIterator<A, B>(
   source: AsyncIterableIterator<A>,
   fn: (a: A) => B,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
-import { withSandboxUpstreams } from '../../src/sandbox/wire.js';
+import { sendSandboxWebhooks, withSandboxUpstreams } from '../../src/sandbox/wire.js';
 import { startGateway, type Gateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
 import { createTestDatabase, testRedisUrl } from './services.js';
@@ -46,6 +46,8 @@ export interface TestGatewayOptions {
   /** Reuse a sandbox (e.g. two replicas against one set of upstreams). */
   sharedSandbox?: Sandbox;
   databaseUrl?: string;
+  /** The sandbox's Codat sends its webhooks to this gateway, as in sandbox mode. */
+  codatWebhooks?: boolean;
 }
 
 /** A gateway on port 0 with the sandbox upstreams, as a client would meet it over HTTP. */
@@ -81,6 +83,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     // As in sandbox mode: GraphiQL opens with workspace A's admin key in its headers.
     graphiqlHeaders: () => ({ 'x-api-key': graphiqlKey }),
   });
+  if (options.codatWebhooks) sendSandboxWebhooks(config, sandbox, gateway.url);
   const { workspaces } = gateway.services;
   await workspaces.ensure('ws-a', 'Workspace A');
   await workspaces.ensure('ws-b', 'Workspace B');

@@ -3,6 +3,7 @@ import type { EventBus } from '../../store/event-bus.js';
 import { CodatClient, codatCorrelationId } from '../../upstreams/codat/codat-client.js';
 import { QardClient } from '../../upstreams/qard/qard-client.js';
 import type { ModuleDependencies } from '../module.js';
+import { CodatWebhooks } from './codat-webhooks.js';
 import { CommerceReader } from './commerce-reader.js';
 import { CommerceLinkRepository } from './link-repository.js';
 import { CommerceLinkService } from './link-service.js';
@@ -13,7 +14,9 @@ import { CachedCommerceSource } from './sources/cached-source.js';
 import { CodatSource } from './sources/codat/codat-source.js';
 import { QardSource } from './sources/qard/qard-source.js';
 import type { CommerceLink, CommerceSource } from './sources/source.js';
+import { CommerceSyncEvents, LINK_DATA_CHANGED_TOPIC } from './sync-events.js';
 import { SyncVersions } from './sync-versions.js';
+import { SyncWatcher } from './sync-watcher.js';
 
 declare module '../../app-services.js' {
   interface ModuleServices {
@@ -31,10 +34,16 @@ export interface CommerceServices {
   qardProviders: QardProviderSettings;
   /** Records kept across requests; undefined when COMMERCE_CACHE_MB is 0. */
   recordCache: CommerceRecordCache | undefined;
+  /** Ended syncs, announced to `Subscription.commerceLinkSynced` on every replica. */
+  syncEvents: CommerceSyncEvents;
+  /** Codat's webhook receiver; undefined when CODAT_WEBHOOK_SECRET is unset. */
+  codatWebhooks: CodatWebhooks | undefined;
+  /**
+   * Keeps a link's sync status read while a subscriber waits for it, when its syncs are not
+   * announced by webhook; call the result when the subscriber leaves.
+   */
+  watchSyncs(link: CommerceLink): () => void;
 }
-
-/** Links whose data is about to change, announced to every replica. */
-const SYNC_REQUESTED_TOPIC = 'commerce.sync-requested';
 
 /**
  * Builds the Codat and Qard clients (only for upstreams with a base URL and an API key) and the
@@ -67,7 +76,26 @@ export function createCommerceServices(deps: ModuleDependencies): CommerceServic
   if (codat) registry.register(new CodatSource(codat));
   if (qard) registry.register(new QardSource(qard));
   const repository = new CommerceLinkRepository(deps.store.db, deps.cache);
-  const links = new CommerceLinkService(repository, registry, codat, qard);
+  const syncEvents = new CommerceSyncEvents(deps.eventBus);
+  const announce = (event: Parameters<CommerceSyncEvents['announce']>[0]) =>
+    syncEvents.announce(event);
+  const codatWebhooks = config.codat.webhookSecret
+    ? new CodatWebhooks(config.codat.webhookSecret, repository, deps.cache, announce)
+    : undefined;
+  const watcher = new SyncWatcher(
+    async (link) => (await registry.get(link.source)?.syncStatus(link)) ?? [],
+    announce,
+    config.commerceSyncPolling,
+    deps.logger,
+  );
+  // Registered after the store and event bus, so watching stops before those close.
+  deps.onClose(() => watcher.stop());
+  // Syncs of sources read live (SHOPLINE) do not exist; Codat's come by webhook when it is set.
+  const polled = (link: CommerceLink) =>
+    registry.get(link.source)?.syncedCopy === true && !(link.source === 'CODAT' && codatWebhooks);
+  const links = new CommerceLinkService(repository, registry, codat, qard, (link, queued) => {
+    if (polled(link)) watcher.started(link, queued);
+  });
   return {
     registry,
     reader: new CommerceReader(
@@ -80,13 +108,16 @@ export function createCommerceServices(deps: ModuleDependencies): CommerceServic
     links,
     qardProviders: new QardProviderSettings(deps.store.db, qard),
     recordCache,
+    syncEvents,
+    codatWebhooks,
+    watchSyncs: (link) => (polled(link) ? watcher.hold(link) : () => undefined),
   };
 }
 
 /**
- * Wraps synced sources in the record cache. A sync requested on any replica is announced on the
- * event bus (Redis with REDIS_URL), and every replica then drops that link's records and reads
- * its status again before serving it from the cache.
+ * Wraps synced sources in the record cache. A sync requested or completed on any replica is
+ * announced on the event bus (Redis with REDIS_URL), and every replica then drops that link's
+ * records and reads its status again before serving it from the cache.
  */
 function keepRecords(
   deps: { logger: Logger; eventBus: EventBus; onClose(fn: () => Promise<void> | void): void },
@@ -99,7 +130,7 @@ function keepRecords(
     recordCache.forgetLink(link.workspaceId, link.id);
   };
   const announcements = deps.eventBus.subscribe<{ workspaceId: string; id: string }>(
-    SYNC_REQUESTED_TOPIC,
+    LINK_DATA_CHANGED_TOPIC,
   );
   void (async () => {
     for await (const link of announcements) forget(link);
@@ -112,7 +143,7 @@ function keepRecords(
   const announce = (link: CommerceLink) => {
     forget(link);
     deps.eventBus
-      .publish(SYNC_REQUESTED_TOPIC, { workspaceId: link.workspaceId, id: link.id })
+      .publish(LINK_DATA_CHANGED_TOPIC, { workspaceId: link.workspaceId, id: link.id })
       .catch((error: unknown) =>
         deps.logger.warn({ err: error }, 'could not announce a requested sync to other replicas'),
       );

@@ -6,6 +6,8 @@ import type { CommerceDataset } from './model.js';
 import { registerRecordCacheMetrics } from './record-cache-metrics.js';
 import { lookupRecord } from './record-loaders.js';
 import { TYPE_OF, commerceResolvers, splitLocalId } from './resolvers.js';
+import { registerCodatWebhookRoute } from './codat-webhook-route.js';
+import { commerceSyncResolvers } from './sync-resolvers.js';
 
 /**
  * Unified commerce data: links to stores through Codat and Qard (and any source registered in
@@ -45,9 +47,10 @@ export function createCommerceModule(): GatewayModule {
   }
   return {
     name: 'commerce',
-    resolvers: commerceResolvers,
+    resolvers: { ...commerceResolvers, ...commerceSyncResolvers },
     services: moduleServices('commerce', createCommerceServices),
     nodes,
+    routes: registerCodatWebhookRoute,
     extensionPoints: [
       extensionHandler(commerceSources, (services, source) =>
         services.commerce.registry.register(source),

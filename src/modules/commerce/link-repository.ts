@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { cacheKey, type Cache } from '../../store/cache.js';
 import type { Database } from '../../store/database.js';
 import { commerceLinkRemovals, commerceLinks } from '../../store/tables/index.js';
@@ -55,6 +55,20 @@ export class CommerceLinkRepository {
       .where(and(eq(commerceLinks.workspaceId, workspaceId), eq(commerceLinks.id, id)))
       .limit(1);
     return rows[0] ? toLink(rows[0]) : undefined;
+  }
+
+  /** The links of a Codat company, in every workspace (Codat's webhooks name the company). */
+  async findCodatLinks(companyId: string): Promise<CommerceLink[]> {
+    const rows = await this.db
+      .select()
+      .from(commerceLinks)
+      .where(
+        and(
+          eq(commerceLinks.source, 'CODAT'),
+          sql`(${commerceLinks.externalRefs} ->> 'companyId') = ${companyId}`,
+        ),
+      );
+    return rows.map(toLink);
   }
 
   async updateStatus(workspaceId: string, id: string, status: CommerceLinkStatus): Promise<void> {

@@ -49,6 +49,11 @@ export class CommerceLinkService {
     private readonly registry: CommerceSourceRegistry,
     private readonly codat: CodatClient | undefined,
     private readonly qard: QardClient | undefined,
+    /** Told of links made and syncs requested, so their end can be announced (sync-watcher.ts). */
+    private readonly syncStarted: (
+      link: CommerceLink,
+      queued: readonly SyncableDataset[] | null,
+    ) => void = () => undefined,
   ) {}
 
   async link(
@@ -75,17 +80,15 @@ export class CommerceLinkService {
         const company = await this.codat.createCompany({ name, platformType: platform });
         const connection =
           company.dataConnections?.[0] ?? (await this.codat.createConnection(company.id, platform));
-        return {
-          ok: await this.repo.create({
-            workspaceId,
-            source: 'CODAT',
-            platform,
-            name,
-            status: codatLinkStatus(connection.status),
-            externalRefs: { companyId: company.id, connectionId: connection.id },
-            authorizationUrl: connection.linkUrl ?? null,
-          }),
-        };
+        return this.created({
+          workspaceId,
+          source: 'CODAT',
+          platform,
+          name,
+          status: codatLinkStatus(connection.status),
+          externalRefs: { companyId: company.id, connectionId: connection.id },
+          authorizationUrl: connection.linkUrl ?? null,
+        });
       }
       const qard = this.qard!;
       const user = await qard.createUser(name);
@@ -93,20 +96,32 @@ export class CommerceLinkService {
         provider_name: platform,
         requested_data_types: QARD_DATA_TYPES,
       });
-      return {
-        ok: await this.repo.create({
-          workspaceId,
-          source: 'QARD',
-          platform,
-          name,
-          status: qardLinkStatus(connection.status),
-          externalRefs: { userId: user.id, dataConnectionId: connection.id },
-          authorizationUrl: connection.redirect_url ?? null,
-        }),
-      };
+      return this.created({
+        workspaceId,
+        source: 'QARD',
+        platform,
+        name,
+        status: qardLinkStatus(connection.status),
+        externalRefs: { userId: user.id, dataConnectionId: connection.id },
+        authorizationUrl: connection.redirect_url ?? null,
+      });
     } catch (error) {
       return rejected(error, ['input', 'platform']);
     }
+  }
+
+  /** Records a new link; its first syncs start whenever the merchant authorises. */
+  private async created(
+    link: Omit<CommerceLink, 'id' | 'createdAt'>,
+  ): Promise<Outcome<CommerceLink>> {
+    const stored = await this.repo.create(link);
+    this.syncStarted(stored, null);
+    return { ok: stored };
+  }
+
+  /** A link of the workspace as stored now (not through a request's link list). */
+  find(workspaceId: string, linkId: string): Promise<CommerceLink | undefined> {
+    return this.repo.find(workspaceId, linkId);
   }
 
   /**
@@ -183,7 +198,12 @@ export class CommerceLinkService {
         ],
       };
     try {
-      return { ok: await source.requestSync(link, wanted) };
+      const queued = await source.requestSync(link, wanted);
+      this.syncStarted(
+        link,
+        queued.map((s) => s.dataset),
+      );
+      return { ok: queued };
     } catch (error) {
       return rejected(error, ['input', 'dataTypes']);
     }

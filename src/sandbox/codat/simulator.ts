@@ -17,6 +17,7 @@ import {
   type CodatCompanyState,
 } from './state.js';
 import { syncSettingsHandlers } from './sync-settings.js';
+import { CodatWebhookSender } from './webhook-sender.js';
 
 /**
  * Codat (platform + commerce APIs), following Codat's commerce workflow guide and its public
@@ -41,6 +42,8 @@ export interface CodatSimulator extends Simulator {
   setSyncDurationMs(ms: number): void;
   /** The seeded records the commerce endpoints serve for a company (reference data for tests). */
   data(companyId: string): CodatCompanyData;
+  /** Codat's webhooks: `read.completed` when syncs complete, once an endpoint is set. */
+  webhooks: CodatWebhookSender;
 }
 
 export function createCodatSimulator(
@@ -48,6 +51,8 @@ export function createCodatSimulator(
   options: { syncDurationMs?: number } = {},
 ): CodatSimulator {
   const state = new CodatState(seed, options.syncDurationMs ?? CODAT_DEFAULT_SYNC_DURATION_MS);
+  const webhooks = new CodatWebhookSender();
+  state.observer = webhooks;
   const ctx: CodatContext = {
     state,
     datasets: new CodatDatasets(seed),
@@ -119,6 +124,7 @@ export function createCodatSimulator(
       state.syncDurationMs = ms;
     },
     data: (companyId) => ctx.datasets.of(state.companyOrThrow(companyId)),
+    webhooks,
   };
 }
 

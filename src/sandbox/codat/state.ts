@@ -100,9 +100,16 @@ export function isCommerceDataType(value: string): value is CodatCommerceDataTyp
   return (CODAT_COMMERCE_DATA_TYPES as readonly string[]).includes(value);
 }
 
+/** Told when syncs start and when they are finished early (the webhook sender). */
+export interface SyncObserver {
+  started(company: CodatCompanyState, op: PullOperation): void;
+  completedEarly(company: CodatCompanyState): void;
+}
+
 export class CodatState {
   readonly companies = new Map<string, CodatCompanyState>();
   syncDurationMs: number;
+  observer: SyncObserver | undefined;
   profileSettings: SyncSetting[] = CODAT_COMMERCE_DATA_TYPES.map((dataType, i) => ({
     dataType,
     fetchOnFirstLink: true,
@@ -193,6 +200,7 @@ export class CodatState {
       cancelled: false,
     };
     company.operations.push(op);
+    this.observer?.started(company, op);
     return op;
   }
 
@@ -214,5 +222,6 @@ export class CodatState {
       if (operationStatus(op, now) === 'Queued' || operationStatus(op, now) === 'Fetching')
         op.completedMs = now;
     }
+    this.observer?.completedEarly(company);
   }
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { workspaces } from './core.js';
 
@@ -22,7 +23,13 @@ export const commerceLinks = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('commerce_links_workspace_idx').on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index('commerce_links_workspace_idx').on(t.workspaceId, t.createdAt),
+    // migrations/0007: Codat's webhooks name a company, whose links are found by its id.
+    index('commerce_links_codat_company_idx')
+      .on(sql`(${t.externalRefs} ->> 'companyId')`)
+      .where(sql`${t.source} = 'CODAT'`),
+  ],
 );
 
 /**

@@ -254,13 +254,25 @@ function refs(link: CommerceLink): { companyId: string; connectionId: string } {
 }
 
 function toSyncStatus(s: CodatDataStatus): DatasetSyncStatus | undefined {
-  const dataset = DATASET_OF.get(s.dataType);
+  return codatSyncStatus(s.dataType, s.currentStatus, s.lastSuccessfulSync ?? undefined);
+}
+
+/**
+ * A Codat data type's status as one of our datasets' (from `dataStatus` or a `read.completed`
+ * webhook); undefined for data types that are not our datasets.
+ */
+export function codatSyncStatus(
+  dataType: string,
+  status: string | undefined,
+  lastSuccessfulSync: string | undefined,
+): DatasetSyncStatus | undefined {
+  const dataset = DATASET_OF.get(dataType);
   if (!dataset) return undefined;
   return {
     dataset,
-    state: SYNC_STATE[s.currentStatus ?? ''] ?? 'UNKNOWN',
-    upstreamStatus: s.currentStatus ?? null,
-    dataAsOf: time(s.lastSuccessfulSync)?.iso ?? null,
+    state: SYNC_STATE[status ?? ''] ?? 'UNKNOWN',
+    upstreamStatus: status ?? null,
+    dataAsOf: time(lastSuccessfulSync)?.iso ?? null,
   };
 }
 
