@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
 
 /**
  * GraphiQL served entirely from this process: its bundle, React and the graphql-ws client come
@@ -37,6 +38,14 @@ export function renderGraphiqlPage(options: {
   sandbox: boolean;
 }): string {
   const headers = JSON.stringify(options.defaultHeaders ?? {}, null, 2);
+  // GraphiQL's TabDefinition: every tab carries the headers (a tab without them sends none).
+  const tabs = JSON.stringify(
+    GRAPHIQL_EXAMPLES.map((example) => ({
+      query: example.query,
+      variables: example.variables ? JSON.stringify(example.variables, null, 2) : undefined,
+      headers,
+    })),
+  );
   const banner = options.sandbox
     ? '<div id="sandbox-banner">Sandbox mode: every upstream is simulated; the demo workspace key is already in Headers.</div>'
     : '';
@@ -66,7 +75,7 @@ ${banner}
     connectionParams: () => { try { return JSON.parse(localStorage.getItem('graphiql:headers') || ${safe(headers)}); } catch { return {}; } } }) });
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, { fetcher, defaultHeaders: ${safe(headers)}, shouldPersistHeaders: true,
-      defaultQuery: ${safe('# Welcome to commerce-graph.\n# Open the docs (top left) to explore the schema.\n\nquery Viewer {\n  viewer {\n    workspace { id handle name }\n    principal { kind roles }\n  }\n}\n')} }),
+      defaultTabs: JSON.parse(${safe(tabs)}) }),
   );
 </script>
 </body>

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { seedDemoWorkspace } from '../../src/sandbox/demo-workspace.js';
+import { GRAPHIQL_EXAMPLES } from '../../src/server/graphiql-examples.js';
+import { browserAvailable, launchBrowser } from '../helpers/browser.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+/**
+ * GraphiQL opens with one example tab per domain; a person clicks a tab and runs it as it is
+ * against the demo workspace (filled as the sandbox fills it) and gets data, not errors.
+ */
+const hasBrowser = browserAvailable();
+const TITLES = GRAPHIQL_EXAMPLES.map(
+  (e) => /(?:query|mutation|subscription) (\w+)/.exec(e.query)![1]!,
+);
+
+describe.skipIf(!hasBrowser)('GraphiQL example tabs', () => {
+  let t: TestGateway;
+  let browser: Browser;
+  beforeAll(async () => {
+    t = await startTestGateway();
+    await seedDemoWorkspace({
+      gatewayUrl: t.url,
+      apiKey: t.keys.a,
+      sandbox: t.sandbox,
+      shoplineAppSecret: t.config.shopline.appSecret!,
+      qardProviders: t.gateway.services.commerce.qardProviders,
+    });
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('has a tab per domain, and each query and mutation runs as it is with data in the answer', async () => {
+    expect(TITLES).toEqual([
+      'Viewer',
+      'Orders',
+      'LinkStore',
+      'Connections',
+      'Workflows',
+      'ShoplineMerchants',
+      'ConnectionUpdates',
+    ]);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(t.graphqlUrl);
+    await page.waitForSelector('.graphiql-container', { timeout: 20_000 });
+    const tabs = page.locator('.graphiql-tab-button');
+    await expect.poll(() => tabs.allInnerTexts()).toEqual(TITLES);
+
+    const result = () => page.locator('.result-window').innerText();
+    for (const [index, example] of GRAPHIQL_EXAMPLES.entries()) {
+      if (example.query.includes('subscription ')) continue;
+      await tabs.nth(index).click();
+      await page.locator('.graphiql-execute-button').click();
+      await expect.poll(result, { timeout: 20_000 }).toMatch(/"data"/);
+      const text = await result();
+      expect(text, TITLES[index]).not.toMatch(/"errors"|"userErrors": \[\s*\{/);
+      if (TITLES[index] === 'Orders') {
+        expect(text).toMatch(/"source": "CODAT"/);
+        expect(Number(/"totalCount": (\d+)/.exec(text)?.[1])).toBeGreaterThan(1000);
+      }
+      if (TITLES[index] === 'ShoplineMerchants') expect(text).toContain('"demo-merchant"');
+    }
+    await context.close();
+  });
+});
