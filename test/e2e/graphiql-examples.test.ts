@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { seedDemoWorkspace } from '../../src/sandbox/demo-workspace.js';
 import { GRAPHIQL_EXAMPLES } from '../../src/server/graphiql-examples.js';
 import { browserAvailable, launchBrowser } from '../helpers/browser.js';
+import { seedLikeDemo } from '../helpers/demo.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 /**
@@ -19,13 +19,7 @@ describe.skipIf(!hasBrowser)('GraphiQL example tabs', () => {
   let browser: Browser;
   beforeAll(async () => {
     t = await startTestGateway();
-    await seedDemoWorkspace({
-      gatewayUrl: t.url,
-      apiKey: t.keys.a,
-      sandbox: t.sandbox,
-      shoplineAppSecret: t.config.shopline.appSecret!,
-      qardProviders: t.gateway.services.commerce.qardProviders,
-    });
+    await seedLikeDemo(t);
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {

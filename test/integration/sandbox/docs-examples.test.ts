@@ -2,8 +2,9 @@ import { createClient, type Client } from 'graphql-ws';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { landingClaimCode, seedDemoWorkspace } from '../../../src/sandbox/demo-workspace.js';
+import { landingClaimCode } from '../../../src/sandbox/demo-workspace.js';
 import { deliverScenario } from '../../../src/sandbox/shopline/webhook-deliverer.js';
+import { seedLikeDemo } from '../../helpers/demo.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { codeBlocks, documentationFiles } from '../../helpers/markdown.js';
 
@@ -20,13 +21,7 @@ let t: TestGateway;
 let ws: Client;
 beforeAll(async () => {
   t = await startTestGateway();
-  await seedDemoWorkspace({
-    gatewayUrl: t.url,
-    apiKey: t.keys.a,
-    sandbox: t.sandbox,
-    shoplineAppSecret: t.config.shopline.appSecret!,
-    qardProviders: t.gateway.services.commerce.qardProviders,
-  });
+  await seedLikeDemo(t);
   ws = createClient({
     url: t.graphqlUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
