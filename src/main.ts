@@ -70,7 +70,8 @@ async function start(config: Config, domain: Domain | undefined): Promise<void> 
   });
   if (sandbox) {
     const { sendSandboxWebhooks } = await import('./sandbox/wire.js');
-    sendSandboxWebhooks(config, sandbox, gateway.url);
+    // Codat's webhooks go to the commerce module's route, which a lone other domain lacks.
+    if (!domain || domain === 'commerce') sendSandboxWebhooks(config, sandbox, gateway.url);
     const key = await ensureDemoKey(config, gateway.services.workspaces);
     graphiqlHeaders = { 'x-api-key': key };
     // One domain served alone (a subgraph) has no other domains' mutations to fill it with.
