@@ -10,6 +10,7 @@ import {
   type CellFigures,
   type SoakFigures,
 } from './harness/measure.js';
+import { measureMemory } from './harness/memory.js';
 import { loadOptions, type BenchOptions } from './harness/options.js';
 import { reexecPinned, stopAll } from './harness/processes.js';
 import { writeResults, type CellResult } from './harness/report.js';
@@ -23,9 +24,12 @@ import {
   newSecretsKey,
   ROOT,
   startGateway,
+  serverPids,
+  startFederated,
   startLimit,
   startPeer,
   startSandbox,
+  stopServer,
   type Server,
 } from './harness/servers.js';
 import { prepareFixtures } from './scenarios/fixtures.js';
@@ -58,7 +62,18 @@ async function main(): Promise<void> {
   describeOptions(options);
 
   const selected = (options.variants ?? [...VARIANTS]) as VariantId[];
-  if (selected.includes('peer') || selected.includes('peer-batched')) await ensurePeerInstalled();
+  // The peers and the federated variants' router are Hive Gateway, installed in bench/peer.
+  if (selected.some((v) => v.startsWith('peer') || v.startsWith('fed-')))
+    await ensurePeerInstalled();
+
+  const memory =
+    options.memory && !options.soakOnly
+      ? await measureMemory({ cpus: options.serverCpu, dir, databaseUrl: options.databaseUrl })
+      : undefined;
+  for (const m of memory ?? [])
+    console.log(
+      `bench: npm start (sandbox, ${m.store}) RSS idle ${m.idleRssMb.toFixed(0)} MiB, after the tour ${m.afterTourRssMb.toFixed(0)} MiB`,
+    );
 
   const sandbox = await startSandbox(options.loadCpu, dir);
   const control = new SandboxControl(sandbox.origin);
@@ -83,6 +98,7 @@ async function main(): Promise<void> {
       sandbox: control,
     }),
   );
+  fixtures.sharedStore = database !== undefined;
   console.log(`bench: fixtures ready (codat company ${fixtures.codat.companyId})`);
 
   const cells: CellResult[] = [];
@@ -153,13 +169,9 @@ async function main(): Promise<void> {
                 warmupSeconds: options.warmupSeconds,
                 runSeconds: options.runSeconds,
                 runs: options.runs,
-                pid: m.server.process.pid,
+                pids: serverPids(m.server),
                 sandbox: control,
-                ...(m.base.variant === 'gateway' ||
-                m.base.variant === 'naive' ||
-                m.base.variant === 'cached'
-                  ? { droppedQueries: gatewayDroppedQueries(m.server.origin) }
-                  : {}),
+                ...droppedQueries(m.base.variant, m.server),
               }),
           );
           for (const turn of turns) await turn.warmUp();
@@ -181,7 +193,7 @@ async function main(): Promise<void> {
           writeFileSync(join(dir, 'cells.json'), JSON.stringify(cells, null, 2));
         }
       } finally {
-        for (const server of servers.values()) if (server !== sandbox) await server.process.stop();
+        for (const server of servers.values()) if (server !== sandbox) await stopServer(server);
       }
     }
   }
@@ -205,7 +217,7 @@ async function main(): Promise<void> {
         warmupSeconds: options.warmupSeconds,
         runSeconds: options.runSeconds,
         runs: 1,
-        pid: gw.process.pid,
+        pids: [gw.process.pid],
         sandbox: control,
         seconds: options.soakSeconds,
       });
@@ -219,9 +231,28 @@ async function main(): Promise<void> {
     options,
     cells,
     soak: soakFigures,
+    memory,
     chart: renderChart,
   });
   console.log(`bench: results in ${json} and ${markdown}`);
+}
+
+/**
+ * Queries a gateway process dropped unrun (see CellPlan.droppedQueries): this gateway's variants
+ * and the subgraphs behind a federated variant's router, whose own count is not kept.
+ */
+function droppedQueries(
+  variant: VariantId,
+  server: Server,
+): { droppedQueries?: () => Promise<number> } {
+  if (variant === 'gateway' || variant === 'naive' || variant === 'cached')
+    return { droppedQueries: gatewayDroppedQueries(server.origin) };
+  if (variant !== 'fed-whole' && variant !== 'fed-domains') return {};
+  const counts = (server.members ?? []).map((m) => gatewayDroppedQueries(m.origin));
+  return {
+    droppedQueries: async () =>
+      (await Promise.all(counts.map((c) => c()))).reduce((a, b) => a + b, 0),
+  };
 }
 
 /** The cached variant's budget: far more than the two workspaces' records the scenarios read. */
@@ -274,7 +305,7 @@ async function prepareVariant(
   if ('notApplicable' in request) {
     return { cells: { ...base, notApplicable: request.notApplicable } };
   }
-  await waitForIdle(server.process.pid, control);
+  await waitForIdle(serverPids(server), control);
   let first: { status: number; body: string };
   try {
     first = await send(request);
@@ -305,7 +336,10 @@ async function prepareVariant(
     base,
     server,
     request: { ...request, expectBody },
-    sameJsonAsGateway: variant === 'limit' ? compared('gateway', sameJson) : undefined,
+    sameJsonAsGateway:
+      variant === 'limit' || variant === 'fed-whole' || variant === 'fed-domains'
+        ? compared('gateway', sameJson)
+        : undefined,
     // The batched peer answers the same query as the peer: its data must be the peer's.
     sameDataAsPeer: variant === 'peer-batched' ? compared('peer', sameData) : undefined,
   };
@@ -374,6 +408,15 @@ async function startVariant(
     }
     case 'limit':
       return startLimit(options.serverCpu, dir, limitEnvironment(fixtures));
+    case 'fed-whole':
+    case 'fed-domains':
+      return startFederated({
+        kind: variant === 'fed-whole' ? 'whole' : 'domains',
+        cpus: options.serverCpu,
+        dir,
+        env: gatewayEnv,
+        cpuProfileDir: options.cpuProfile ? join(dir, `profile-${variant}`) : undefined,
+      });
     case 'upstream':
       return sandbox;
   }

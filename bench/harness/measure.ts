@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import { runLoad, type LoadRequest, type LoadResult } from './load.js';
-import { readProcTreeSample, resetPeakRss } from './proc-stats.js';
+import { readProcGroupSample, resetPeakRss } from './proc-stats.js';
 import type { SandboxControl } from './sandbox-control.js';
 
 /** One measured run: the load figures plus what the server and the upstreams spent on it. */
@@ -29,8 +29,11 @@ export interface CellPlan {
   warmupSeconds: number;
   runSeconds: number;
   runs: number;
-  /** The measured server's pid (for the upstream variant, the sandbox's). */
-  pid: number;
+  /**
+   * The measured server's pid (for the upstream variant, the sandbox's); a federated variant's
+   * router and subgraphs, measured together.
+   */
+  pids: number[];
   sandbox: SandboxControl;
   /**
    * Queries the server dropped without running them so far (the gateway's waiting operations
@@ -54,15 +57,15 @@ export function gatewayDroppedQueries(origin: string): () => Promise<number> {
  * can keep it busy for seconds), and that work must not land in the next cell's figures.
  */
 export async function waitForIdle(
-  pid: number,
+  pids: number[],
   sandbox: SandboxControl,
   maxMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + maxMs;
-  let cpu = readProcTreeSample(pid).cpuMs;
+  let cpu = readProcGroupSample(pids).cpuMs;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 500));
-    const now = readProcTreeSample(pid).cpuMs;
+    const now = readProcGroupSample(pids).cpuMs;
     // Idle: under 2% of a core over the last half second.
     if (now - cpu <= 10) break;
     cpu = now;
@@ -84,24 +87,24 @@ export class CellMeasurement {
   /** Lets the server settle, starts its peak RSS afresh and warms it up. */
   async warmUp(): Promise<void> {
     const { plan } = this;
-    await waitForIdle(plan.pid, plan.sandbox);
-    resetPeakRss(plan.pid);
+    await waitForIdle(plan.pids, plan.sandbox);
+    for (const pid of plan.pids) resetPeakRss(pid);
     if (plan.warmupSeconds > 0) await runLoad(plan.request, plan.connections, plan.warmupSeconds);
   }
 
   async measureRun(): Promise<void> {
     const { plan } = this;
-    await waitForIdle(plan.pid, plan.sandbox);
+    await waitForIdle(plan.pids, plan.sandbox);
     const upstreamBefore = await plan.sandbox.settledTotal();
     const droppedBefore = (await plan.droppedQueries?.()) ?? 0;
-    const cpuBefore = readProcTreeSample(plan.pid).cpuMs;
+    const cpuBefore = readProcGroupSample(plan.pids).cpuMs;
     const load = await runLoad(plan.request, plan.connections, plan.runSeconds);
     // In a closed loop each connection has exactly one query in flight when the run stops; the
     // server still finishes those, so the run's work is that of completed + connections queries,
     // all of it counted once the server is idle again; less those the server dropped unrun
     // because they were still waiting for a slot when their connection closed.
-    await waitForIdle(plan.pid, plan.sandbox);
-    const cpuAfter = readProcTreeSample(plan.pid).cpuMs;
+    await waitForIdle(plan.pids, plan.sandbox);
+    const cpuAfter = readProcGroupSample(plan.pids).cpuMs;
     const upstreamRequests = (await plan.sandbox.settledTotal()) - upstreamBefore;
     const dropped = ((await plan.droppedQueries?.()) ?? 0) - droppedBefore;
     const started = load.requests + plan.connections - dropped;
@@ -117,7 +120,7 @@ export class CellMeasurement {
     return {
       runs: this.runs,
       median: medianOf(this.runs),
-      peakRssMb: readProcTreeSample(this.plan.pid).peakRssMb,
+      peakRssMb: readProcGroupSample(this.plan.pids).peakRssMb,
       loadAverage: loadavg()[0] ?? 0,
     };
   }
@@ -157,20 +160,20 @@ export interface SoakFigures {
 /** A long run at constant load, sampling RSS every 10 s, to see whether memory keeps growing. */
 export async function soak(plan: CellPlan & { seconds: number }): Promise<SoakFigures> {
   await runLoad(plan.request, plan.connections, Math.max(plan.warmupSeconds, 5));
-  resetPeakRss(plan.pid);
+  for (const pid of plan.pids) resetPeakRss(pid);
   const samples: SoakFigures['samples'] = [
-    { atSeconds: 0, rssMb: readProcTreeSample(plan.pid).rssMb },
+    { atSeconds: 0, rssMb: readProcGroupSample(plan.pids).rssMb },
   ];
   const started = Date.now();
   const timer = setInterval(() => {
     samples.push({
       atSeconds: Math.round((Date.now() - started) / 1000),
-      rssMb: readProcTreeSample(plan.pid).rssMb,
+      rssMb: readProcGroupSample(plan.pids).rssMb,
     });
   }, 10_000);
   const load = await runLoad(plan.request, plan.connections, plan.seconds);
   clearInterval(timer);
-  const end = readProcTreeSample(plan.pid);
+  const end = readProcGroupSample(plan.pids);
   samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), rssMb: end.rssMb });
   const startRssMb = (samples.find((s) => s.atSeconds >= 10) ?? samples[0])?.rssMb ?? end.rssMb;
   return {

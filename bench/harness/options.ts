@@ -24,6 +24,11 @@ export interface BenchOptions {
   soakSeconds: number;
   /** Only the soak, without the scenario × variant matrix (`BENCH_SOAK_ONLY=1`). */
   soakOnly: boolean;
+  /**
+   * Measures `npm start`'s RSS (sandbox, PGlite; and PostgreSQL with BENCH_DATABASE_URL) idle and
+   * after the README tour's client flows (`BENCH_MEMORY=0` skips it; quick runs skip it unless 1).
+   */
+  memory: boolean;
   /** Writes a V8 CPU profile of the gateway (`--cpu-prof`) into the run's folder. */
   cpuProfile: boolean;
   /**
@@ -67,6 +72,7 @@ export function loadOptions(env: Record<string, string | undefined> = process.en
     soakSeconds: number(env['BENCH_SOAK_SECONDS'], quick ? 0 : 300),
     soakOnly: env['BENCH_SOAK_ONLY'] === '1',
     cpuProfile: env['BENCH_CPU_PROFILE'] === '1',
+    memory: quick ? env['BENCH_MEMORY'] === '1' : env['BENCH_MEMORY'] !== '0',
     databaseUrl: env['BENCH_DATABASE_URL'] || undefined,
     serverCpu: env['BENCH_SERVER_CPU'] ?? '1',
     loadCpu: env['BENCH_LOAD_CPU'] ?? '0',

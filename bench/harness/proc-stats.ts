@@ -30,6 +30,20 @@ export function readProcTreeSample(pid: number): ProcSample {
   };
 }
 
+/**
+ * Several servers measured as one (a federation router and its subgraphs): CPU and RSS summed
+ * over their process trees, and the peak as the sum of each tree's peak (an upper bound of their
+ * peak together, since each tree may peak at another moment).
+ */
+export function readProcGroupSample(pids: readonly number[]): ProcSample {
+  const samples = pids.map(readProcTreeSample);
+  return {
+    cpuMs: samples.reduce((sum, s) => sum + s.cpuMs, 0),
+    peakRssMb: samples.reduce((sum, s) => sum + s.peakRssMb, 0),
+    rssMb: samples.reduce((sum, s) => sum + s.rssMb, 0),
+  };
+}
+
 function descendants(pid: number): number[] {
   const found: number[] = [];
   let tasks: string[];

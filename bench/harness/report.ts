@@ -6,6 +6,8 @@ import type { CellFigures, SoakFigures } from './measure.js';
 import type { BenchOptions } from './options.js';
 import { ROOT } from './servers.js';
 import { soakGrowth } from './soak-growth.js';
+import { checkTargets } from './targets.js';
+import type { MemoryFigures } from './memory.js';
 
 /** Results of a run: the JSON record, the generated part of RESULTS.md, and the chart. */
 
@@ -43,6 +45,8 @@ export interface RunRecord {
   options: BenchOptions;
   cells: CellResult[];
   soak: SoakFigures | undefined;
+  /** `npm start`'s RSS idle and after the tour, per store (bench/harness/memory.ts). */
+  memory?: MemoryFigures[] | undefined;
   targets: TargetCheck[];
 }
 
@@ -54,6 +58,7 @@ export async function writeResults(args: {
   options: BenchOptions;
   cells: CellResult[];
   soak: SoakFigures | undefined;
+  memory: MemoryFigures[] | undefined;
   chart: (record: RunRecord, pngPath: string) => Promise<void>;
 }): Promise<{ json: string; markdown: string }> {
   const record: RunRecord = {
@@ -63,6 +68,7 @@ export async function writeResults(args: {
     options: { ...args.options, databaseUrl: args.options.databaseUrl ? 'PostgreSQL' : undefined },
     cells: args.cells,
     soak: args.soak,
+    memory: args.memory,
     targets: [],
   };
   // A run of a subset of the matrix never replaces the day's full record.
@@ -138,131 +144,6 @@ function machine(): Machine {
   };
 }
 
-const find = (
-  r: RunRecord,
-  scenario: string,
-  variant: string,
-  latencyMs: number,
-  connections: number,
-) =>
-  r.cells.find(
-    (c) =>
-      c.scenario === scenario &&
-      c.variant === variant &&
-      c.latencyMs === latencyMs &&
-      c.connections === connections,
-  )?.figures;
-
-function checkTargets(r: RunRecord): TargetCheck[] {
-  const checks: TargetCheck[] = [];
-  const fmt = (n: number, digits = 2) => n.toFixed(digits);
-  for (const c of r.options.connections) {
-    if (!r.options.latenciesMs.includes(0)) break;
-    const s2 = find(r, 's2', 'gateway', 0, c);
-    const s2peer = find(r, 's2', 'peer', 0, c);
-    const s2limit = find(r, 's2', 'limit', 0, c);
-    const s1 = find(r, 's1', 'gateway', 0, c);
-    const s1peer = find(r, 's1', 'peer', 0, c);
-    if (s2) {
-      checks.push({
-        target: `s2 c${c}: ≤ 3 upstream requests per query`,
-        measured: fmt(s2.median.upstreamPerQuery),
-        met: s2.median.upstreamPerQuery <= 3,
-      });
-      checks.push({
-        target: `s2 c${c}: gateway CPU ≤ 3 ms per query`,
-        measured: `${fmt(s2.median.cpuMsPerQuery, 3)} ms${s2limit ? ` (the limit: ${fmt(s2limit.median.cpuMsPerQuery, 3)} ms)` : ''}`,
-        met: s2.median.cpuMsPerQuery <= 3,
-      });
-    }
-    if (s2 && s2peer) {
-      const ratio = s2.median.requestsPerSecond / Math.max(s2peer.median.requestsPerSecond, 1e-9);
-      checks.push({
-        target: `s2 c${c}: ≥ 20× the peer's requests/s`,
-        measured:
-          s2peer.median.requests > 0
-            ? `${fmt(ratio, 1)}×`
-            : `the peer completed no query within a run (gateway ${fmt(s2.median.requestsPerSecond, 0)}/s)`,
-        met: ratio >= 20,
-      });
-    }
-    if (s2 && s2limit) {
-      const share = s2.median.requestsPerSecond / Math.max(s2limit.median.requestsPerSecond, 1e-9);
-      checks.push({
-        target: `s2 c${c}: ≥ 50% of the limit's requests/s`,
-        measured: `${fmt(share * 100, 0)}%`,
-        met: share >= 0.5,
-      });
-    }
-    if (s1) {
-      checks.push({
-        target: `s1 c${c}: gateway CPU ≤ 0.6 ms per query`,
-        measured: `${fmt(s1.median.cpuMsPerQuery, 3)} ms`,
-        met: s1.median.cpuMsPerQuery <= 0.6,
-      });
-    }
-    if (s1 && s1peer) {
-      const ratio = s1.median.requestsPerSecond / Math.max(s1peer.median.requestsPerSecond, 1e-9);
-      checks.push({
-        target: `s1 c${c}: ≥ 2× the peer's requests/s`,
-        measured: `${fmt(ratio, 1)}×`,
-        met: ratio >= 2,
-      });
-    }
-  }
-  for (const c of [
-    ...new Set([...(r.options.latencyConnections ?? []), ...r.options.connections]),
-  ]) {
-    const s2slow = find(r, 's2', 'gateway', 20, c);
-    const limitSlow = find(r, 's2', 'limit', 20, c);
-    if (s2slow) {
-      checks.push({
-        target: `s2 c${c} at 20 ms upstream latency: p50 ≤ 45 ms`,
-        measured: `${s2slow.median.p50Ms} ms${limitSlow ? ` (the limit: ${limitSlow.median.p50Ms} ms)` : ''}`,
-        met: s2slow.median.p50Ms <= 45,
-      });
-    }
-  }
-  // The target is stated for 0 ms upstreams; 20 ms keeps more queries in flight, so it is shown too.
-  for (const latencyMs of [0, 20]) {
-    const c50 = r.cells.filter(
-      (c) =>
-        c.variant === 'gateway' && c.connections === 50 && c.latencyMs === latencyMs && c.figures,
-    );
-    if (c50.length === 0) continue;
-    // Peak RSS is read in MiB; the target is in MB (10^6 bytes).
-    const highest = c50.reduce((a, b) =>
-      (b.figures?.peakRssMb ?? 0) > (a.figures?.peakRssMb ?? 0) ? b : a,
-    );
-    const peak = highest.figures?.peakRssMb ?? 0;
-    const peakMb = (peak * 1_048_576) / 1_000_000;
-    checks.push({
-      target: `peak RSS ≤ 200 MB at 50 connections${latencyMs > 0 ? ` at ${latencyMs} ms upstream latency` : ''}`,
-      measured: `${fmt(peakMb, 0)} MB (${fmt(peak, 0)} MiB), the highest of every scenario (${highest.scenario})`,
-      met: peakMb <= 200,
-    });
-  }
-  if (r.soak) {
-    // Judged on the windows' means (see soak-growth.ts); the two single samples are shown too.
-    const growth = soakGrowth(r.soak.samples);
-    const samples = `first and last sample ${fmt(r.soak.growthPercent, 1)}% (${fmt(r.soak.startRssMb, 0)} → ${fmt(r.soak.endRssMb, 0)} MiB)`;
-    checks.push({
-      target: `soak (${r.soak.seconds} s, c${r.soak.connections}): RSS grows < 10%`,
-      measured: growth
-        ? `${fmt(growth.windowGrowthPercent, 1)}% (${fmt(growth.windowSeconds, 0)} s means ${fmt(growth.firstWindowMeanMb, 0)} → ${fmt(growth.lastWindowMeanMb, 0)} MiB); ${samples}`
-        : samples,
-      met: (growth?.windowGrowthPercent ?? r.soak.growthPercent) < 10,
-    });
-  } else {
-    checks.push({
-      target: '5-minute soak at 50 connections: RSS grows < 10%',
-      measured: 'not run (BENCH_SOAK_SECONDS=0)',
-      met: undefined,
-    });
-  }
-  return checks;
-}
-
 function renderMarkdown(r: RunRecord, jsonPath: string, chartNote: string): string {
   const o = r.options;
   const lines: string[] = [];
@@ -280,13 +161,15 @@ function renderMarkdown(r: RunRecord, jsonPath: string, chartNote: string): stri
   lines.push('');
   lines.push(chartNote);
   lines.push('');
-  lines.push('### Targets (upstream latency 0 ms unless stated)');
+  lines.push(
+    '### Targets (upstream latency 0 ms unless stated; rows without "met" are reported figures)',
+  );
   lines.push('');
   lines.push('| target | measured | met |');
   lines.push('|---|---|---|');
   for (const t of r.targets)
     lines.push(
-      `| ${t.target} | ${t.measured} | ${t.met === undefined ? 'not measured' : t.met ? 'yes' : '**no**'} |`,
+      `| ${t.target} | ${t.measured} | ${t.met === undefined ? '' : t.met ? 'yes' : '**no**'} |`,
     );
   for (const latency of o.latenciesMs) {
     lines.push('');

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
+import { parse } from 'graphql';
 import { SANDBOX_PUBLIC_TOKEN } from '../../src/sandbox/apipanda/simulator.js';
 import { SANDBOX_CODAT_API_KEY } from '../../src/sandbox/codat/simulator.js';
 import { SANDBOX_QARD_API_KEY } from '../../src/sandbox/qard/simulator.js';
@@ -79,6 +81,20 @@ export interface Server {
   process: ManagedProcess;
   origin: string;
   logFile: string;
+  /** Processes measured and stopped with this one (a federation router's subgraphs). */
+  members?: Server[];
+}
+
+/** Every pid a server's figures are read from: its own and its members'. */
+export const serverPids = (server: Server): number[] => [
+  server.process.pid,
+  ...(server.members ?? []).map((m) => m.process.pid),
+];
+
+/** Stops a server and its members. */
+export async function stopServer(server: Server): Promise<void> {
+  await server.process.stop();
+  for (const member of server.members ?? []) await member.process.stop();
 }
 
 export async function freePort(): Promise<number> {
@@ -331,4 +347,84 @@ export async function startLimit(
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(`${origin}/healthz`, proc, logFile);
   return { process: proc, origin, logFile };
+}
+
+/**
+ * The federated path: Hive Gateway (the peer's own install, so both use one router version) in
+ * front of this gateway served as subgraphs. `whole`: one process serving every domain, as
+ * docs/federation.md deploys it; `domains`: one process per domain (`npm start -- --subgraph
+ * <domain>`, every one on the run's store), composed from the committed SDL files. The router's
+ * pid is the server's; the subgraphs are its `members`, measured with it.
+ */
+export async function startFederated(options: {
+  kind: 'whole' | 'domains';
+  cpus: string;
+  dir: string;
+  env: Record<string, string>;
+  cpuProfileDir: string | undefined;
+}): Promise<Server> {
+  const subgraphs =
+    options.kind === 'whole'
+      ? [{ name: 'commerce-graph', file: join(ROOT, 'subgraph.graphql'), domain: undefined }]
+      : readdirSync(join(ROOT, 'subgraphs'))
+          .filter((f) => f.endsWith('.graphql'))
+          .sort()
+          .map((f) => {
+            const domain = f.replace(/\.graphql$/, '');
+            return { name: domain, file: join(ROOT, 'subgraphs', f), domain };
+          });
+  const members: Server[] = [];
+  try {
+    for (const subgraph of subgraphs) {
+      members.push(
+        await startGateway({
+          cpus: options.cpus,
+          dir: options.dir,
+          env: { ...options.env, ...(subgraph.domain ? { SUBGRAPH: subgraph.domain } : {}) },
+          batching: true,
+          cpuProfileDir: options.cpuProfileDir,
+          name: `fed-${options.kind}-${subgraph.name}`,
+        }),
+      );
+    }
+    const composed = composeServices(
+      subgraphs.map((s, i) => ({
+        name: s.name,
+        url: `${members[i]!.origin}/graphql`,
+        typeDefs: parse(readFileSync(s.file, 'utf8')),
+      })),
+    );
+    if (compositionHasErrors(composed))
+      throw new Error(composed.errors.map((e) => e.message).join('\n'));
+    const supergraph = join(options.dir, `fed-${options.kind}-supergraph.graphql`);
+    writeFileSync(supergraph, composed.supergraphSdl);
+    const port = await freePort();
+    const name = `fed-${options.kind}`;
+    const logFile = join(options.dir, `${name}-router.log`);
+    const proc = spawnPinned({
+      name,
+      cpus: options.cpus,
+      command: process.execPath,
+      args: [
+        join(PEER_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js'),
+        'supergraph',
+        supergraph,
+        '--config-path',
+        join(PEER_DIR, 'gateway.federation.config.ts'),
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+      ],
+      cwd: options.dir,
+      env: { NODE_ENV: 'production' },
+      logFile,
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${origin}/healthcheck`, proc, logFile);
+    return { process: proc, origin, logFile, members };
+  } catch (error) {
+    for (const member of members) await member.process.stop();
+    throw error;
+  }
 }

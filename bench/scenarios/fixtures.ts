@@ -107,7 +107,7 @@ async function linkSource(
 }
 
 /** Presses "Authorise" on the sandbox's link page, as the merchant would. */
-async function authorise(url: string): Promise<void> {
+export async function authorise(url: string): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -63,6 +63,36 @@ const TOGGLE_WORKFLOW = /* GraphQL */ `
   }
 `;
 
+/**
+ * Root fields of two domains in one operation: the commerce subgraph's orders with their
+ * customers, and the SHOPLINE subgraph's merchants with their commerce link (an entity the
+ * commerce subgraph resolves). The bench workspace has no SHOPLINE merchant, so the merchants
+ * list is empty and the router makes no entity call: two subgraph fetches in parallel.
+ */
+const ACROSS_DOMAINS = /* GraphQL */ `
+  query AcrossDomains {
+    commerce {
+      orders(first: 10) {
+        nodes {
+          orderNumber
+          customer {
+            name
+          }
+        }
+      }
+    }
+    shoplineMerchants(first: 5) {
+      totalCount
+      nodes {
+        merchantId
+        commerceLink {
+          name
+        }
+      }
+    }
+  }
+`;
+
 const gatewayHeaders = (f: Fixtures, apiKey = f.apiKey) => ({ 'x-api-key': apiKey });
 const codatGet = (f: Fixtures, path: string): ScenarioRequest => ({
   url: `${f.codat.baseUrl}/companies/${f.codat.companyId}/connections/${f.codat.connectionId}/data${path}`,
@@ -77,6 +107,19 @@ const limitPost = (o: Origins, route: string): ScenarioRequest => ({
 });
 
 const gatewayOnly = (variant: VariantId) => variant === 'gateway' || variant === 'naive';
+const federated = (variant: VariantId) => variant === 'fed-whole' || variant === 'fed-domains';
+const NOT_FEDERATED_SCENARIO = {
+  notApplicable: 'the federated variants are measured on s1, s2 and s6',
+};
+/** Why a federated variant cannot run in this run, if it cannot. */
+function federationNotPossible(variant: VariantId, f: Fixtures) {
+  return variant === 'fed-domains' && !f.sharedStore
+    ? {
+        notApplicable:
+          'the domain subgraphs share one store: set BENCH_DATABASE_URL (PGlite is one process)',
+      }
+    : undefined;
+}
 const isPeer = (variant: VariantId) => variant === 'peer' || variant === 'peer-batched';
 const NOT_CACHED_SCENARIO = {
   notApplicable: 'the cached variant is measured on s5, the repeated query it serves from memory',
@@ -89,7 +132,9 @@ export const SCENARIOS: Scenario[] = [
     stableBody: true,
     request(variant, o, f) {
       if (variant === 'cached') return NOT_CACHED_SCENARIO;
-      if (gatewayOnly(variant))
+      if (variant === 'fed-domains')
+        return { notApplicable: 'node(id:) is served by the whole gateway, not by a domain' };
+      if (gatewayOnly(variant) || federated(variant))
         return graphqlPost(
           `${o.gateway}/graphql`,
           ORDER_WITH_CUSTOMER,
@@ -109,7 +154,11 @@ export const SCENARIOS: Scenario[] = [
     stableBody: true,
     request(variant, o, f) {
       if (variant === 'cached') return NOT_CACHED_SCENARIO;
-      if (gatewayOnly(variant))
+      if (federated(variant)) {
+        const impossible = federationNotPossible(variant, f);
+        if (impossible) return impossible;
+      }
+      if (gatewayOnly(variant) || federated(variant))
         return graphqlPost(`${o.gateway}/graphql`, ORDERS_50, {}, gatewayHeaders(f));
       if (isPeer(variant)) return graphqlPost(`${o.peer}/graphql`, PEER.orders50(f), {});
       if (variant === 'limit') return limitPost(o, 's2');
@@ -128,6 +177,7 @@ export const SCENARIOS: Scenario[] = [
     stableBody: true,
     request(variant, o, f) {
       if (variant === 'cached') return NOT_CACHED_SCENARIO;
+      if (federated(variant)) return NOT_FEDERATED_SCENARIO;
       if (!f.merged) return { notApplicable: 'no Qard link could be made' };
       if (gatewayOnly(variant))
         return graphqlPost(
@@ -152,6 +202,7 @@ export const SCENARIOS: Scenario[] = [
     stableBody: false,
     request(variant, o, f) {
       if (variant === 'cached') return NOT_CACHED_SCENARIO;
+      if (federated(variant)) return NOT_FEDERATED_SCENARIO;
       if (!f.workflow) return { notApplicable: 'no workflow to toggle' };
       if (gatewayOnly(variant))
         return graphqlPost(
@@ -182,6 +233,7 @@ export const SCENARIOS: Scenario[] = [
     request(variant, o, f) {
       if (variant === 'cached')
         return graphqlPost(`${o.gateway}/graphql`, ORDERS_50, {}, gatewayHeaders(f));
+      if (federated(variant)) return NOT_FEDERATED_SCENARIO;
       if (variant === 'gateway' || variant === 'naive')
         return {
           notApplicable: 'runs without the record cache (COMMERCE_CACHE_MB=0, the default)',
@@ -189,6 +241,27 @@ export const SCENARIOS: Scenario[] = [
       return { notApplicable: 'keeps nothing across requests (no cache configured)' };
     },
     check: (_variant, status, body) => checkOrders(status, body),
+  },
+  {
+    id: 's6',
+    title: 'one query across the commerce and SHOPLINE domains',
+    stableBody: true,
+    request(variant, o, f) {
+      if (variant === 'gateway' || federated(variant))
+        return (
+          federationNotPossible(variant, f) ??
+          graphqlPost(`${o.gateway}/graphql`, ACROSS_DOMAINS, {}, gatewayHeaders(f))
+        );
+      return {
+        notApplicable: 'measured on the gateway and the federated variants (domains crossed)',
+      };
+    },
+    check: (_variant, status, body) => {
+      const problem = checkGraphql(status, body);
+      if (problem) return problem;
+      const count = (body.match(/"orderNumber"/g) ?? []).length;
+      return count === 10 ? undefined : `expected 10 orders, got ${count}`;
+    },
   },
 ];
 

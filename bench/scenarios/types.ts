@@ -11,6 +11,8 @@ import type { LoadRequest } from '../harness/load.js';
  * - `peer-batched`: the same peer with the links batched through Mesh's in-context SDK.
  * - `limit`: a minimal hand-written undici handler making the same minimal upstream calls.
  * - `upstream`: the first upstream request of the scenario, sent to the sandbox directly.
+ * - `fed-whole`: Hive Gateway in front of this gateway served as one subgraph.
+ * - `fed-domains`: Hive Gateway in front of one subgraph process per domain (`--subgraph`).
  */
 export const VARIANTS = [
   'gateway',
@@ -20,6 +22,8 @@ export const VARIANTS = [
   'peer-batched',
   'limit',
   'upstream',
+  'fed-whole',
+  'fed-domains',
 ] as const;
 export type VariantId = (typeof VARIANTS)[number];
 
@@ -40,6 +44,8 @@ export interface Fixtures {
   /** A second workspace with a Codat and a Qard link (scenario 3), when Qard could be linked. */
   merged:
     { apiKey: string; qardOrdersUrl: string; qardHeaders: Record<string, string> } | undefined;
+  /** Whether the gateway's store can be shared by several processes (PostgreSQL, not PGlite). */
+  sharedStore?: boolean;
 }
 
 export interface Origins {
