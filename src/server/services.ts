@@ -1,3 +1,4 @@
+import { Gauge } from 'prom-client';
 import type { Logger } from 'pino';
 import type { AppServices, SharedServices } from '../app-services.js';
 import type { Config } from '../config.js';
@@ -109,6 +110,14 @@ async function createSharedServices(
   onClose(() => idempotency.close());
 
   const metricsRegistry = createMetricsRegistry();
+  new Gauge({
+    name: 'graphql_subscriptions_listening',
+    help: 'GraphQL subscriptions this replica delivers events to (with Redis, once subscribed there).',
+    registers: [metricsRegistry],
+    collect() {
+      this.set(eventBus.listening);
+    },
+  });
   return {
     config,
     logger,

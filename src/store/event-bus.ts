@@ -10,18 +10,33 @@ export interface EventBus {
   publish(topic: string, payload: unknown): Promise<void>;
   /** An async iterator of payloads; `return()` on it unsubscribes. */
   subscribe<T>(topic: string, signal?: AbortSignal): AsyncIterableIterator<T>;
+  /** Subscriptions this bus now delivers events to (with Redis: once Redis confirmed them). */
+  readonly listening: number;
   close(): Promise<void>;
 }
 
 export class MemoryEventBus implements EventBus {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
+  private subscriptions = 0;
+
+  get listening(): number {
+    return this.subscriptions;
+  }
 
   async publish(topic: string, payload: unknown): Promise<void> {
     this.emitter.emit(topic, payload);
   }
 
   subscribe<T>(topic: string, signal?: AbortSignal): AsyncIterableIterator<T> {
-    return mapIterator(on(this.emitter, topic, signal ? { signal } : {}), (args) => args[0] as T);
+    // `on` listens from this call on, so the subscription counts from now until it ends.
+    this.subscriptions += 1;
+    return mapIterator(
+      on(this.emitter, topic, signal ? { signal } : {}),
+      (args) => args[0] as T,
+      () => {
+        this.subscriptions -= 1;
+      },
+    );
   }
 
   async close(): Promise<void> {
@@ -32,6 +47,13 @@ export class MemoryEventBus implements EventBus {
 export class RedisEventBus implements EventBus {
   private readonly local = new MemoryEventBus();
   private readonly counts = new Map<string, number>();
+  /** Per topic, Redis's confirmation of the SUBSCRIBE that the topic's first subscriber sent. */
+  private readonly subscribed = new Map<string, Promise<unknown>>();
+  private confirmed = 0;
+
+  get listening(): number {
+    return this.confirmed;
+  }
 
   private constructor(
     private readonly publisher: Redis,
@@ -58,14 +80,28 @@ export class RedisEventBus implements EventBus {
     const channel = this.prefix + topic;
     const count = this.counts.get(topic) ?? 0;
     this.counts.set(topic, count + 1);
-    const ready = count === 0 ? this.subscriber.subscribe(channel) : Promise.resolve();
+    if (count === 0) this.subscribed.set(topic, this.subscriber.subscribe(channel));
+    const ready = this.subscribed.get(topic) ?? Promise.resolve();
     const inner = this.local.subscribe<T>(topic, signal);
+    let counted = false;
+    let released = false;
+    void ready.then(
+      () => {
+        if (released) return;
+        counted = true;
+        this.confirmed += 1;
+      },
+      () => undefined,
+    );
     const release = async () => {
+      if (counted) this.confirmed -= 1;
       const left = (this.counts.get(topic) ?? 1) - 1;
       this.counts.set(topic, left);
-      if (left === 0) await this.subscriber.unsubscribe(channel).catch(() => undefined);
+      if (left === 0) {
+        this.subscribed.delete(topic);
+        await this.subscriber.unsubscribe(channel).catch(() => undefined);
+      }
     };
-    let released = false;
     return {
       async next() {
         await ready;
@@ -119,22 +155,34 @@ export function filterEvents<T>(
   };
 }
 
+/** `source` with each value mapped by `fn`; `onEnd` runs once, when the iteration ends. */
 function mapIterator<A, B>(
   source: AsyncIterableIterator<A>,
   fn: (a: A) => B,
+  onEnd: () => void,
 ): AsyncIterableIterator<B> {
+  let ended = false;
+  const end = () => {
+    if (!ended) {
+      ended = true;
+      onEnd();
+    }
+  };
   return {
     async next() {
       try {
         const r = await source.next();
+        if (r.done) end();
         return r.done ? { done: true, value: undefined } : { done: false, value: fn(r.value) };
       } catch (error) {
+        end();
         if ((error as { name?: string }).name === 'AbortError')
           return { done: true, value: undefined };
         throw error;
       }
     },
     async return() {
+      end();
       await source.return?.();
       return { done: true, value: undefined };
     },

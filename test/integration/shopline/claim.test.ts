@@ -14,6 +14,14 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
+/** GraphQL subscriptions the gateway delivers events to, from its /metrics. */
+async function listening(): Promise<number> {
+  const text = await (await fetch(`${t.url}/metrics`)).text();
+  const line = /^graphql_subscriptions_listening (\d+)$/m.exec(text);
+  if (!line) throw new Error('/metrics has no graphql_subscriptions_listening');
+  return Number(line[1]);
+}
+
 type ClaimResult = {
   claimShoplineMerchant: {
     merchant: {
@@ -180,6 +188,7 @@ describe('claiming a SHOPLINE merchant', () => {
       merchant: { merchantId: string; installState: string };
     }> = [];
     const receivedB: unknown[] = [];
+    const listeningBefore = await listening();
     const subscribed = new Promise<void>((resolve) => {
       client.on('connected', () => resolve());
     });
@@ -201,8 +210,8 @@ describe('claiming a SHOPLINE merchant', () => {
       { next: (v) => void receivedB.push(v), error: () => undefined, complete: () => undefined },
     );
     await subscribed;
-    // Let the subscription reach the event bus before delivering.
-    await new Promise((r) => setTimeout(r, 200));
+    // Deliver only once both subscriptions listen on the event bus, as /metrics reports it.
+    await expect.poll(listening, { timeout: 10_000, interval: 20 }).toBe(listeningBefore + 2);
 
     await deliverScenario({
       gatewayUrl: t.url,
