@@ -17,7 +17,7 @@ import { createErrorFormatter, formatPartialErrors } from './error-format.js';
 import { type OperationCostMetrics, operationCostPlugin } from './operation-cost-plugin.js';
 import { trustedDocumentStore, type TrustedDocuments } from './trusted-documents.js';
 import { costRules } from './upstream-fields.js';
-import { chargeWorkspace, type WorkspaceBudget } from './workspace-budget.js';
+import { chargeWorkspace, refundWorkspace, type WorkspaceBudget } from './workspace-budget.js';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -95,7 +95,7 @@ export async function startApollo({
             upstreamWeight: limits.upstreamFieldWeight,
             defaultListSize: limits.defaultListSize,
           }),
-          ...(budget ? { charge: chargeWorkspace(budget) } : {}),
+          ...(budget ? { charge: chargeWorkspace(budget), refund: refundWorkspace(budget) } : {}),
         },
         costMetrics,
       ),

@@ -11,10 +11,12 @@ export interface OperationCostOptions {
   limits: DocumentLimits & { maxCost: number };
   rules: CostRules;
   /**
-   * Charges an admitted operation's estimated cost to its workspace; throws a RATE_LIMITED
-   * GatewayError when the workspace's budget cannot cover it.
+   * Charges an admitted operation's estimated cost to its workspace (true when it was taken);
+   * throws a RATE_LIMITED GatewayError when the workspace's budget cannot cover it.
    */
-  charge?: (ctx: GraphQLContext, cost: number) => Promise<void>;
+  charge?: (ctx: GraphQLContext, cost: number) => Promise<boolean>;
+  /** Gives back what a charged operation was estimated beyond its measured cost. */
+  refund?: (ctx: GraphQLContext, points: number) => Promise<void>;
 }
 
 /**
@@ -31,6 +33,7 @@ export function operationCostPlugin(
   return {
     async requestDidStart() {
       let estimated: number | undefined;
+      let charged = false;
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
           // No operation to run: Apollo answers that itself.
@@ -47,29 +50,35 @@ export function operationCostPlugin(
             throw limitError('cost', cost, limits.maxCost);
           }
           if (options.charge) {
-            await refuseCountedAsync(metrics, () => options.charge!(contextValue, cost));
+            charged = await refuseCountedAsync(metrics, () => options.charge!(contextValue, cost));
           }
           // Only operations that run are measured, estimated and actual alike.
           metrics.observe('estimated', cost);
           estimated = cost;
         },
-        async willSendResponse({ response, document, operation }) {
+        async willSendResponse({ response, document, operation, contextValue }) {
           if (estimated === undefined || !document || !operation) return;
           if (response.body.kind !== 'single') return;
           const data = response.body.singleResult.data;
-          metrics.observe('actual', measureResultCost(schema, document, operation, data, rules));
+          const actual = measureResultCost(schema, document, operation, data, rules);
+          metrics.observe('actual', actual);
+          // The budget pays for what ran: an estimate counts full pages, an answer what came
+          // back. Not awaited: the answer does not wait for the bucket.
+          if (charged && options.refund && actual < estimated) {
+            void options.refund(contextValue, estimated - actual);
+          }
         },
       };
     },
   };
 }
 
-async function refuseCountedAsync(
+async function refuseCountedAsync<T>(
   metrics: OperationCostMetrics,
-  check: () => Promise<void>,
-): Promise<void> {
+  check: () => Promise<T>,
+): Promise<T> {
   try {
-    await check();
+    return await check();
   } catch (error) {
     countRefusal(metrics, error);
     throw error;

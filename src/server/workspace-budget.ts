@@ -19,6 +19,8 @@ export type Charge = { ok: true; remaining: number } | { ok: false; retryAfterSe
 
 export interface WorkspaceBudget {
   take(workspaceId: string, cost: number): Promise<Charge>;
+  /** Gives back points taken for an operation that cost less than estimated (up to capacity). */
+  refund(workspaceId: string, points: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,10 +46,15 @@ export class MemoryWorkspaceBudget implements WorkspaceBudget {
       this.buckets.set(workspaceId, { tokens, at: now });
       return { ok: false, retryAfterSeconds: waitFor(tokens, cost, refillPerSecond) };
     }
-    this.buckets.set(workspaceId, { tokens: tokens - cost, at: now });
+    // A refund is a negative cost; the bucket never holds more than its capacity.
+    this.buckets.set(workspaceId, { tokens: Math.min(capacity, tokens - cost), at: now });
     // A full bucket is the default state: forgetting it keeps the map to active workspaces.
     if (this.buckets.size > 10_000) this.pruneFull(now);
     return { ok: true, remaining: tokens - cost };
+  }
+
+  async refund(workspaceId: string, points: number): Promise<void> {
+    await this.take(workspaceId, -points);
   }
 
   private pruneFull(now: number): void {
@@ -64,7 +71,8 @@ export class MemoryWorkspaceBudget implements WorkspaceBudget {
 
 /**
  * KEYS[1] bucket; ARGV capacity, refill per second, cost. Returns {1, remaining} or {0, tokens}.
- * The key expires once it would be full again, so idle workspaces leave nothing behind.
+ * A refund is a negative cost, never filling past capacity. The key expires once it would be
+ * full again, so idle workspaces leave nothing behind.
  */
 const TAKE_SCRIPT = `
 local capacity = tonumber(ARGV[1])
@@ -82,7 +90,7 @@ end
 tokens = math.min(capacity, tokens + (now - at) / 1000 * rate)
 local ok = 0
 if tokens >= cost then
-  tokens = tokens - cost
+  tokens = math.min(capacity, tokens - cost)
   ok = 1
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
@@ -123,6 +131,10 @@ export class RedisWorkspaceBudget implements WorkspaceBudget {
       : { ok: false, retryAfterSeconds: waitFor(Number(tokens), cost, refillPerSecond) };
   }
 
+  async refund(workspaceId: string, points: number): Promise<void> {
+    await this.take(workspaceId, -points);
+  }
+
   async close(): Promise<void> {
     await this.redis.quit();
   }
@@ -147,22 +159,22 @@ export async function openWorkspaceBudget(config: Config): Promise<WorkspaceBudg
 }
 
 /**
- * Takes an operation's estimated cost from its workspace's budget, or refuses it with
- * RATE_LIMITED (HTTP 429, `Retry-After`). When Redis cannot answer, the operation runs: the
- * budget protects tenants from one another and must not take the API down with Redis.
+ * Takes an operation's estimated cost from its workspace's budget (true), or refuses it with
+ * RATE_LIMITED (HTTP 429, `Retry-After`). When Redis cannot answer, the operation runs uncharged
+ * (false): the budget protects tenants from one another and must not take the API down with Redis.
  */
 export function chargeWorkspace(
   budget: WorkspaceBudget,
-): (ctx: GraphQLContext, cost: number) => Promise<void> {
+): (ctx: GraphQLContext, cost: number) => Promise<boolean> {
   return async (ctx, cost) => {
     let charge: Charge;
     try {
       charge = await budget.take(ctx.workspace.id, cost);
     } catch (error) {
       ctx.log.warn({ err: error }, 'workspace budget unavailable: operation not charged');
-      return;
+      return false;
     }
-    if (charge.ok) return;
+    if (charge.ok) return true;
     const retryAfter = charge.retryAfterSeconds;
     throw new GatewayError(
       ErrorCode.RATE_LIMITED,
@@ -176,5 +188,18 @@ export function chargeWorkspace(
         },
       },
     );
+  };
+}
+
+/** Gives an operation's workspace back what it was charged beyond the operation's actual cost. */
+export function refundWorkspace(
+  budget: WorkspaceBudget,
+): (ctx: GraphQLContext, points: number) => Promise<void> {
+  return async (ctx, points) => {
+    try {
+      await budget.refund(ctx.workspace.id, points);
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'workspace budget unavailable: refund not made');
+    }
   };
 }
