@@ -4,7 +4,14 @@ export default defineConfig({
   resolve: {
     // graphql 16 ships CJS (main) and ESM (module) builds; Node resolves every import to the CJS
     // one, so tests must too, or a schema from one copy meets `validate` from the other.
-    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+    alias: [
+      { find: /^graphql$/, replacement: 'graphql/index.js' },
+      // What `commerce-graph/client` resolves to for an app (package.json exports), from source.
+      {
+        find: /^commerce-graph\/client$/,
+        replacement: new URL('./src/client/index.ts', import.meta.url).pathname,
+      },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

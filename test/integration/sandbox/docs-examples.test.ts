@@ -97,7 +97,7 @@ describe('examples in README and docs run as written against the sandbox', () =>
   });
 
   for (const block of blocks) {
-    it(block.where, async () => {
+    it(block.where, { timeout: 90_000 }, async () => {
       const document = parse(block.code);
       const operations = document.definitions.filter(
         (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
