@@ -17,6 +17,9 @@ const USAGE = `Usage:
   npm start                                    serve the gateway (sandbox when no upstream is configured)
   npm start -- --subgraph <domain>             serve one domain alone as a subgraph (or SUBGRAPH=<domain>);
                                                domains: connections, integrations, shopline, commerce
+  npm run federation [-- --config FILE]        every domain as its own subgraph, Hive Gateway in front
+  npm run supergraph [-- --config FILE] [--out FILE]
+                                               compose the domains and FILE's subgraphs into supergraph.graphql
   npm run migrate                              apply pending store migrations
   npm run print-schema                         print the GraphQL schema (SDL)
   npm run print-schema -- --subgraph           print the Federation v2 subgraph SDL (_service.sdl)
@@ -46,7 +49,13 @@ function resolveSandboxSecretsKey(config: Config): Config {
   return { ...config, secretsKey: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64') };
 }
 
-async function start(config: Config, domain: Domain | undefined): Promise<void> {
+/** What `npm start` serves: the whole gateway, one domain as a subgraph, or every domain federated. */
+type ServeMode =
+  | { kind: 'whole' }
+  | { kind: 'subgraph'; domain: Domain }
+  | { kind: 'federated'; configFile: string | undefined };
+
+async function start(config: Config, mode: ServeMode): Promise<void> {
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
   // Before anything that makes spans: the tracer provider is process-wide.
   const tracing = await startTracing(config.tracing, logger);
@@ -63,19 +72,23 @@ async function start(config: Config, domain: Domain | undefined): Promise<void> 
     sandbox = await startSandbox({ knobs: { latencyMs: config.sandboxLatencyMs } });
     config = withSandboxUpstreams(config, sandbox);
   }
-  const gateway = await startGateway(config, {
-    logger,
-    graphiqlHeaders: () => graphiqlHeaders ?? {},
-    ...(domain ? { domains: [domain] } : {}),
-  });
+  const gatewayOptions = { logger, graphiqlHeaders: () => graphiqlHeaders ?? {} };
+  const gateway =
+    mode.kind === 'federated'
+      ? await startFederated(config, gatewayOptions, mode.configFile)
+      : await startGateway(config, {
+          ...gatewayOptions,
+          ...(mode.kind === 'subgraph' ? { domains: [mode.domain] } : {}),
+        });
   if (sandbox) {
     const { sendSandboxWebhooks } = await import('./sandbox/wire.js');
     // Codat's webhooks go to the commerce module's route, which a lone other domain lacks.
-    if (!domain || domain === 'commerce') sendSandboxWebhooks(config, sandbox, gateway.url);
+    if (mode.kind !== 'subgraph' || mode.domain === 'commerce')
+      sendSandboxWebhooks(config, sandbox, gateway.url);
     const key = await ensureDemoKey(config, gateway.services.workspaces);
     graphiqlHeaders = { 'x-api-key': key };
     // One domain served alone (a subgraph) has no other domains' mutations to fill it with.
-    if (!domain) await seedDemo(config, sandbox, gateway, key, logger);
+    if (mode.kind !== 'subgraph') await seedDemo(config, sandbox, gateway, key, logger);
     logger.warn(
       { sandbox: true, upstreams: sandbox.urls },
       'SANDBOX MODE: every unconfigured upstream is SIMULATED; no real API Panda, Dispatch, Codat, Qard or SHOPLINE is called',
@@ -84,9 +97,10 @@ async function start(config: Config, domain: Domain | undefined): Promise<void> 
       `\n  commerce-graph (SANDBOX) at ${gateway.url}/graphql\n  demo workspace API key: ${key}\n`,
     );
   } else {
-    logger.info({ url: `${gateway.url}/graphql`, subgraph: domain }, 'commerce-graph listening');
+    logger.info({ url: `${gateway.url}/graphql` }, 'commerce-graph listening');
   }
-  if (domain) logger.info({ subgraph: domain }, `serving the ${domain} domain alone as a subgraph`);
+  if (mode.kind === 'subgraph')
+    logger.info({ subgraph: mode.domain }, `serving the ${mode.domain} domain alone as a subgraph`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -144,6 +158,28 @@ async function seedDemo(
   }
 }
 
+/** Hive Gateway in front of every domain as its own subgraph, plus the config file's subgraphs. */
+async function startFederated(
+  config: Config,
+  options: { logger: Logger; graphiqlHeaders: () => Record<string, string> },
+  configFile: string | undefined,
+) {
+  const [{ startFederatedGateway }, supergraph] = await Promise.all([
+    import('./server/federated.js'),
+    import('./server/supergraph.js'),
+  ]);
+  const file = configFile ?? supergraph.DEFAULT_CONFIG_FILE;
+  const external = await supergraph.externalSubgraphs(
+    supergraph.loadSupergraphConfig(file, { required: configFile !== undefined }),
+  );
+  const gateway = await startFederatedGateway(config, { ...options, external });
+  options.logger.info(
+    { subgraphs: gateway.subgraphs, external: external.map((s) => s.name) },
+    'federated: Hive Gateway in front of every domain subgraph',
+  );
+  return gateway;
+}
+
 /** The demo workspace's key is kept under DATA_DIR so GraphiQL and scripts can rely on it. */
 async function ensureDemoKey(config: Config, workspaces: WorkspaceRepository): Promise<string> {
   const file = `${config.dataDir}/sandbox-api-key`;
@@ -188,10 +224,30 @@ async function main(args: string[]): Promise<void> {
     );
     return;
   }
+  if (command === 'supergraph') {
+    // Loaded only here: no other command composes.
+    const { writeSupergraph } = await import('./cli/supergraph.js');
+    process.exitCode = await writeSupergraph({
+      configFile: flag(args, 'config'),
+      out: flag(args, 'out'),
+    });
+    return;
+  }
   const config = loadConfig();
   switch (command) {
-    case 'start':
-      return start(config, subgraphDomain(flag(args, 'subgraph') ?? process.env['SUBGRAPH']));
+    case 'start': {
+      const domain = subgraphDomain(flag(args, 'subgraph') ?? process.env['SUBGRAPH']);
+      if (args.includes('--federated') && domain)
+        throw new UsageError('--federated serves every domain: leave out --subgraph/SUBGRAPH');
+      return start(
+        config,
+        args.includes('--federated')
+          ? { kind: 'federated', configFile: flag(args, 'config') }
+          : domain
+            ? { kind: 'subgraph', domain }
+            : { kind: 'whole' },
+      );
+    }
     case 'migrate': {
       const store = await openStore({
         databaseUrl: config.databaseUrl,

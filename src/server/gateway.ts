@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createModuleSet, type Domain } from '../modules/index.js';
@@ -59,6 +60,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
 export interface ServedModules {
   url: string;
   app: FastifyInstance;
+  schema: GraphQLSchema;
   /** Stops accepting and lets in-flight requests finish; the services stay open. */
   close(): Promise<void>;
 }
@@ -70,10 +72,16 @@ export interface ServedModules {
 export async function serveModules(
   services: GatewayServices,
   modules: GatewayModule[],
-  options: { port: number; host: string; graphiqlHeaders?: () => Record<string, string> },
+  options: {
+    port: number;
+    host: string;
+    graphiqlHeaders?: () => Record<string, string>;
+    /** Run the modules' start-up work (default); false when another endpoint already ran it. */
+    start?: boolean;
+  },
 ): Promise<ServedModules> {
   const schema = buildServedSchema(modules, services.config.federation.maxRepresentations);
-  for (const module of modules) await module.start?.(services);
+  if (options.start !== false) for (const module of modules) await module.start?.(services);
   const { app, apollo, trusted, startDraining } = await buildApp({
     schema,
     modules,
@@ -88,6 +96,7 @@ export async function serveModules(
   return {
     url: `http://${host}:${port}`,
     app,
+    schema,
     close() {
       closing ??= (async () => {
         startDraining();

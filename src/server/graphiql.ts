@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
 
 /**
@@ -102,4 +102,21 @@ export function registerGraphiqlAssets(app: FastifyInstance): void {
 /** A browser navigating to /graphql (HTML accepted, no query) gets GraphiQL instead of an error. */
 export function wantsGraphiql(accept: string | undefined, query: Record<string, unknown>): boolean {
   return !!accept && accept.includes('text/html') && query['query'] === undefined;
+}
+
+/**
+ * The GraphiQL page when a browser navigates to /graphql (see `wantsGraphiql`), as the answer
+ * to send; undefined for any other request, which is an operation.
+ */
+export function sendGraphiqlIfWanted(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: Parameters<typeof renderGraphiqlPage>[0],
+): FastifyReply | undefined {
+  if (
+    request.method !== 'GET' ||
+    !wantsGraphiql(request.headers.accept, request.query as Record<string, unknown>)
+  )
+    return undefined;
+  return reply.header('content-type', 'text/html; charset=utf-8').send(renderGraphiqlPage(options));
 }

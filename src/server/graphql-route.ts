@@ -5,7 +5,7 @@ import { inOperationSpan } from '../observability/spans.js';
 import { createContext, type GraphQLContext, type Principal } from '../request-context.js';
 import { runWithLogger } from '../request-scope.js';
 import type { OperationAdmission } from './admission.js';
-import { renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
+import { sendGraphiqlIfWanted } from './graphiql.js';
 import { sendGraphqlErrors, sendOverloaded } from './http-errors.js';
 import type { GatewayServices } from './services.js';
 import { resolveTrustedDocument, type TrustedDocumentsPolicy } from './trusted-request.js';
@@ -98,17 +98,11 @@ export function registerGraphqlRoute(
     url: '/graphql',
     handler: (request, reply) => {
       // The GraphiQL page is a static document, not an operation: it never waits for a slot.
-      if (
-        request.method === 'GET' &&
-        wantsGraphiql(request.headers.accept, request.query as Record<string, unknown>)
-      ) {
-        return reply.header('content-type', 'text/html; charset=utf-8').send(
-          renderGraphiqlPage({
-            defaultHeaders: graphiqlHeaders?.() ?? {},
-            sandbox: services.config.sandbox,
-          }),
-        );
-      }
+      const page = sendGraphiqlIfWanted(request, reply, {
+        defaultHeaders: graphiqlHeaders?.() ?? {},
+        sandbox: services.config.sandbox,
+      });
+      if (page) return page;
       // With tracing on, the request's span covers its wait for a slot and its run.
       return inOperationSpan(request.headers, () => admittedHandler(request, reply));
     },

@@ -3,7 +3,9 @@ import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { sendSandboxWebhooks, withSandboxUpstreams } from '../../src/sandbox/wire.js';
+import { startFederatedGateway } from '../../src/server/federated.js';
 import { startGateway, type Gateway } from '../../src/server/gateway.js';
+import type { SubgraphSource } from '../../src/server/supergraph.js';
 import { createLogger } from '../../src/server/logger.js';
 import { createTestDatabase, testRedisUrl } from './services.js';
 
@@ -48,6 +50,8 @@ export interface TestGatewayOptions {
   databaseUrl?: string;
   /** The sandbox's Codat sends its webhooks to this gateway, as in sandbox mode. */
   codatWebhooks?: boolean;
+  /** Run the local federated mode (Hive Gateway in front of every domain subgraph) instead. */
+  federated?: { external?: SubgraphSource[] };
 }
 
 /** A gateway on port 0 with the sandbox upstreams, as a client would meet it over HTTP. */
@@ -77,12 +81,15 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     sandbox,
   );
   let graphiqlKey = '';
-  const gateway = await startGateway(config, {
+  const gatewayOptions = {
     logger: createLogger(config.logLevel, sink),
     inMemoryStore: true,
     // As in sandbox mode: GraphiQL opens with workspace A's admin key in its headers.
     graphiqlHeaders: () => ({ 'x-api-key': graphiqlKey }),
-  });
+  };
+  const gateway = options.federated
+    ? await startFederatedGateway(config, { ...gatewayOptions, ...options.federated })
+    : await startGateway(config, gatewayOptions);
   if (options.codatWebhooks) sendSandboxWebhooks(config, sandbox, gateway.url);
   const { workspaces } = gateway.services;
   await workspaces.ensure('ws-a', 'Workspace A');

@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
 import {
   createGatewayRuntime,
   getGraphQLWSOptions,
@@ -8,15 +7,13 @@ import {
 } from '@graphql-hive/gateway-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import wsTransport from '@graphql-mesh/transport-ws';
-import { parse } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 
-export interface SubgraphSource {
-  name: string;
-  url: string;
-  sdl: string;
-}
+import { WS_SUBSCRIPTIONS, forwardedHeaders } from '../../src/server/federated-router.js';
+import { composeSupergraph, type SubgraphSource } from '../../src/server/supergraph.js';
+
+export type { SubgraphSource };
 
 export interface HiveGateway {
   /** The router's GraphQL endpoint, over HTTP (and graphql-ws on the same path). */
@@ -25,18 +22,6 @@ export interface HiveGateway {
   subgraphResponses: Array<{ subgraph: string; status: number }>;
   close(): Promise<void>;
 }
-
-/** Composes subgraphs into a supergraph with The Guild's composer; throws its errors as given. */
-export function composeSupergraph(subgraphs: SubgraphSource[]): string {
-  const result = composeServices(
-    subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })),
-  );
-  if (compositionHasErrors(result)) throw new Error(result.errors.map((e) => e.message).join('\n'));
-  return result.supergraphSdl;
-}
-
-/** The headers commerce-graph authenticates with: what a router must forward to it. */
-const AUTH_HEADERS = ['x-api-key', 'authorization'] as const;
 
 /**
  * Hive Gateway in front of the given subgraphs, configured as docs/federation.md tells a
@@ -62,25 +47,8 @@ export async function startHiveGateway(
     logging: false,
     plugins: () => [recordResponses],
     transports: { http: httpTransport, ws: wsTransport },
-    propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) =>
-        Object.fromEntries(AUTH_HEADERS.map((h) => [h, request.headers.get(h)])),
-    },
-    transportEntries: {
-      [commerceSubgraph]: {
-        options: {
-          subscriptions: {
-            kind: 'ws',
-            location: '/graphql',
-            options: {
-              connectionParams: Object.fromEntries(
-                AUTH_HEADERS.map((h) => [h, `{context.headers.${h}}`]),
-              ),
-            },
-          },
-        },
-      },
-    },
+    propagateHeaders: { fromClientToSubgraphs: forwardedHeaders },
+    transportEntries: { [commerceSubgraph]: WS_SUBSCRIPTIONS },
   });
   const server = createServer(gateway);
   const wss = new WebSocketServer({ server, path: gateway.graphqlEndpoint });

@@ -1,7 +1,6 @@
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import {
   EXTERNAL_SUBGRAPH_SDL,
@@ -11,13 +10,7 @@ import {
 } from '../../helpers/external-subgraph.js';
 import { startHiveGateway, type HiveGateway } from '../../helpers/hive-gateway.js';
 import { authorizeCodat, linkSource } from '../commerce/helpers.js';
-import {
-  sessionOf,
-  START,
-  REFRESH,
-  type RefreshResult,
-  type StartResult,
-} from '../connections/fixtures.js';
+import { expectConnectionUpdatedThrough } from './connection-updates.js';
 
 /**
  * Hive Gateway (the router a platform team runs) in front of the whole gateway as one subgraph
@@ -176,50 +169,6 @@ describe('commerce-graph composed behind Hive Gateway', () => {
   });
 
   it('delivers connectionUpdated through the router to a graphql-ws client', async () => {
-    const client = createClient({
-      url: router.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { 'x-api-key': t.keys.a },
-      lazy: false,
-    });
-    clients.push(client);
-    const received: Array<{ id: string; status: string }> = [];
-    let failure: unknown;
-    client.subscribe<{ connectionUpdated: { id: string; status: string } }>(
-      { query: 'subscription { connectionUpdated { id status } }' },
-      {
-        next: (m) => m.data && received.push(m.data.connectionUpdated),
-        error: (e) => (failure = e),
-        complete: () => undefined,
-      },
-    );
-    // A connection started before the subscription reached commerce-graph is not reported: start
-    // one until the subscriber sees it, then settle that one.
-    await expect
-      .poll(
-        async () => {
-          if (received.length === 0 && !failure)
-            await t.graphql<StartResult>(START, {
-              input: { name: 'Through the router', integrationType: 'ETSY' },
-            });
-          return failure ?? received.length;
-        },
-        { timeout: 10_000, interval: 200 },
-      )
-      .toBeGreaterThan(0);
-    const { id } = received[0]!;
-    const read = await t.graphql<{ connection: { authenticationUrl: string } }>(
-      'query ($id: ID!) { connection(id: $id) { authenticationUrl } }',
-      { id },
-    );
-    t.sandbox.apipanda.decide(
-      sessionOf(t, read.body.data!.connection.authenticationUrl).id,
-      'approved',
-    );
-    const refreshed = await t.graphql<RefreshResult>(REFRESH, { input: { id } });
-    expect(refreshed.body.data?.refreshConnection?.connection?.status).toBe('ESTABLISHED');
-    await expect
-      .poll(() => failure ?? received.find((u) => u.status === 'ESTABLISHED'), { timeout: 10_000 })
-      .toEqual({ id, status: 'ESTABLISHED' });
+    await expectConnectionUpdatedThrough(t, router.url.replace(/^http/, 'ws'), clients);
   });
 });
