@@ -14,9 +14,6 @@ import { registerOperationalRoutes } from './operational-routes.js';
 import { createServices, type GatewayServices, type ServiceOptions } from './services.js';
 import { composeSupergraph, type SubgraphSource } from './supergraph.js';
 
-/** The domains that serve subscriptions (connectionUpdated, shoplineMerchantUpdated). */
-const SUBSCRIPTION_DOMAINS: readonly Domain[] = ['connections', 'shopline'];
-
 export interface FederatedGateway {
   /** Hive Gateway's address: `${url}/graphql` is the supergraph, as in the single process. */
   url: string;
@@ -100,7 +97,8 @@ export async function startFederatedGateway(
     front.setNotFoundHandler(sendNotFound);
     router = mountFederationRouter(front, {
       supergraph,
-      subscriptionSubgraphs: SUBSCRIPTION_DOMAINS,
+      // The router reaches the domains that serve subscriptions over graphql-ws.
+      subscriptionSubgraphs: DOMAINS.filter((_, i) => served[i]!.schema.getSubscriptionType()),
       services,
       ...(options.graphiqlHeaders ? { graphiqlHeaders: options.graphiqlHeaders } : {}),
     });
