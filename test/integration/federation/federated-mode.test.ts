@@ -88,6 +88,27 @@ describe('every domain as its own subgraph behind Hive Gateway', () => {
     expect(external.entityCalls).toEqual([50]);
   });
 
+  it('resolves Order stubs from the other subgraph in the commerce subgraph, in at most 3 Codat calls', async () => {
+    const list = await viaDirect<Orders>(
+      `{ commerce { orders(first: 10, filter: { sources: [CODAT] }) { nodes { ${ORDER_FIELDS} } } } }`,
+    );
+    const orders = list.data!.commerce.orders.nodes;
+    expect(orders).toHaveLength(10);
+    external.flag(orders.map((o) => o.id));
+    t.sandbox.server.resetStats();
+    const routed = await t.graphql<{ flaggedOrders: OrderJson[] }>(
+      `{ flaggedOrders { ${ORDER_FIELDS} warehouseNote } }`,
+    );
+    const codatCalls = t.sandbox.server.requestCount('codat');
+    expect(routed.body.errors).toBeUndefined();
+    expect(routed.body.data!.flaggedOrders).toEqual(
+      orders.map((o) => ({ ...o, warehouseNote: warehouseNote(o.id) })),
+    );
+    // Ten orders and their customers through the batched node loaders, never one call each.
+    expect(codatCalls).toBeGreaterThan(0);
+    expect(codatCalls).toBeLessThanOrEqual(3);
+  });
+
   it("resolves a SHOPLINE merchant's commerce link from the commerce subgraph", async () => {
     const routed = await t.graphql<{
       shoplineMerchants: {
