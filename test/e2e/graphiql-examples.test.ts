@@ -45,9 +45,29 @@ describe.skipIf(!hasBrowser)('GraphiQL example tabs', () => {
     await expect.poll(() => tabs.allInnerTexts()).toEqual(TITLES);
 
     const result = () => page.locator('.result-window').innerText();
+    const activeOperationName = () =>
+      page.evaluate(() => {
+        // GraphiQL keeps each tab's state, its parsed operation name included, in localStorage.
+        const state = JSON.parse(localStorage.getItem('graphiql:tabState') ?? 'null') as {
+          activeTabIndex: number;
+          tabs: Array<{ operationName: string | null }>;
+        } | null;
+        return state?.tabs[state.activeTabIndex]?.operationName ?? null;
+      });
+    const queryEditorText = () =>
+      page.evaluate(() => {
+        // GraphiQL 3's editors are CodeMirror 5 instances, reachable from their wrapper element.
+        const editor = document.querySelector('.graphiql-query-editor .CodeMirror') as
+          (Element & { CodeMirror?: { getValue(): string } }) | null;
+        return editor?.CodeMirror?.getValue() ?? '';
+      });
     for (const [index, example] of GRAPHIQL_EXAMPLES.entries()) {
       if (example.query.includes('subscription ')) continue;
       await tabs.nth(index).click();
+      // The editor takes the tab's text, and GraphiQL the operation name it parses from it, a
+      // moment after the click; a run before that sends the previous tab's operation name.
+      await expect.poll(queryEditorText, { timeout: 10_000 }).toBe(example.query);
+      await expect.poll(activeOperationName, { timeout: 10_000 }).toBe(TITLES[index]);
       await page.locator('.graphiql-execute-button').click();
       await expect.poll(result, { timeout: 20_000 }).toMatch(/"data"/);
       const text = await result();
