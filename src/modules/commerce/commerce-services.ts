@@ -43,6 +43,8 @@ export interface CommerceServices {
    * announced by webhook; call the result when the subscriber leaves.
    */
   watchSyncs(link: CommerceLink): () => void;
+  /** Links whose sync status this replica polls now (0 once every sync it watched has ended). */
+  readonly syncsWatched: number;
 }
 
 /**
@@ -111,6 +113,9 @@ export function createCommerceServices(deps: ModuleDependencies): CommerceServic
     syncEvents,
     codatWebhooks,
     watchSyncs: (link) => (polled(link) ? watcher.hold(link) : () => undefined),
+    get syncsWatched() {
+      return watcher.watching;
+    },
   };
 }
 

@@ -260,6 +260,11 @@ describe('commerce record cache over a Codat and a Qard link, merged', () => {
     qardUser = authorizeQard(t).userId;
     await syncLink(t, qard.id);
     t.sandbox.qard.completeSync(qardUser);
+    // The gateway polls Qard until it sees the sync end, and then drops the link's cached
+    // records: let that happen before the passes that count calls.
+    const announced = () => t.gateway.services.commerce.syncsWatched === 0;
+    for (let i = 0; i < 400 && !announced(); i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(announced()).toBe(true);
   });
   afterAll(() => t?.close());
 
