@@ -8,6 +8,7 @@ import {
 } from '../../helpers/gateway.js';
 import { postgresAvailable, redisAvailable } from '../../helpers/services.js';
 import { authorizeCodat, authorizeQard, linkSource, syncLink } from './helpers.js';
+import { until } from '../../helpers/wait.js';
 
 /**
  * The cross-request record cache (COMMERCE_CACHE_MB) over one Codat link, driven over HTTP: what
@@ -262,9 +263,11 @@ describe('commerce record cache over a Codat and a Qard link, merged', () => {
     t.sandbox.qard.completeSync(qardUser);
     // The gateway polls Qard until it sees the sync end, and then drops the link's cached
     // records: let that happen before the passes that count calls.
-    const announced = () => t.gateway.services.commerce.syncsWatched === 0;
-    for (let i = 0; i < 400 && !announced(); i += 1) await new Promise((r) => setTimeout(r, 50));
-    expect(announced()).toBe(true);
+    await until(
+      () => t.gateway.services.commerce.syncsWatched === 0,
+      'the Qard poll to see its sync end',
+      { timeoutMs: 20_000 },
+    );
   });
   afterAll(() => t?.close());
 

@@ -10,6 +10,7 @@ import {
   type RefreshResult,
   type StartResult,
 } from './fixtures.js';
+import { until } from '../../helpers/wait.js';
 
 const ESTABLISHED = '/api/v1/connection/established/:linkToken';
 
@@ -166,14 +167,6 @@ describe('the gateway watching a pending connection', () => {
       },
     );
     return res.body.data!.connection.status;
-  }
-
-  async function until(condition: () => boolean | Promise<boolean>, what: string) {
-    for (let i = 0; i < 500; i += 1) {
-      if (await condition()) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`gave up waiting for ${what}`);
   }
 
   it('settles the connection without refreshConnection, riding out an API Panda outage', async () => {
