@@ -9,6 +9,9 @@ export default tseslint.config(
       'dist/',
       '.dist-build-*/',
       'src/generated/',
+      // The client examples' typed documents (graphql-codegen) and Relay artifacts (relay-compiler).
+      'examples/clients/generated/',
+      'examples/clients/__generated__/',
       'bench/results/',
       'bench/peer/',
       '.data/',

@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { relayArtifacts } from './test/helpers/relay-tag.js';
 
 export default defineConfig({
+  // examples/clients/relay.ts runs as an app built with babel-plugin-relay would.
+  plugins: [relayArtifacts()],
   resolve: {
     // graphql 16 ships CJS (main) and ESM (module) builds; Node resolves every import to the CJS
     // one, so tests must too, or a schema from one copy meets `validate` from the other.
