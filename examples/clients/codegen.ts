@@ -17,7 +17,8 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
-        // Only the types the app's operations use, not the whole schema's.
+        // Result and variables types of the operations (and the schema's enums and inputs), not a
+        // type for every object of the schema.
         onlyOperationTypes: true,
         // The gateway's custom scalars as they arrive in JSON.
         scalars: { DateTime: 'string', Decimal: 'string', CurrencyCode: 'string', JSON: 'unknown' },
