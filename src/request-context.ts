@@ -35,6 +35,8 @@ export interface GraphQLContext {
   reportPartialError(error: GatewayError, path: ReadonlyArray<string | number>): void;
   /** Hands over (and forgets) the errors reported so far, to be added to the response. */
   takePartialErrors(): Array<{ error: GatewayError; path: ReadonlyArray<string | number> }>;
+  /** The partial errors reported and not yet taken (a subscription event's, for its span). */
+  peekPartialErrors(): ReadonlyArray<{ error: GatewayError }>;
   /**
    * Per-request DataLoader registry: the first call with a name creates the loader, later calls
    * in the same request get the same instance, so loads from sibling fields batch together.
@@ -91,6 +93,10 @@ class RequestContext implements GraphQLContext {
 
   takePartialErrors(): PartialError[] {
     return this.partialErrors?.splice(0) ?? [];
+  }
+
+  peekPartialErrors(): readonly PartialError[] {
+    return this.partialErrors ?? [];
   }
 
   loader<K, V, C = K>(

@@ -9,6 +9,8 @@ import {
 } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { IncomingHeaders } from '../observability/spans.js';
+import { SubscriptionObserver } from '../observability/subscription-observer.js';
 import { createContext, type GraphQLContext, type Principal } from '../request-context.js';
 import { depthLimitRule } from './depth-limit.js';
 import { createErrorFormatter, formatPartialErrors, type ErrorFormatter } from './error-format.js';
@@ -20,12 +22,17 @@ import { ErrorCode } from '../errors.js';
 /** The credentials a socket authenticates with, as in HTTP requests. */
 const CREDENTIAL_HEADERS = ['x-api-key', 'authorization'] as const;
 
+/** W3C trace context a socket's operations continue. */
+const TRACE_HEADERS = ['traceparent', 'tracestate'] as const;
+
 /**
  * GraphQL subscriptions over graphql-ws on the same `/graphql` path. The client authenticates in
  * `connectionParams` with the same credentials as HTTP (`x-api-key` or `authorization`), or, when
  * the params carry none, with those headers on the upgrade request; a connection without valid
  * credentials is closed with 4403 before any operation runs. A socket that sends too fast or
- * holds too many subscriptions (subscription-limits.ts) is closed with 1008.
+ * holds too many subscriptions (subscription-limits.ts) is closed with 1008. Subscriptions are
+ * measured and traced by a SubscriptionObserver; their trace continues the `traceparent` of
+ * `connectionParams`, or else of the upgrade request.
  */
 export function attachSubscriptions(
   app: FastifyInstance,
@@ -52,6 +59,16 @@ export function attachSubscriptions(
   });
   const formatError = createErrorFormatter(services.logger);
   const rules = [...specifiedRules, depthLimitRule(services.config.limits.maxQueryDepth)];
+  const observer = new SubscriptionObserver(
+    services.metricsRegistry,
+    services.config.metricsMaxOperationNames,
+    (result, ctx) => [
+      ...(result.errors ?? []).map((e) => String(e.extensions['code'] ?? 'ERROR')),
+      ...(ctx as GraphQLContext).peekPartialErrors().map(({ error }) => error.code),
+    ],
+  );
+  // The trace context of each operation's socket, keyed by the operation's context value.
+  const carriers = new WeakMap<object, IncomingHeaders>();
 
   // The principal of each connection, keyed by its socket: set on connect, read per operation.
   const principals = new WeakMap<object, Principal>();
@@ -61,7 +78,13 @@ export function attachSubscriptions(
   >(
     {
       schema,
-      validate: (s, document) => validate(s, document, rules),
+      validate: (s, document) => {
+        const errors = validate(s, document, rules);
+        if (errors.length > 0) observer.invalid();
+        return errors;
+      },
+      subscribe: (args) =>
+        observer.subscribe(args, carriers.get(args.contextValue as object) ?? {}),
       onConnect: async (ctx) => {
         const params = Object.fromEntries(
           Object.entries(ctx.connectionParams ?? {}).map(([k, v]) => [
@@ -86,12 +109,14 @@ export function attachSubscriptions(
       },
       context: (ctx) => {
         const requestId = randomUUID();
-        return createContext({
+        const contextValue = createContext({
           requestId,
           log: services.logger.child({ requestId, transport: 'graphql-ws' }),
           principal: principals.get(ctx.extra.socket)!,
           services,
         });
+        carriers.set(contextValue, traceCarrier(ctx.connectionParams, ctx.extra.request.headers));
+        return contextValue;
       },
       onSubscribe: (ctx, id, payload) => {
         const socket = ctx.extra.socket;
@@ -103,6 +128,7 @@ export function attachSubscriptions(
           principal.roles.includes('admin'),
         );
         if (untrusted) {
+          observer.refused();
           return [
             new GraphQLError(untrusted, {
               extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND },
@@ -114,6 +140,7 @@ export function attachSubscriptions(
             ? 'The socket is closing'
             : limits.admit(socket, principal.workspace.id, id);
         if (refusal === undefined) return undefined;
+        observer.refused();
         if (socket.readyState === socket.OPEN) closeForPolicy(socket, refusal);
         return [new GraphQLError(refusal, { extensions: { code: ErrorCode.RATE_LIMITED } })];
       },
@@ -134,6 +161,21 @@ export function attachSubscriptions(
       wss.close();
     },
   };
+}
+
+/**
+ * The trace context of a socket's operations: `traceparent` (and `tracestate`) from
+ * `connectionParams`, which browsers can set, or else from the upgrade request's headers, which
+ * routers and server-side clients send.
+ */
+function traceCarrier(
+  params: Record<string, unknown> | undefined,
+  headers: IncomingHeaders,
+): IncomingHeaders {
+  const from = typeof params?.['traceparent'] === 'string' ? params : headers;
+  return Object.fromEntries(
+    TRACE_HEADERS.map((h) => [h, typeof from[h] === 'string' ? from[h] : undefined]),
+  );
 }
 
 function formatResult(result: ExecutionResult, formatError: ErrorFormatter, ctx: GraphQLContext) {

@@ -1,9 +1,14 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startTracing, type Tracing } from '../../../src/observability/tracing.js';
-import { createLogger } from '../../../src/server/logger.js';
+import type { Tracing } from '../../../src/observability/tracing.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import {
+  expectOperationSpan,
+  startTestTracing,
+  TRACE_ID,
+  traceparent,
+} from '../../helpers/spans.js';
 
 /**
  * OpenTelemetry tracing over real HTTP, spans read from an in-memory exporter: a server span per
@@ -12,20 +17,14 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
  */
 
 const WORKFLOWS = 'query Workflows { workflows(entityType: SHIPMENT) { totalCount } }';
-const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
-const CALLER_SPAN_ID = '00f067aa0ba902b7';
 
 describe('tracing', () => {
   let t: TestGateway;
   let tracing: Tracing | undefined;
-  const exporter = new InMemorySpanExporter();
+  let exporter: InMemorySpanExporter;
 
   beforeAll(async () => {
-    tracing = await startTracing(
-      { exporters: [], serviceName: 'commerce-graph' },
-      createLogger('silent'),
-      { exporter },
-    );
+    ({ exporter, tracing } = await startTestTracing());
     t = await startTestGateway();
   });
   afterAll(async () => {
@@ -50,18 +49,12 @@ describe('tracing', () => {
 
   it('continues the caller’s trace and carries it to the upstream', async () => {
     const res = await t.graphql(WORKFLOWS, undefined, {
-      headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },
+      headers: { traceparent: traceparent() },
     });
     expect(res.body.errors).toBeUndefined();
     const spans = await spansOf('query Workflows');
     const server = spans.find((s) => s.kind === SpanKind.SERVER)!;
-    expect(server.spanContext().traceId).toBe(TRACE_ID);
-    expect(server.parentSpanContext?.spanId).toBe(CALLER_SPAN_ID);
-    expect(server.attributes).toMatchObject({
-      'graphql.operation.name': 'Workflows',
-      'graphql.operation.type': 'query',
-    });
-    expect(server.status.code).not.toBe(SpanStatusCode.ERROR);
+    expectOperationSpan(server, { traceId: TRACE_ID, type: 'query', name: 'Workflows' });
     expect(server.resource.attributes).toMatchObject({
       'service.name': 'commerce-graph',
       'telemetry.sdk.language': 'nodejs',
