@@ -41,7 +41,7 @@ export interface GatewayErrorDetails {
 
 /**
  * Base class of every error this gateway means to show a client. Anything else thrown inside a
- * resolver is reported as INTERNAL_SERVER_ERROR with a generic message (see server/errors.ts),
+ * resolver is reported as INTERNAL_SERVER_ERROR with a generic message (see server/error-format.ts),
  * so an upstream body or a stack trace can only reach a client by being put here on purpose.
  */
 export class GatewayError extends GraphQLError {
