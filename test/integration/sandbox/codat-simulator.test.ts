@@ -1,76 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_CODAT_API_KEY } from '../../../src/sandbox/codat/simulator.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
+import {
+  type Company,
+  type Page,
+  useCodatSimulator,
+  type CodatSimulator,
+} from './codat-simulator-client.js';
 
-/** The Codat simulator over real HTTP, as the gateway's Codat client meets it. */
+/**
+ * The Codat simulator over real HTTP, as the gateway's Codat client meets it: auth, errors,
+ * companies, the link page and syncs (its lists: codat-simulator-lists.test.ts).
+ */
 
-let sandbox: Sandbox;
-let base: string;
-const auth = `Basic ${Buffer.from(SANDBOX_CODAT_API_KEY).toString('base64')}`;
-
-interface Reply {
-  status: number;
-  text: string;
-  headers: Headers;
-  json: <T = Record<string, unknown>>() => T;
-}
-
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = { authorization: auth },
-): Promise<Reply> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, text, headers: res.headers, json: <T>() => JSON.parse(text) as T };
-}
-
-interface Company {
-  id: string;
-  redirect: string;
-  dataConnections: Array<{
-    id: string;
-    linkUrl: string;
-    status: string;
-    platformName: string;
-    sourceType: string;
-  }>;
-}
-interface Page<T = { id: string; createdDate: string }> {
-  results: T[];
-  pageNumber: number;
-  pageSize: number;
-  totalResults: number;
-  _links: {
-    self: { href: string };
-    current: { href: string };
-    next?: { href: string };
-    previous?: { href: string };
-  };
-}
-
-async function linkedCompany(name: string): Promise<{ company: Company; data: string }> {
-  const company = (
-    await call('POST', '/companies', { name, platformType: 'shopify' })
-  ).json<Company>();
-  const connection = company.dataConnections[0]!;
-  sandbox.codat.authorize(company.id);
-  sandbox.codat.completeSync(company.id);
-  return { company, data: `/companies/${company.id}/connections/${connection.id}/data` };
-}
-
-const q = (s: string) => encodeURIComponent(s);
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 11 });
-  base = sandbox.urls.codat!;
-});
-afterAll(() => sandbox.close());
+const sim = useCodatSimulator();
+const call: CodatSimulator['call'] = (...args) => sim.call(...args);
+const linkedCompany = (name: string) => sim.linkedCompany(name);
 
 describe('Codat simulator: auth and errors', () => {
   it('answers 401 with a Codat error body unless the Basic key is right, with rate-limit headers', async () => {
@@ -139,7 +83,7 @@ describe('Codat simulator: companies, link page and syncs', () => {
       platformName: 'WooCommerce',
       sourceType: 'Commerce',
     });
-    expect(connection.linkUrl).toBe(`${base}/link/${company.id}/${connection.id}`);
+    expect(connection.linkUrl).toBe(`${sim.base}/link/${company.id}/${connection.id}`);
     const data = `/companies/${company.id}/connections/${connection.id}/data`;
 
     const before = await call('GET', `${data}/commerce-orders`);
@@ -169,7 +113,7 @@ describe('Codat simulator: companies, link page and syncs', () => {
     expect(Object.keys(status)).toContain('commerce-companyInfo');
     expect((await call('GET', `${data}/commerce-orders`)).status).toBe(409);
 
-    sandbox.codat.completeSync(company.id);
+    sim.sandbox.codat.completeSync(company.id);
     const done = (await call('GET', `/companies/${company.id}/dataStatus`)).json<
       Record<string, { currentStatus: string; lastSuccessfulSync?: string }>
     >();
@@ -179,7 +123,7 @@ describe('Codat simulator: companies, link page and syncs', () => {
     expect(orders.status).toBe(200);
     expect(orders.json<Page>().totalResults).toBeGreaterThanOrEqual(2000);
 
-    sandbox.codat.startSync(company.id, 'commerce-orders');
+    sim.sandbox.codat.startSync(company.id, 'commerce-orders');
     expect((await call('GET', `${data}/commerce-orders`)).status).toBe(409);
     expect((await call('GET', `${data}/commerce-customers`)).status).toBe(200);
   });
@@ -210,8 +154,8 @@ describe('Codat simulator: companies, link page and syncs', () => {
       settings: [{ dataType: 'commerce-orders', fetchOnFirstLink: true }],
     });
     expect(settings.status).toBe(200);
-    sandbox.codat.authorize(company.id);
-    sandbox.codat.completeSync(company.id);
+    sim.sandbox.codat.authorize(company.id);
+    sim.sandbox.codat.completeSync(company.id);
     const data = `/companies/${company.id}/connections/${connection.id}/data`;
     expect((await call('GET', `${data}/commerce-orders?pageSize=1`)).status).toBe(200);
     expect((await call('GET', `${data}/commerce-products`)).json()).toMatchObject({
@@ -234,7 +178,7 @@ describe('Codat simulator: companies, link page and syncs', () => {
       400,
     );
 
-    sandbox.codat.setSyncDurationMs(0);
+    sim.sandbox.codat.setSyncDurationMs(0);
     try {
       const all = (await call('POST', `/companies/${company.id}/data/all`)).json<
         Array<{ dataType: string }>
@@ -244,7 +188,7 @@ describe('Codat simulator: companies, link page and syncs', () => {
       const info = await call('GET', `${data}/commerce-info`);
       expect(info.json()).toMatchObject({ companyName: 'Queue Co' });
     } finally {
-      sandbox.codat.setSyncDurationMs(1500);
+      sim.sandbox.codat.setSyncDurationMs(1500);
     }
     const history = (await call('GET', `/companies/${company.id}/data/history`)).json<
       Page<{ dataType: string }>
@@ -274,192 +218,5 @@ describe('Codat simulator: companies, link page and syncs', () => {
       overridesDefaults: true,
       settings: [{ dataType: 'commerce-orders', fetchOnFirstLink: false, syncSchedule: 12 }],
     });
-  });
-});
-
-describe('Codat simulator: commerce lists', () => {
-  let data: string;
-  beforeAll(async () => {
-    data = (await linkedCompany('Paging Co')).data;
-  });
-
-  it('pages with the documented envelope and links; every record exactly once across pages', async () => {
-    const first = (
-      await call('GET', `${data}/commerce-orders?page=1&pageSize=700&orderBy=-createdDate`)
-    ).json<Page>();
-    expect(first).toMatchObject({ pageNumber: 1, pageSize: 700 });
-    expect(first._links.self.href).toBe(data + '/commerce-orders');
-    expect(first._links.current.href).toContain('page=1&pageSize=700');
-    expect(first._links.next?.href).toContain('page=2');
-    expect(first._links.previous).toBeUndefined();
-    const seen: string[] = first.results.map((r) => r.id);
-    let next = first._links.next?.href;
-    let pages = 1;
-    while (next) {
-      const page = (await call('GET', next)).json<Page>();
-      seen.push(...page.results.map((r) => r.id));
-      expect(page._links.previous?.href).toContain(`page=${page.pageNumber - 1}`);
-      next = page._links.next?.href;
-      pages++;
-    }
-    expect(pages).toBe(Math.ceil(first.totalResults / 700));
-    expect(seen.length).toBe(first.totalResults);
-    expect(new Set(seen).size).toBe(first.totalResults);
-    const whole = (
-      await call('GET', `${data}/commerce-orders?pageSize=5000&orderBy=-createdDate`)
-    ).json<Page>();
-    expect(whole.results.map((r) => r.id)).toEqual(seen);
-    const beyond = (
-      await call('GET', `${data}/commerce-orders?page=99&pageSize=5000`)
-    ).json<Page>();
-    expect(beyond.results).toEqual([]);
-  });
-
-  it('orders by createdDate and modifiedDate both ways, ties broken by id', async () => {
-    const instant = (s: string) => Date.parse(/Z$/.test(s) ? s : `${s}Z`);
-    for (const orderBy of ['createdDate', '-createdDate', 'modifiedDate', '-modifiedDate']) {
-      const field = orderBy.replace('-', '') as 'createdDate';
-      const rows = (
-        await call('GET', `${data}/commerce-orders?pageSize=5000&orderBy=${orderBy}`)
-      ).json<Page<{ id: string; createdDate: string; modifiedDate: string }>>().results;
-      const sign = orderBy.startsWith('-') ? -1 : 1;
-      let ties = 0;
-      for (let i = 1; i < rows.length; i++) {
-        const a = rows[i - 1]!;
-        const b = rows[i]!;
-        const d = (instant(b[field]) - instant(a[field])) * sign;
-        expect(d, orderBy).toBeGreaterThanOrEqual(0);
-        if (d === 0) {
-          ties++;
-          expect((b.id > a.id ? 1 : -1) * sign, orderBy).toBe(1);
-        }
-      }
-      if (field === 'createdDate') expect(ties).toBeGreaterThan(10);
-    }
-    expect((await call('GET', `${data}/commerce-orders?orderBy=-nope`)).status).toBe(400);
-  });
-
-  it('filters with query: id batches, dates, amounts, grouping', async () => {
-    const all = (await call('GET', `${data}/commerce-orders?pageSize=5000`)).json<
-      Page<{ id: string; createdDate: string; currency: string }>
-    >().results;
-    const wanted = all.slice(100, 150).map((r) => r.id);
-    const batch = (
-      await call(
-        'GET',
-        `${data}/commerce-orders?pageSize=100&query=${q(wanted.map((id) => `id=${id}`).join('||'))}`,
-      )
-    ).json<Page>();
-    expect(batch.totalResults).toBe(50);
-    expect(new Set(batch.results.map((r) => r.id))).toEqual(new Set(wanted));
-    expect(batch._links.current.href).toContain('query=');
-
-    const inJanuary = all.filter((r) => r.createdDate.startsWith('2025-01'));
-    const dated = (
-      await call(
-        'GET',
-        `${data}/commerce-orders?pageSize=5000&query=${q('createdDate>=2025-01-01T00:00:00.000Z&&createdDate<2025-02-01')}`,
-      )
-    ).json<Page>();
-    expect(dated.totalResults).toBe(inJanuary.length);
-
-    const grouped = (
-      await call(
-        'GET',
-        `${data}/commerce-orders?pageSize=5000&query=${q(`{createdDate>=2025-01-01&&createdDate<2025-02-01}||id=${all[0]!.id}`)}`,
-      )
-    ).json<Page>();
-    expect(grouped.totalResults).toBe(
-      inJanuary.length + (all[0]!.createdDate.startsWith('2025-01') ? 0 : 1),
-    );
-
-    const big = await call(
-      'GET',
-      `${data}/commerce-orders?query=${q('totalAmount>9007199254740993')}`,
-    );
-    expect(big.json<Page>().totalResults).toBe(1);
-    expect(big.text).toContain('"totalAmount":9007199254740993.01');
-
-    const customerId = (await call('GET', `${data}/commerce-customers?pageSize=1`)).json<Page>()
-      .results[0]!.id;
-    const byCustomer = (
-      await call(
-        'GET',
-        `${data}/commerce-orders?pageSize=5000&query=${q(`customerRef.id=${customerId}`)}`,
-      )
-    ).json<Page<{ customerRef: { id: string } }>>();
-    expect(byCustomer.results.every((o) => o.customerRef.id === customerId)).toBe(true);
-  });
-
-  it('rejects bad paging and queries with 400', async () => {
-    for (const params of ['pageSize=5001', 'pageSize=0', 'page=0', 'page=abc', 'pageSize=1.5']) {
-      const res = await call('GET', `${data}/commerce-orders?${params}`);
-      expect(res.status, params).toBe(400);
-      expect(res.json<{ statusCode: number }>().statusCode).toBe(400);
-    }
-    expect((await call('GET', `${data}/commerce-orders?pageSize=5000`)).status).toBe(200);
-    expect(
-      (await call('GET', `${data}/commerce-orders?query=${q('id=a||')}`)).json(),
-    ).toMatchObject({ statusCode: 400, error: 'Error parsing query - Malformed query.' });
-    expect(
-      (await call('GET', `${data}/commerce-orders?query=isCompleted=true`)).json(),
-    ).toMatchObject({
-      error: 'Error parsing query - Could not resolve property isCompleted on Dataset',
-    });
-  });
-
-  it('serves every dataset, by-id records, and company info with exact amounts', async () => {
-    for (const dataset of [
-      'customers',
-      'disputes',
-      'locations',
-      'orders',
-      'payments',
-      'products',
-      'transactions',
-    ]) {
-      const page = (await call('GET', `${data}/commerce-${dataset}?pageSize=3`)).json<Page>();
-      expect(page.results.length, dataset).toBeGreaterThan(0);
-      const one = await call('GET', `${data}/commerce-${dataset}/${page.results[0]!.id}`);
-      expect(one.status, dataset).toBe(200);
-      expect(one.json<{ id: string }>().id).toBe(page.results[0]!.id);
-    }
-    const info = (await call('GET', `${data}/commerce-info`)).json<{
-      companyName: string;
-      baseCurrency: string;
-    }>();
-    expect(info).toMatchObject({ companyName: 'Paging Co' });
-    expect(info.baseCurrency).toMatch(/^[A-Z]{3}$/);
-  });
-
-  it('serves the same data for the same seed and company id', async () => {
-    const other = await startSandbox({ seed: 11 });
-    try {
-      // Company ids come from the seeded id stream, so replaying the same calls gives the same ids.
-      const mine = sandbox.codat.companies()[0]!;
-      const twin = await fetch(`${other.urls.codat}/companies`, {
-        method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: mine.name, platformType: 'shopify' }),
-      });
-      const twinCompany = (await twin.json()) as Company;
-      expect(twinCompany.id).toBe(mine.id);
-      other.codat.authorize(twinCompany.id);
-      other.codat.completeSync(twinCompany.id);
-      sandbox.codat.authorize(mine.id, mine.connections[0]!.id);
-      sandbox.codat.completeSync(mine.id);
-      const path = `/companies/${mine.id}/connections/${mine.connections[0]!.id}/data/commerce-orders?pageSize=50`;
-      const a = await call('GET', path);
-      const b = await (
-        await fetch(
-          `${other.urls.codat}/companies/${twinCompany.id}/connections/${twinCompany.dataConnections[0]!.id}/data/commerce-orders?pageSize=50`,
-          { headers: { authorization: auth } },
-        )
-      ).text();
-      expect(a.status).toBe(200);
-      expect(b.replace(/"_links".*$/, '')).toBe(a.text.replace(/"_links".*$/, ''));
-    } finally {
-      await other.close();
-    }
   });
 });
