@@ -1,13 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../src/sandbox/index.js';
-import {
-  auth,
-  type Company,
-  type Page,
-  q,
-  useCodatSimulator,
-  type CodatSimulator,
-} from './codat-simulator-client.js';
+import { auth, type Company, type Page, q, useCodatSimulator } from './codat-simulator-client.js';
 
 /**
  * The Codat simulator's commerce lists over real HTTP: paging, ordering, queries, every dataset,
@@ -15,18 +8,16 @@ import {
  */
 
 const sim = useCodatSimulator();
-const call: CodatSimulator['call'] = (...args) => sim.call(...args);
-const linkedCompany = (name: string) => sim.linkedCompany(name);
 
 describe('Codat simulator: commerce lists', () => {
   let data: string;
   beforeAll(async () => {
-    data = (await linkedCompany('Paging Co')).data;
+    data = (await sim.linkedCompany('Paging Co')).data;
   });
 
   it('pages with the documented envelope and links; every record exactly once across pages', async () => {
     const first = (
-      await call('GET', `${data}/commerce-orders?page=1&pageSize=700&orderBy=-createdDate`)
+      await sim.call('GET', `${data}/commerce-orders?page=1&pageSize=700&orderBy=-createdDate`)
     ).json<Page>();
     expect(first).toMatchObject({ pageNumber: 1, pageSize: 700 });
     expect(first._links.self.href).toBe(data + '/commerce-orders');
@@ -37,7 +28,7 @@ describe('Codat simulator: commerce lists', () => {
     let next = first._links.next?.href;
     let pages = 1;
     while (next) {
-      const page = (await call('GET', next)).json<Page>();
+      const page = (await sim.call('GET', next)).json<Page>();
       seen.push(...page.results.map((r) => r.id));
       expect(page._links.previous?.href).toContain(`page=${page.pageNumber - 1}`);
       next = page._links.next?.href;
@@ -47,11 +38,11 @@ describe('Codat simulator: commerce lists', () => {
     expect(seen.length).toBe(first.totalResults);
     expect(new Set(seen).size).toBe(first.totalResults);
     const whole = (
-      await call('GET', `${data}/commerce-orders?pageSize=5000&orderBy=-createdDate`)
+      await sim.call('GET', `${data}/commerce-orders?pageSize=5000&orderBy=-createdDate`)
     ).json<Page>();
     expect(whole.results.map((r) => r.id)).toEqual(seen);
     const beyond = (
-      await call('GET', `${data}/commerce-orders?page=99&pageSize=5000`)
+      await sim.call('GET', `${data}/commerce-orders?page=99&pageSize=5000`)
     ).json<Page>();
     expect(beyond.results).toEqual([]);
   });
@@ -61,7 +52,7 @@ describe('Codat simulator: commerce lists', () => {
     for (const orderBy of ['createdDate', '-createdDate', 'modifiedDate', '-modifiedDate']) {
       const field = orderBy.replace('-', '') as 'createdDate';
       const rows = (
-        await call('GET', `${data}/commerce-orders?pageSize=5000&orderBy=${orderBy}`)
+        await sim.call('GET', `${data}/commerce-orders?pageSize=5000&orderBy=${orderBy}`)
       ).json<Page<{ id: string; createdDate: string; modifiedDate: string }>>().results;
       const sign = orderBy.startsWith('-') ? -1 : 1;
       let ties = 0;
@@ -77,16 +68,16 @@ describe('Codat simulator: commerce lists', () => {
       }
       if (field === 'createdDate') expect(ties).toBeGreaterThan(10);
     }
-    expect((await call('GET', `${data}/commerce-orders?orderBy=-nope`)).status).toBe(400);
+    expect((await sim.call('GET', `${data}/commerce-orders?orderBy=-nope`)).status).toBe(400);
   });
 
   it('filters with query: id batches, dates, amounts, grouping', async () => {
-    const all = (await call('GET', `${data}/commerce-orders?pageSize=5000`)).json<
+    const all = (await sim.call('GET', `${data}/commerce-orders?pageSize=5000`)).json<
       Page<{ id: string; createdDate: string; currency: string }>
     >().results;
     const wanted = all.slice(100, 150).map((r) => r.id);
     const batch = (
-      await call(
+      await sim.call(
         'GET',
         `${data}/commerce-orders?pageSize=100&query=${q(wanted.map((id) => `id=${id}`).join('||'))}`,
       )
@@ -97,7 +88,7 @@ describe('Codat simulator: commerce lists', () => {
 
     const inJanuary = all.filter((r) => r.createdDate.startsWith('2025-01'));
     const dated = (
-      await call(
+      await sim.call(
         'GET',
         `${data}/commerce-orders?pageSize=5000&query=${q('createdDate>=2025-01-01T00:00:00.000Z&&createdDate<2025-02-01')}`,
       )
@@ -105,7 +96,7 @@ describe('Codat simulator: commerce lists', () => {
     expect(dated.totalResults).toBe(inJanuary.length);
 
     const grouped = (
-      await call(
+      await sim.call(
         'GET',
         `${data}/commerce-orders?pageSize=5000&query=${q(`{createdDate>=2025-01-01&&createdDate<2025-02-01}||id=${all[0]!.id}`)}`,
       )
@@ -114,17 +105,17 @@ describe('Codat simulator: commerce lists', () => {
       inJanuary.length + (all[0]!.createdDate.startsWith('2025-01') ? 0 : 1),
     );
 
-    const big = await call(
+    const big = await sim.call(
       'GET',
       `${data}/commerce-orders?query=${q('totalAmount>9007199254740993')}`,
     );
     expect(big.json<Page>().totalResults).toBe(1);
     expect(big.text).toContain('"totalAmount":9007199254740993.01');
 
-    const customerId = (await call('GET', `${data}/commerce-customers?pageSize=1`)).json<Page>()
+    const customerId = (await sim.call('GET', `${data}/commerce-customers?pageSize=1`)).json<Page>()
       .results[0]!.id;
     const byCustomer = (
-      await call(
+      await sim.call(
         'GET',
         `${data}/commerce-orders?pageSize=5000&query=${q(`customerRef.id=${customerId}`)}`,
       )
@@ -134,16 +125,16 @@ describe('Codat simulator: commerce lists', () => {
 
   it('rejects bad paging and queries with 400', async () => {
     for (const params of ['pageSize=5001', 'pageSize=0', 'page=0', 'page=abc', 'pageSize=1.5']) {
-      const res = await call('GET', `${data}/commerce-orders?${params}`);
+      const res = await sim.call('GET', `${data}/commerce-orders?${params}`);
       expect(res.status, params).toBe(400);
       expect(res.json<{ statusCode: number }>().statusCode).toBe(400);
     }
-    expect((await call('GET', `${data}/commerce-orders?pageSize=5000`)).status).toBe(200);
+    expect((await sim.call('GET', `${data}/commerce-orders?pageSize=5000`)).status).toBe(200);
     expect(
-      (await call('GET', `${data}/commerce-orders?query=${q('id=a||')}`)).json(),
+      (await sim.call('GET', `${data}/commerce-orders?query=${q('id=a||')}`)).json(),
     ).toMatchObject({ statusCode: 400, error: 'Error parsing query - Malformed query.' });
     expect(
-      (await call('GET', `${data}/commerce-orders?query=isCompleted=true`)).json(),
+      (await sim.call('GET', `${data}/commerce-orders?query=isCompleted=true`)).json(),
     ).toMatchObject({
       error: 'Error parsing query - Could not resolve property isCompleted on Dataset',
     });
@@ -159,13 +150,13 @@ describe('Codat simulator: commerce lists', () => {
       'products',
       'transactions',
     ]) {
-      const page = (await call('GET', `${data}/commerce-${dataset}?pageSize=3`)).json<Page>();
+      const page = (await sim.call('GET', `${data}/commerce-${dataset}?pageSize=3`)).json<Page>();
       expect(page.results.length, dataset).toBeGreaterThan(0);
-      const one = await call('GET', `${data}/commerce-${dataset}/${page.results[0]!.id}`);
+      const one = await sim.call('GET', `${data}/commerce-${dataset}/${page.results[0]!.id}`);
       expect(one.status, dataset).toBe(200);
       expect(one.json<{ id: string }>().id).toBe(page.results[0]!.id);
     }
-    const info = (await call('GET', `${data}/commerce-info`)).json<{
+    const info = (await sim.call('GET', `${data}/commerce-info`)).json<{
       companyName: string;
       baseCurrency: string;
     }>();
@@ -190,7 +181,7 @@ describe('Codat simulator: commerce lists', () => {
       sim.sandbox.codat.authorize(mine.id, mine.connections[0]!.id);
       sim.sandbox.codat.completeSync(mine.id);
       const path = `/companies/${mine.id}/connections/${mine.connections[0]!.id}/data/commerce-orders?pageSize=50`;
-      const a = await call('GET', path);
+      const a = await sim.call('GET', path);
       const b = await (
         await fetch(
           `${other.urls.codat}/companies/${twinCompany.id}/connections/${twinCompany.dataConnections[0]!.id}/data/commerce-orders?pageSize=50`,

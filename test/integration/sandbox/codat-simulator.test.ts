@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_CODAT_API_KEY } from '../../../src/sandbox/codat/simulator.js';
-import {
-  type Company,
-  type Page,
-  useCodatSimulator,
-  type CodatSimulator,
-} from './codat-simulator-client.js';
+import { type Company, type Page, useCodatSimulator } from './codat-simulator-client.js';
 
 /**
  * The Codat simulator over real HTTP, as the gateway's Codat client meets it: auth, errors,
@@ -13,8 +8,6 @@ import {
  */
 
 const sim = useCodatSimulator();
-const call: CodatSimulator['call'] = (...args) => sim.call(...args);
-const linkedCompany = (name: string) => sim.linkedCompany(name);
 
 describe('Codat simulator: auth and errors', () => {
   it('answers 401 with a Codat error body unless the Basic key is right, with rate-limit headers', async () => {
@@ -23,7 +16,7 @@ describe('Codat simulator: auth and errors', () => {
       { authorization: 'Basic d3Jvbmc=' },
       { authorization: SANDBOX_CODAT_API_KEY },
     ] as Array<Record<string, string>>) {
-      const res = await call('GET', '/companies', undefined, headers);
+      const res = await sim.call('GET', '/companies', undefined, headers);
       expect(res.status).toBe(401);
       expect(res.json()).toMatchObject({
         statusCode: 401,
@@ -35,7 +28,7 @@ describe('Codat simulator: auth and errors', () => {
       expect(res.json<{ correlationId: string }>().correlationId).toMatch(/^[0-9a-f]{32}$/);
       expect(res.headers.get('x-rate-limit-limit')).toMatch(/^\d+$/);
     }
-    const ok = await call('GET', '/companies');
+    const ok = await sim.call('GET', '/companies');
     expect(ok.status).toBe(200);
     expect(Number(ok.headers.get('x-rate-limit-remaining'))).toBeLessThan(
       Number(ok.headers.get('x-rate-limit-limit')),
@@ -44,22 +37,23 @@ describe('Codat simulator: auth and errors', () => {
   });
 
   it('answers 404 for unknown companies, connections and records', async () => {
-    expect((await call('GET', '/companies/nope')).json()).toMatchObject({
+    expect((await sim.call('GET', '/companies/nope')).json()).toMatchObject({
       statusCode: 404,
       error: 'No company was found with ID nope',
     });
-    const { company, data } = await linkedCompany('Missing Things');
-    expect((await call('GET', `/companies/${company.id}/connections/nope`)).status).toBe(404);
+    const { company, data } = await sim.linkedCompany('Missing Things');
+    expect((await sim.call('GET', `/companies/${company.id}/connections/nope`)).status).toBe(404);
     expect(
-      (await call('GET', `/companies/${company.id}/connections/nope/data/commerce-orders`)).status,
+      (await sim.call('GET', `/companies/${company.id}/connections/nope/data/commerce-orders`))
+        .status,
     ).toBe(404);
-    expect((await call('GET', `${data}/commerce-orders/nope`)).status).toBe(404);
+    expect((await sim.call('GET', `${data}/commerce-orders/nope`)).status).toBe(404);
   });
 
   it('validates company creation', async () => {
-    expect((await call('POST', '/companies', {})).status).toBe(400);
-    expect((await call('POST', '/companies', { name: 'Shop <script>' })).status).toBe(400);
-    const bad = await call('POST', '/companies', { name: 'Shop', platformType: 'nope' });
+    expect((await sim.call('POST', '/companies', {})).status).toBe(400);
+    expect((await sim.call('POST', '/companies', { name: 'Shop <script>' })).status).toBe(400);
+    const bad = await sim.call('POST', '/companies', { name: 'Shop', platformType: 'nope' });
     expect(bad.status).toBe(400);
     expect(
       bad.json<{ validation: { errors: Array<{ itemId: string }> } }>().validation.errors[0]
@@ -70,7 +64,7 @@ describe('Codat simulator: auth and errors', () => {
 
 describe('Codat simulator: companies, link page and syncs', () => {
   it('creates a company with its data connection, links it through the page, syncs, then serves data', async () => {
-    const created = await call('POST', '/companies', {
+    const created = await sim.call('POST', '/companies', {
       name: 'john',
       platformType: 'woocommerce',
       createdByUserId: 'x',
@@ -86,7 +80,7 @@ describe('Codat simulator: companies, link page and syncs', () => {
     expect(connection.linkUrl).toBe(`${sim.base}/link/${company.id}/${connection.id}`);
     const data = `/companies/${company.id}/connections/${connection.id}/data`;
 
-    const before = await call('GET', `${data}/commerce-orders`);
+    const before = await sim.call('GET', `${data}/commerce-orders`);
     expect(before.status).toBe(409);
     expect(before.json()).toMatchObject({
       statusCode: 409,
@@ -102,54 +96,55 @@ describe('Codat simulator: companies, link page and syncs', () => {
     });
     expect(await decided.text()).toContain('Linked');
     expect(
-      (await call('GET', `/companies/${company.id}/connections/${connection.id}`)).json(),
+      (await sim.call('GET', `/companies/${company.id}/connections/${connection.id}`)).json(),
     ).toMatchObject({ status: 'Linked' });
 
-    const status = (await call('GET', `/companies/${company.id}/dataStatus`)).json<
+    const status = (await sim.call('GET', `/companies/${company.id}/dataStatus`)).json<
       Record<string, { currentStatus: string; dataType: string }>
     >();
     expect(status['commerce-orders']).toMatchObject({ dataType: 'commerce-orders' });
     expect(['Queued', 'Fetching']).toContain(status['commerce-orders']?.currentStatus);
     expect(Object.keys(status)).toContain('commerce-companyInfo');
-    expect((await call('GET', `${data}/commerce-orders`)).status).toBe(409);
+    expect((await sim.call('GET', `${data}/commerce-orders`)).status).toBe(409);
 
     sim.sandbox.codat.completeSync(company.id);
-    const done = (await call('GET', `/companies/${company.id}/dataStatus`)).json<
+    const done = (await sim.call('GET', `/companies/${company.id}/dataStatus`)).json<
       Record<string, { currentStatus: string; lastSuccessfulSync?: string }>
     >();
     expect(done['commerce-orders']?.currentStatus).toBe('Complete');
     expect(done['commerce-orders']?.lastSuccessfulSync).toBeDefined();
-    const orders = await call('GET', `${data}/commerce-orders`);
+    const orders = await sim.call('GET', `${data}/commerce-orders`);
     expect(orders.status).toBe(200);
     expect(orders.json<Page>().totalResults).toBeGreaterThanOrEqual(2000);
 
     sim.sandbox.codat.startSync(company.id, 'commerce-orders');
-    expect((await call('GET', `${data}/commerce-orders`)).status).toBe(409);
-    expect((await call('GET', `${data}/commerce-customers`)).status).toBe(200);
+    expect((await sim.call('GET', `${data}/commerce-orders`)).status).toBe(409);
+    expect((await sim.call('GET', `${data}/commerce-customers`)).status).toBe(200);
   });
 
   it('cancelling on the link page leaves the connection pending', async () => {
     const company = (
-      await call('POST', '/companies', { name: 'Cancel Co', platformType: 'square' })
+      await sim.call('POST', '/companies', { name: 'Cancel Co', platformType: 'square' })
     ).json<Company>();
     const link = company.dataConnections[0]!.linkUrl;
     await fetch(link, { method: 'POST', body: 'decision=cancel' });
     expect(
-      (await call('GET', `/companies/${company.id}`)).json<Company>().dataConnections[0]?.status,
+      (await sim.call('GET', `/companies/${company.id}`)).json<Company>().dataConnections[0]
+        ?.status,
     ).toBe('PendingAuth');
   });
 
   it('queues datasets with data/queue and data/all; a sync of zero duration is complete at once', async () => {
-    const company = (await call('POST', '/companies', { name: 'Queue Co' })).json<Company>();
-    expect((await call('POST', `/companies/${company.id}/data/queue/commerce-orders`)).status).toBe(
-      400,
-    );
+    const company = (await sim.call('POST', '/companies', { name: 'Queue Co' })).json<Company>();
+    expect(
+      (await sim.call('POST', `/companies/${company.id}/data/queue/commerce-orders`)).status,
+    ).toBe(400);
     const connection = (
-      await call('POST', `/companies/${company.id}/connections`, { platformKey: 'stripe' })
+      await sim.call('POST', `/companies/${company.id}/connections`, { platformKey: 'stripe' })
     ).json<{ id: string; status: string }>();
     expect(connection.status).toBe('PendingAuth');
     // Only orders are fetched when the connection is linked.
-    const settings = await call('POST', `/companies/${company.id}/syncSettings`, {
+    const settings = await sim.call('POST', `/companies/${company.id}/syncSettings`, {
       companyId: company.id,
       settings: [{ dataType: 'commerce-orders', fetchOnFirstLink: true }],
     });
@@ -157,13 +152,13 @@ describe('Codat simulator: companies, link page and syncs', () => {
     sim.sandbox.codat.authorize(company.id);
     sim.sandbox.codat.completeSync(company.id);
     const data = `/companies/${company.id}/connections/${connection.id}/data`;
-    expect((await call('GET', `${data}/commerce-orders?pageSize=1`)).status).toBe(200);
-    expect((await call('GET', `${data}/commerce-products`)).json()).toMatchObject({
+    expect((await sim.call('GET', `${data}/commerce-orders?pageSize=1`)).status).toBe(200);
+    expect((await sim.call('GET', `${data}/commerce-products`)).json()).toMatchObject({
       statusCode: 409,
       error: 'The data set has not been requested.',
     });
 
-    const op = await call(
+    const op = await sim.call(
       'POST',
       `/companies/${company.id}/data/queue/commerce-products?connectionId=${connection.id}`,
     );
@@ -174,47 +169,47 @@ describe('Codat simulator: companies, link page and syncs', () => {
       status: 'Queued',
       isCompleted: false,
     });
-    expect((await call('POST', `/companies/${company.id}/data/queue/commerce-nope`)).status).toBe(
-      400,
-    );
+    expect(
+      (await sim.call('POST', `/companies/${company.id}/data/queue/commerce-nope`)).status,
+    ).toBe(400);
 
     sim.sandbox.codat.setSyncDurationMs(0);
     try {
-      const all = (await call('POST', `/companies/${company.id}/data/all`)).json<
+      const all = (await sim.call('POST', `/companies/${company.id}/data/all`)).json<
         Array<{ dataType: string }>
       >();
       expect(all.map((o) => o.dataType)).toContain('commerce-companyInfo');
-      expect((await call('GET', `${data}/commerce-products?pageSize=1`)).status).toBe(200);
-      const info = await call('GET', `${data}/commerce-info`);
+      expect((await sim.call('GET', `${data}/commerce-products?pageSize=1`)).status).toBe(200);
+      const info = await sim.call('GET', `${data}/commerce-info`);
       expect(info.json()).toMatchObject({ companyName: 'Queue Co' });
     } finally {
       sim.sandbox.codat.setSyncDurationMs(1500);
     }
-    const history = (await call('GET', `/companies/${company.id}/data/history`)).json<
+    const history = (await sim.call('GET', `/companies/${company.id}/data/history`)).json<
       Page<{ dataType: string }>
     >();
     expect(history.totalResults).toBeGreaterThan(8);
   });
 
   it('reads and overrides profile and company sync settings', async () => {
-    const profile = (await call('GET', '/profile/syncSettings')).json<{
+    const profile = (await sim.call('GET', '/profile/syncSettings')).json<{
       settings: Array<{ dataType: string; fetchOnFirstLink: boolean }>;
     }>();
     expect(profile.settings.map((s) => s.dataType)).toContain('commerce-orders');
-    const company = (await call('POST', '/companies', { name: 'Settings Co' })).json<Company>();
-    const initial = (await call('GET', `/companies/${company.id}/syncSettings`)).json();
+    const company = (await sim.call('POST', '/companies', { name: 'Settings Co' })).json<Company>();
+    const initial = (await sim.call('GET', `/companies/${company.id}/syncSettings`)).json();
     expect(initial).toMatchObject({ companyId: company.id, overridesDefaults: false });
     expect(
       (
-        await call('PUT', `/companies/${company.id}/syncSettings`, {
+        await sim.call('PUT', `/companies/${company.id}/syncSettings`, {
           settings: [{ dataType: 'commerce-orders' }],
         })
       ).status,
     ).toBe(400);
-    await call('PUT', `/companies/${company.id}/syncSettings`, {
+    await sim.call('PUT', `/companies/${company.id}/syncSettings`, {
       settings: [{ dataType: 'commerce-orders', fetchOnFirstLink: false, syncSchedule: 12 }],
     });
-    expect((await call('GET', `/companies/${company.id}/syncSettings`)).json()).toMatchObject({
+    expect((await sim.call('GET', `/companies/${company.id}/syncSettings`)).json()).toMatchObject({
       overridesDefaults: true,
       settings: [{ dataType: 'commerce-orders', fetchOnFirstLink: false, syncSchedule: 12 }],
     });
