@@ -1,91 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_DISPATCH_TOKEN } from '../../../src/sandbox/dispatch/simulator.js';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import type { TestGateway } from '../../helpers/gateway.js';
+import {
+  CONFIGURE,
+  DELETE,
+  RESUME,
+  WORKFLOWS,
+  TRIGGERS,
+  type Workflow,
+  type UserError,
+  startWorkflowGateway,
+  workflowCalls,
+} from './workflow-fixtures.js';
+
+/**
+ * Dispatch workflows through the gateway: triggers, lists, configure, toggle, delete and resume,
+ * with Dispatch keeping the state (how the fields call Dispatch: workflow-upstream.test.ts).
+ */
 
 let t: TestGateway;
 beforeAll(async () => {
-  t = await startTestGateway();
-  // The demo account as workspace A's own: on the deployment's shared account a workspace sees
-  // only what it configured (shared-account.test.ts), and these tests read the seeded workflows.
-  const own = await t.graphql(
-    'mutation($t: String) { setDispatchServiceToken(input: { token: $t }) { userErrors { code } } }',
-    { t: SANDBOX_DISPATCH_TOKEN },
-  );
-  expect(own.body.errors).toBeUndefined();
+  t = await startWorkflowGateway();
 });
 afterAll(async () => t?.close());
-
-interface UserError {
-  field: string[] | null;
-  message: string;
-  code: string;
-}
-interface Workflow {
-  id: string;
-  name: string;
-  entityType: string;
-  action: string;
-  isActive: boolean;
-  isManaged: boolean;
-  triggerCode: string | null;
-  trigger: { name: string; code: string; description: string | null } | null;
-}
-
-const WORKFLOW_FIELDS =
-  'id name entityType action isActive isManaged triggerCode trigger { name code description }';
-const WORKFLOWS = `query($entityType: WorkflowEntityType!, $managed: Boolean) {
-  workflows(entityType: $entityType, managed: $managed, first: 250) { totalCount nodes { ${WORKFLOW_FIELDS} } }
-}`;
-const TRIGGERS = `query($entityType: WorkflowEntityType!) {
-  workflowTriggers(entityType: $entityType) { totalCount nodes { id entityType name code description } }
-}`;
-const CONFIGURE = `mutation($input: ConfigureWorkflowInput!) {
-  configureWorkflow(input: $input) { workflow { ${WORKFLOW_FIELDS} } userErrors { field message code } }
-}`;
-const TOGGLE = `mutation($input: ToggleWorkflowInput!) {
-  toggleWorkflow(input: $input) { workflowId isActive userErrors { field message code } }
-}`;
-const DELETE = `mutation($input: DeleteWorkflowInput!) {
-  deleteWorkflow(input: $input) { deletedWorkflowId userErrors { field message code } }
-}`;
-const RESUME = `mutation($input: ResumeWorkflowExecutionInput!) {
-  resumeWorkflowExecution(input: $input) { workflowId resumed userErrors { field message code } }
-}`;
-
-const dispatchCalls = () => t.sandbox.server.requestCount('dispatch');
-const callsTo = (route: string) =>
-  t.sandbox.server.requests('dispatch').filter((r) => r.route === route).length;
-
-async function workflows(entityType: string, managed = false): Promise<Workflow[]> {
-  const res = await t.graphql<{ workflows: { nodes: Workflow[] } }>(WORKFLOWS, {
-    entityType,
-    managed,
-  });
-  expect(res.body.errors).toBeUndefined();
-  return res.body.data!.workflows.nodes;
-}
-
-async function triggers(entityType: string) {
-  const res = await t.graphql<{
-    workflowTriggers: { nodes: Array<{ id: string; code: string; name: string }> };
-  }>(TRIGGERS, {
-    entityType,
-  });
-  expect(res.body.errors).toBeUndefined();
-  return res.body.data!.workflowTriggers.nodes;
-}
-
-async function toggle(workflowId: string, idempotencyKey?: string) {
-  const res = await t.graphql<{
-    toggleWorkflow: {
-      workflowId: string | null;
-      isActive: boolean | null;
-      userErrors: UserError[];
-    };
-  }>(TOGGLE, { input: { workflowId, idempotencyKey } });
-  expect(res.body.errors).toBeUndefined();
-  return res.body.data!.toggleWorkflow;
-}
+const { dispatchCalls, callsTo, workflows, triggers, toggle } = workflowCalls(() => t);
 
 describe('workflow triggers and workflows', () => {
   it('lists the triggers of an entity type', async () => {
@@ -337,95 +275,5 @@ describe('workflow triggers and workflows', () => {
     expect(new Set(seen).size).toBe(5);
     const tampered = await page(`${cursor!.slice(0, -2)}xx`);
     expect(tampered.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-  });
-});
-
-describe('Workflow.trigger batching', () => {
-  it('costs one triggers call per entity type for a list of many workflows', async () => {
-    t.sandbox.dispatch.addWorkflows(SANDBOX_DISPATCH_TOKEN, 'Order', 100);
-    t.sandbox.dispatch.addWorkflows(SANDBOX_DISPATCH_TOKEN, 'Product', 40);
-    t.sandbox.server.resetStats();
-    const res = await t.graphql<{
-      orders: { nodes: Workflow[] };
-      products: { nodes: Workflow[] };
-    }>(`{
-      orders: workflows(entityType: ORDER, first: 250) { nodes { name trigger { code name } } }
-      products: workflows(entityType: PRODUCT, first: 250) { nodes { name trigger { code name } } }
-    }`);
-    expect(res.body.errors).toBeUndefined();
-    expect(res.body.data!.orders.nodes.length).toBeGreaterThanOrEqual(100);
-    expect(res.body.data!.products.nodes.length).toBeGreaterThanOrEqual(40);
-    expect(res.body.data!.orders.nodes.every((w) => w.trigger?.code.startsWith('order_'))).toBe(
-      true,
-    );
-    expect(callsTo('/api/workflows/triggers/:entityType')).toBe(2);
-    expect(callsTo('/api/workflows/:entityType/configured')).toBe(2);
-    expect(dispatchCalls()).toBe(4);
-  });
-});
-
-describe('Dispatch envelopes that are errors', () => {
-  it('treats HTTP 200 with success:false as an error on that field only', async () => {
-    t.sandbox.dispatch.misbehave('http-200-failure');
-    const res = await t.graphql<{ viewer: { workspace: { handle: string } }; workflows: unknown }>(
-      '{ viewer { workspace { handle } } workflows(entityType: ORDER) { totalCount } }',
-    );
-    expect(res.body.data?.viewer.workspace.handle).toBe('ws-a');
-    expect(res.body.data?.workflows).toBeNull();
-    expect(res.body.errors).toMatchObject([
-      { path: ['workflows'], extensions: { code: 'UPSTREAM_ERROR', upstream: 'dispatch' } },
-    ]);
-    expect(JSON.stringify(res.body)).not.toContain('Processing failed');
-  });
-
-  it('treats HTTP 200 with a documented error code as that error: userError on a mutation, typed error on a query', async () => {
-    const [workflow] = await workflows('ORDER');
-    t.sandbox.dispatch.misbehave('http-200-not-found');
-    expect(await toggle(workflow!.id)).toEqual({
-      workflowId: null,
-      isActive: null,
-      userErrors: [
-        {
-          field: ['input', 'workflowId'],
-          message: 'Dispatch: Record not found',
-          code: 'NOT_FOUND',
-        },
-      ],
-    });
-    t.sandbox.dispatch.misbehave('http-200-not-found');
-    const res = await t.graphql('{ workflowTriggers(entityType: ORDER) { totalCount } }');
-    expect(res.body.errors).toMatchObject([
-      { path: ['workflowTriggers'], extensions: { code: 'NOT_FOUND', upstream: 'dispatch' } },
-    ]);
-  });
-
-  it('treats success:true without data as an error, not as an empty list', async () => {
-    t.sandbox.dispatch.misbehave('ok-without-data');
-    const res = await t.graphql('{ workflowTriggers(entityType: SHIPMENT) { totalCount } }');
-    expect(res.body.errors).toMatchObject([
-      { path: ['workflowTriggers'], extensions: { code: 'UPSTREAM_ERROR' } },
-    ]);
-  });
-
-  it('reports a failed toggle as a top-level error without retrying the toggle', async () => {
-    const [workflow] = await workflows('ORDER');
-    t.sandbox.dispatch.misbehave('http-200-failure');
-    const failed = await t.graphql(TOGGLE, { input: { workflowId: workflow!.id } });
-    expect(failed.body.errors).toMatchObject([
-      { path: ['toggleWorkflow'], extensions: { code: 'UPSTREAM_ERROR' } },
-    ]);
-
-    t.sandbox.server.resetStats();
-    t.sandbox.server.setKnobs('dispatch', { errorRate: 1 });
-    try {
-      const res = await t.graphql(TOGGLE, { input: { workflowId: workflow!.id } });
-      expect(res.body.errors?.[0]?.extensions?.['code']).toBe('UPSTREAM_ERROR');
-      expect(dispatchCalls()).toBe(1);
-    } finally {
-      t.sandbox.server.setKnobs('dispatch', { errorRate: 0 });
-    }
-    expect((await workflows('ORDER')).find((w) => w.id === workflow!.id)?.isActive).toBe(
-      workflow!.isActive,
-    );
   });
 });
