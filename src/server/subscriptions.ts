@@ -10,7 +10,11 @@ import {
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { IncomingHeaders } from '../observability/spans.js';
-import { SubscriptionObserver } from '../observability/subscription-observer.js';
+import { SocketOperationObserver } from '../observability/socket-operation-observer.js';
+import {
+  SubscriptionObserver,
+  type EventErrorCodes,
+} from '../observability/subscription-observer.js';
 import { createContext, type GraphQLContext, type Principal } from '../request-context.js';
 import { depthLimitRule } from './depth-limit.js';
 import { createErrorFormatter, formatPartialErrors, type ErrorFormatter } from './error-format.js';
@@ -31,8 +35,9 @@ const TRACE_HEADERS = ['traceparent', 'tracestate'] as const;
  * the params carry none, with those headers on the upgrade request; a connection without valid
  * credentials is closed with 4403 before any operation runs. A socket that sends too fast or
  * holds too many subscriptions (subscription-limits.ts) is closed with 1008. Subscriptions are
- * measured and traced by a SubscriptionObserver; their trace continues the `traceparent` of
- * `connectionParams`, or else of the upgrade request.
+ * measured and traced by a SubscriptionObserver, and the queries and mutations sent on the
+ * socket by a SocketOperationObserver as HTTP operations are; their trace continues the
+ * `traceparent` of `connectionParams`, or else of the upgrade request.
  */
 export function attachSubscriptions(
   app: FastifyInstance,
@@ -59,13 +64,20 @@ export function attachSubscriptions(
   });
   const formatError = createErrorFormatter(services.logger);
   const rules = [...specifiedRules, depthLimitRule(services.config.limits.maxQueryDepth)];
+  const errorCodes: EventErrorCodes = (result, ctx) => [
+    ...(result.errors ?? []).map((e) => String(e.extensions['code'] ?? 'ERROR')),
+    ...(ctx as GraphQLContext).peekPartialErrors().map(({ error }) => error.code),
+  ];
+  const { metricsRegistry, config } = services;
   const observer = new SubscriptionObserver(
-    services.metricsRegistry,
-    services.config.metricsMaxOperationNames,
-    (result, ctx) => [
-      ...(result.errors ?? []).map((e) => String(e.extensions['code'] ?? 'ERROR')),
-      ...(ctx as GraphQLContext).peekPartialErrors().map(({ error }) => error.code),
-    ],
+    metricsRegistry,
+    config.metricsMaxOperationNames,
+    errorCodes,
+  );
+  const operations = new SocketOperationObserver(
+    metricsRegistry,
+    config.metricsMaxOperationNames,
+    errorCodes,
   );
   // The trace context of each operation's socket, keyed by the operation's context value.
   const carriers = new WeakMap<object, IncomingHeaders>();
@@ -85,6 +97,8 @@ export function attachSubscriptions(
       },
       subscribe: (args) =>
         observer.subscribe(args, carriers.get(args.contextValue as object) ?? {}),
+      // Queries and mutations: graphql-ws runs every operation type on the socket.
+      execute: (args) => operations.execute(args, carriers.get(args.contextValue as object) ?? {}),
       onConnect: async (ctx) => {
         const params = Object.fromEntries(
           Object.entries(ctx.connectionParams ?? {}).map(([k, v]) => [
