@@ -25,13 +25,14 @@ import {
   ROOT,
   startGateway,
   serverPids,
-  startFederated,
   startLimit,
   startPeer,
   startSandbox,
   stopServer,
   type Server,
 } from './harness/servers.js';
+import { describeOptions, printCell } from './harness/console-lines.js';
+import { operationsServed, startFederated, startFederatedLocal } from './harness/federated.js';
 import { prepareFixtures } from './scenarios/fixtures.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { limitEnvironment, peerEnvironment } from './scenarios/wiring.js';
@@ -88,6 +89,9 @@ async function main(): Promise<void> {
   // Two workspaces: one with a Codat store (s1, s2, s4, s5), one with a Codat and a Qard store (s3).
   const apiKey = await createApiKey(gatewayEnv, 'bench');
   const mergedApiKey = await createApiKey(gatewayEnv, 'bench-merged');
+  // A third with a Codat store and a claimed SHOPLINE merchant (s6): in the first, the merchant's
+  // orders would join s1 and s2's, which the peer and the limit do not serve.
+  const shoplineApiKey = await createApiKey(gatewayEnv, 'bench-shopline');
   await configureQardProvider(gatewayEnv, dir);
   const fixtures = await withGateway(options, dir, gatewayEnv, true, (gw) =>
     prepareFixtures({
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
       sandboxOrigin: sandbox.origin,
       apiKey,
       mergedApiKey,
+      shoplineApiKey,
       sandbox: control,
     }),
   );
@@ -172,6 +177,7 @@ async function main(): Promise<void> {
                 pids: serverPids(m.server),
                 sandbox: control,
                 ...droppedQueries(m.base.variant, m.server),
+                ...subgraphOperations(m.server),
               }),
           );
           for (const turn of turns) await turn.warmUp();
@@ -252,6 +258,19 @@ function droppedQueries(
   return {
     droppedQueries: async () =>
       (await Promise.all(counts.map((c) => c()))).reduce((a, b) => a + b, 0),
+  };
+}
+
+/** The subgraph fetches behind a router whose subgraphs are processes of their own. */
+function subgraphOperations(server: Server): { subgraphOperations?: () => Promise<number> } {
+  const members = server.members ?? [];
+  if (members.length === 0) return {};
+  return {
+    subgraphOperations: async () =>
+      (await Promise.all(members.map((m) => operationsServed(m.origin)))).reduce(
+        (a, b) => a + b,
+        0,
+      ),
   };
 }
 
@@ -337,9 +356,7 @@ async function prepareVariant(
     server,
     request: { ...request, expectBody },
     sameJsonAsGateway:
-      variant === 'limit' || variant === 'fed-whole' || variant === 'fed-domains'
-        ? compared('gateway', sameJson)
-        : undefined,
+      variant === 'limit' || variant.startsWith('fed-') ? compared('gateway', sameJson) : undefined,
     // The batched peer answers the same query as the peer: its data must be the peer's.
     sameDataAsPeer: variant === 'peer-batched' ? compared('peer', sameData) : undefined,
   };
@@ -417,6 +434,13 @@ async function startVariant(
         env: gatewayEnv,
         cpuProfileDir: options.cpuProfile ? join(dir, `profile-${variant}`) : undefined,
       });
+    case 'fed-local':
+      return startFederatedLocal({
+        cpus: options.serverCpu,
+        dir,
+        env: gatewayEnv,
+        cpuProfileDir: options.cpuProfile ? join(dir, `profile-${variant}`) : undefined,
+      });
     case 'upstream':
       return sandbox;
   }
@@ -453,30 +477,6 @@ function sameJson(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-function describeOptions(o: BenchOptions): void {
-  console.log(
-    `bench: ${o.quick ? 'QUICK smoke run' : 'full run'}: warm-up ${o.warmupSeconds} s, ${o.runs} × ${o.runSeconds} s, ` +
-      `connections ${o.connections.join('/')}, latency ${o.latenciesMs.join('/')} ms, soak ${o.soakSeconds} s; ` +
-      `server on core ${o.serverCpu}, load + sandbox on core ${o.loadCpu}`,
-  );
-}
-
-function printCell(
-  scenario: string,
-  variant: string,
-  latencyMs: number,
-  connections: number,
-  f: CellFigures,
-): void {
-  const m = f.median;
-  console.log(
-    `  ${scenario} ${variant.padEnd(8)} ${String(latencyMs).padStart(2)}ms c${String(connections).padEnd(3)} ` +
-      `${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms} ms  p99 ${m.p99Ms} ms  ` +
-      `non2xx ${m.non2xx}  mismatch ${m.mismatches}  upstream/q ${m.upstreamPerQuery.toFixed(2)}  ` +
-      `cpu ${m.cpuMsPerQuery.toFixed(3)} ms/q  peak ${f.peakRssMb.toFixed(0)} MiB  load ${f.loadAverage.toFixed(1)}`,
-  );
 }
 
 const interrupt = () => void stopAll().then(() => process.exit(130));

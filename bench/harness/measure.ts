@@ -8,6 +8,13 @@ export interface RunFigures extends LoadResult {
   upstreamRequests: number;
   upstreamPerQuery: number;
   cpuMsPerQuery: number;
+  /**
+   * A router in front of subgraph processes: its own process tree's share of `cpuMsPerQuery`
+   * (the subgraphs' is the rest), read from /proc per process like the sum.
+   */
+  routerCpuMsPerQuery?: number;
+  /** Operations the subgraphs behind a router served per query: the router's subgraph fetches. */
+  subgraphFetchesPerQuery?: number;
 }
 
 export interface CellFigures {
@@ -40,6 +47,8 @@ export interface CellPlan {
    * whose client left: the closed loop's last requests, when the run stops while they wait).
    */
   droppedQueries?: () => Promise<number>;
+  /** Operations served so far by the subgraphs behind a router (see operationsServed). */
+  subgraphOperations?: () => Promise<number>;
 }
 
 /** The gateway's count of waiting operations it dropped because their client left. */
@@ -97,7 +106,9 @@ export class CellMeasurement {
     await waitForIdle(plan.pids, plan.sandbox);
     const upstreamBefore = await plan.sandbox.settledTotal();
     const droppedBefore = (await plan.droppedQueries?.()) ?? 0;
+    const fetchesBefore = await plan.subgraphOperations?.();
     const cpuBefore = readProcGroupSample(plan.pids).cpuMs;
+    const routerBefore = readProcGroupSample(plan.pids.slice(0, 1)).cpuMs;
     const load = await runLoad(plan.request, plan.connections, plan.runSeconds);
     // In a closed loop each connection has exactly one query in flight when the run stops; the
     // server still finishes those, so the run's work is that of completed + connections queries,
@@ -105,6 +116,8 @@ export class CellMeasurement {
     // because they were still waiting for a slot when their connection closed.
     await waitForIdle(plan.pids, plan.sandbox);
     const cpuAfter = readProcGroupSample(plan.pids).cpuMs;
+    const routerAfter = readProcGroupSample(plan.pids.slice(0, 1)).cpuMs;
+    const fetchesAfter = await plan.subgraphOperations?.();
     const upstreamRequests = (await plan.sandbox.settledTotal()) - upstreamBefore;
     const dropped = ((await plan.droppedQueries?.()) ?? 0) - droppedBefore;
     const started = load.requests + plan.connections - dropped;
@@ -113,6 +126,12 @@ export class CellMeasurement {
       upstreamRequests,
       upstreamPerQuery: upstreamRequests / started,
       cpuMsPerQuery: (cpuAfter - cpuBefore) / started,
+      ...(plan.pids.length > 1
+        ? { routerCpuMsPerQuery: (routerAfter - routerBefore) / started }
+        : {}),
+      ...(fetchesBefore !== undefined && fetchesAfter !== undefined
+        ? { subgraphFetchesPerQuery: (fetchesAfter - fetchesBefore) / started }
+        : {}),
     });
   }
 
@@ -137,7 +156,7 @@ function median(values: number[]): number {
 function medianOf(runs: RunFigures[]): RunFigures {
   const keys = Object.keys(runs[0] ?? {}) as Array<keyof RunFigures>;
   return Object.fromEntries(
-    keys.map((k) => [k, median(runs.map((r) => r[k]))]),
+    keys.map((k) => [k, median(runs.map((r) => r[k] ?? 0))]),
   ) as unknown as RunFigures;
 }
 

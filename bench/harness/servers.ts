@@ -1,14 +1,17 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
-import { parse } from 'graphql';
 import { SANDBOX_PUBLIC_TOKEN } from '../../src/sandbox/apipanda/simulator.js';
 import { SANDBOX_CODAT_API_KEY } from '../../src/sandbox/codat/simulator.js';
 import { SANDBOX_QARD_API_KEY } from '../../src/sandbox/qard/simulator.js';
+import {
+  SANDBOX_SHOPLINE_APP_SECRET,
+  SANDBOX_SHOPLINE_CLIENT_ID,
+  SANDBOX_SHOPLINE_CLIENT_SECRET,
+} from '../../src/sandbox/shopline/simulator.js';
 import { splitStartCommand } from '../../scripts/start-command.js';
 import { spawnPinned, waitForHttp, type ManagedProcess } from './processes.js';
 
@@ -150,6 +153,12 @@ export function gatewayEnvironment(
     APIPANDA_PUBLIC_TOKEN: SANDBOX_PUBLIC_TOKEN,
     CODAT_API_KEY: SANDBOX_CODAT_API_KEY,
     QARD_API_KEY: SANDBOX_QARD_API_KEY,
+    // SHOPLINE's webhooks and the landing page's OAuth round trip (docs/shopline.md), so the
+    // bench can install and claim a merchant as its admin would.
+    SHOPLINE_APP_SECRET: SANDBOX_SHOPLINE_APP_SECRET,
+    SHOPLINE_CLIENT_ID: SANDBOX_SHOPLINE_CLIENT_ID,
+    SHOPLINE_CLIENT_SECRET: SANDBOX_SHOPLINE_CLIENT_SECRET,
+    SHOPLINE_OAUTH_BASE_URL: `${sandboxOrigin}/shopline`,
   };
 }
 
@@ -226,6 +235,8 @@ export interface GatewayStart {
   name?: string;
   /** Node flags in place of `npm start`'s, for A/B runs of a memory or V8 setting. */
   nodeFlags?: string[];
+  /** Arguments after `start` (`--federated`: `npm run federation`). */
+  args?: string[];
 }
 
 /** `npm start`, run as node directly so the measured pid is the gateway's and not npm's. */
@@ -247,6 +258,7 @@ export async function startGateway(options: GatewayStart): Promise<Server> {
       ...profile,
       options.main ?? START.main,
       'start',
+      ...(options.args ?? []),
     ],
     cwd: ROOT,
     env: {
@@ -293,39 +305,59 @@ export async function composePeerSupergraph(
  * Hive Gateway serving a peer supergraph. The batched peer's config (its resolvers) reads the
  * run's Codat ids and the Mesh names from `env` (peerEnvironment).
  */
-export async function startPeer(
+export function startPeer(
   cpus: string,
   dir: string,
   supergraph: string,
   batched: boolean,
   env: Record<string, string>,
 ): Promise<Server> {
-  const port = await freePort();
   const name = batched ? 'peer-batched' : 'peer';
-  const logFile = join(dir, `${name}.log`);
-  const proc = spawnPinned({
+  return startHiveGateway({
     name,
     cpus,
+    dir,
+    supergraph,
+    config: batched ? 'gateway.batched.config.ts' : 'gateway.config.ts',
+    env,
+    logFile: join(dir, `${name}.log`),
+  });
+}
+
+/** Hive Gateway (bench/peer's install) serving a supergraph with one of bench/peer's configs. */
+export async function startHiveGateway(o: {
+  name: string;
+  cpus: string;
+  dir: string;
+  supergraph: string;
+  config: string;
+  env: Record<string, string>;
+  logFile: string;
+}): Promise<Server> {
+  const port = await freePort();
+  const proc = spawnPinned({
+    name: o.name,
+    cpus: o.cpus,
     command: process.execPath,
     args: [
       join(PEER_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js'),
       'supergraph',
-      supergraph,
+      o.supergraph,
       '--config-path',
-      join(PEER_DIR, batched ? 'gateway.batched.config.ts' : 'gateway.config.ts'),
+      join(PEER_DIR, o.config),
       '--host',
       '127.0.0.1',
       '--port',
       String(port),
     ],
     // Not bench/peer: Hive Gateway would take the Mesh compose config there for its own config.
-    cwd: dir,
-    env: { ...env, NODE_ENV: 'production' },
-    logFile,
+    cwd: o.dir,
+    env: { ...o.env, NODE_ENV: 'production' },
+    logFile: o.logFile,
   });
   const origin = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${origin}/healthcheck`, proc, logFile);
-  return { process: proc, origin, logFile };
+  await waitForHttp(`${origin}/healthcheck`, proc, o.logFile);
+  return { process: proc, origin, logFile: o.logFile };
 }
 
 export async function startLimit(
@@ -347,84 +379,4 @@ export async function startLimit(
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(`${origin}/healthz`, proc, logFile);
   return { process: proc, origin, logFile };
-}
-
-/**
- * The federated path: Hive Gateway (the peer's own install, so both use one router version) in
- * front of this gateway served as subgraphs. `whole`: one process serving every domain, as
- * docs/federation.md deploys it; `domains`: one process per domain (`npm start -- --subgraph
- * <domain>`, every one on the run's store), composed from the committed SDL files. The router's
- * pid is the server's; the subgraphs are its `members`, measured with it.
- */
-export async function startFederated(options: {
-  kind: 'whole' | 'domains';
-  cpus: string;
-  dir: string;
-  env: Record<string, string>;
-  cpuProfileDir: string | undefined;
-}): Promise<Server> {
-  const subgraphs =
-    options.kind === 'whole'
-      ? [{ name: 'commerce-graph', file: join(ROOT, 'subgraph.graphql'), domain: undefined }]
-      : readdirSync(join(ROOT, 'subgraphs'))
-          .filter((f) => f.endsWith('.graphql'))
-          .sort()
-          .map((f) => {
-            const domain = f.replace(/\.graphql$/, '');
-            return { name: domain, file: join(ROOT, 'subgraphs', f), domain };
-          });
-  const members: Server[] = [];
-  try {
-    for (const subgraph of subgraphs) {
-      members.push(
-        await startGateway({
-          cpus: options.cpus,
-          dir: options.dir,
-          env: { ...options.env, ...(subgraph.domain ? { SUBGRAPH: subgraph.domain } : {}) },
-          batching: true,
-          cpuProfileDir: options.cpuProfileDir,
-          name: `fed-${options.kind}-${subgraph.name}`,
-        }),
-      );
-    }
-    const composed = composeServices(
-      subgraphs.map((s, i) => ({
-        name: s.name,
-        url: `${members[i]!.origin}/graphql`,
-        typeDefs: parse(readFileSync(s.file, 'utf8')),
-      })),
-    );
-    if (compositionHasErrors(composed))
-      throw new Error(composed.errors.map((e) => e.message).join('\n'));
-    const supergraph = join(options.dir, `fed-${options.kind}-supergraph.graphql`);
-    writeFileSync(supergraph, composed.supergraphSdl);
-    const port = await freePort();
-    const name = `fed-${options.kind}`;
-    const logFile = join(options.dir, `${name}-router.log`);
-    const proc = spawnPinned({
-      name,
-      cpus: options.cpus,
-      command: process.execPath,
-      args: [
-        join(PEER_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js'),
-        'supergraph',
-        supergraph,
-        '--config-path',
-        join(PEER_DIR, 'gateway.federation.config.ts'),
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-      ],
-      cwd: options.dir,
-      env: { NODE_ENV: 'production' },
-      logFile,
-    });
-    const origin = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${origin}/healthcheck`, proc, logFile);
-    return { process: proc, origin, logFile, members };
-  } catch (error) {
-    for (const member of members) await member.process.stop();
-    throw error;
-  }
 }

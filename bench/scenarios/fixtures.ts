@@ -1,14 +1,19 @@
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { landingClaimCode } from '../../src/sandbox/demo-workspace.js';
 import { SANDBOX_CODAT_API_KEY } from '../../src/sandbox/codat/simulator.js';
 import { SANDBOX_QARD_API_KEY } from '../../src/sandbox/qard/simulator.js';
 import type { SandboxControl } from '../harness/sandbox-control.js';
+import { ROOT } from '../harness/servers.js';
 import type { Fixtures } from './types.js';
 
 /**
  * Sets a run up the way a user would, through the gateway's own API: link a Codat store (and,
  * in a second workspace, a Codat and a Qard store), authorise them on the sandbox's link pages,
- * wait for the first sync, give the workspace a Dispatch service token and pick a workflow. The
- * ids the peer, the limit and the raw-upstream requests need come out of these answers.
+ * wait for the first sync, give the workspace a Dispatch service token and pick a workflow, and
+ * (in a third workspace) install the SHOPLINE app and claim the merchant. The ids the peer, the
+ * limit and the raw-upstream requests need come out of these answers.
  */
 
 const DISPATCH_TOKEN = 'dsp_sandbox_bench';
@@ -23,6 +28,8 @@ export interface FixtureContext {
   sandboxOrigin: string;
   apiKey: string;
   mergedApiKey: string;
+  /** The workspace for scenario 6's SHOPLINE merchant; none: scenario 6 is not set up. */
+  shoplineApiKey?: string;
   sandbox: SandboxControl;
 }
 
@@ -45,6 +52,7 @@ export async function prepareFixtures(ctx: FixtureContext): Promise<Fixtures> {
     order: first,
     workflow: await prepareWorkflow(gql, ctx),
     merged: await prepareMerged(gql, ctx),
+    shopline: await prepareShopline(gql, ctx),
   };
 }
 
@@ -195,6 +203,63 @@ async function prepareMerged(gql: Gql, ctx: FixtureContext): Promise<Fixtures['m
     };
   } catch (error) {
     console.warn(`bench: scenario 3 not set up: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The SHOPLINE merchant the s6 workspace claims. */
+const BENCH_SHOPLINE_MERCHANT = 'bench-merchant';
+
+const CLAIM = /* GraphQL */ `
+  mutation Claim($code: String!) {
+    claimShoplineMerchant(input: { code: $code, idempotencyKey: "bench-claim" }) {
+      merchant {
+        merchantId
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+/**
+ * A workspace with a Codat store and a SHOPLINE merchant, set up as docs/shopline.md tells:
+ * SHOPLINE installs the app (`npm run sandbox -- shopline:install`, its signed webhooks), the
+ * merchant opens the app's landing page and consents (the OAuth round trip on the sandbox), and
+ * the workspace's admin claims the merchant with the code the page shows.
+ */
+async function prepareShopline(gql: Gql, ctx: FixtureContext): Promise<Fixtures['shopline']> {
+  const apiKey = ctx.shoplineApiKey;
+  if (!apiKey) return undefined;
+  try {
+    await linkSource(gql, apiKey, 'CODAT');
+    await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/sandbox/main.ts',
+        'shopline:install',
+        '--merchant',
+        BENCH_SHOPLINE_MERCHANT,
+        '--gateway',
+        ctx.gatewayOrigin,
+      ],
+      { cwd: ROOT },
+    );
+    const code = await landingClaimCode(ctx.gatewayOrigin, BENCH_SHOPLINE_MERCHANT);
+    const data = await gql(apiKey, CLAIM, { code });
+    const payload = data['claimShoplineMerchant'] as {
+      merchant: { merchantId: string } | null;
+      userErrors: unknown[];
+    };
+    if (!payload.merchant) throw new Error(`claim refused: ${JSON.stringify(payload.userErrors)}`);
+    await waitForOrders(gql, apiKey);
+    return { apiKey, merchantId: payload.merchant.merchantId };
+  } catch (error) {
+    console.warn(`bench: scenario 6's SHOPLINE merchant not set up: ${(error as Error).message}`);
     return undefined;
   }
 }

@@ -13,6 +13,7 @@ import type { LoadRequest } from '../harness/load.js';
  * - `upstream`: the first upstream request of the scenario, sent to the sandbox directly.
  * - `fed-whole`: Hive Gateway in front of this gateway served as one subgraph.
  * - `fed-domains`: Hive Gateway in front of one subgraph process per domain (`--subgraph`).
+ * - `fed-local`: `npm run federation`, Hive Gateway and every domain subgraph in one process.
  */
 export const VARIANTS = [
   'gateway',
@@ -24,6 +25,7 @@ export const VARIANTS = [
   'upstream',
   'fed-whole',
   'fed-domains',
+  'fed-local',
 ] as const;
 export type VariantId = (typeof VARIANTS)[number];
 
@@ -44,6 +46,11 @@ export interface Fixtures {
   /** A second workspace with a Codat and a Qard link (scenario 3), when Qard could be linked. */
   merged:
     { apiKey: string; qardOrdersUrl: string; qardHeaders: Record<string, string> } | undefined;
+  /**
+   * A third workspace with a Codat store and a claimed SHOPLINE merchant (scenario 6), when the
+   * merchant could be installed and claimed.
+   */
+  shopline: { apiKey: string; merchantId: string } | undefined;
   /** Whether the gateway's store can be shared by several processes (PostgreSQL, not PGlite). */
   sharedStore?: boolean;
 }
