@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { landingClaimCode } from '../../src/sandbox/demo-workspace.js';
 import { SANDBOX_CODAT_API_KEY } from '../../src/sandbox/codat/simulator.js';
 import { SANDBOX_QARD_API_KEY } from '../../src/sandbox/qard/simulator.js';
+import { SANDBOX_SHOPLINE_APP_SECRET } from '../../src/sandbox/shopline/simulator.js';
 import type { SandboxControl } from '../harness/sandbox-control.js';
 import { ROOT } from '../harness/servers.js';
 import type { Fixtures } from './types.js';
@@ -247,7 +248,9 @@ async function prepareShopline(gql: Gql, ctx: FixtureContext): Promise<Fixtures[
         '--gateway',
         ctx.gatewayOrigin,
       ],
-      { cwd: ROOT },
+      // Signed with the secret the bench gives the gateway (gatewayEnvironment), whatever this
+      // shell's SHOPLINE_APP_SECRET is.
+      { cwd: ROOT, env: { ...process.env, SHOPLINE_APP_SECRET: SANDBOX_SHOPLINE_APP_SECRET } },
     );
     const code = await landingClaimCode(ctx.gatewayOrigin, BENCH_SHOPLINE_MERCHANT);
     const data = await gql(apiKey, CLAIM, { code });
