@@ -19,6 +19,7 @@ import {
   startSandbox,
 } from '../harness/servers.js';
 import { prepareFixtures } from '../scenarios/fixtures.js';
+import { ORDERS_50 } from '../scenarios/index.js';
 
 /**
  * Does the gateway, as the subgraph behind Hive Gateway, spend more per s2 query than when the
@@ -28,8 +29,6 @@ import { prepareFixtures } from '../scenarios/fixtures.js';
  * shape differs. `node --import tsx bench/probes/subgraph-request.ts [queries per round]`
  */
 
-const S2 = `query Orders50 { commerce { orders(first: 50) { nodes { orderNumber customer { name }
-  lineItems { product { name } } } } } }`;
 const QUERIES = Number(process.argv[2] ?? 100);
 const ROUNDS = 4;
 const CONCURRENCY = 4;
@@ -107,7 +106,7 @@ async function main(): Promise<void> {
       accept: 'application/json',
       'x-api-key': apiKey,
     },
-    body: JSON.stringify({ query: S2 }),
+    body: JSON.stringify({ query: ORDERS_50 }),
   };
   const viaRouter = await fetch(`${router.origin}/graphql`, {
     method: 'POST',

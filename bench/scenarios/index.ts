@@ -15,7 +15,7 @@ import { PEER } from './wiring.js';
  * the limit handler's route, and the raw upstream call the scenario starts with.
  */
 
-const ORDERS_50 = /* GraphQL */ `
+export const ORDERS_50 = /* GraphQL */ `
   query Orders50 {
     commerce {
       orders(first: 50) {
