@@ -149,10 +149,12 @@ async function seedDemo(
       shoplineAppSecret: config.shopline.appSecret ?? '',
       qardProviders: gateway.services.commerce.qardProviders,
     });
-    if (seeded)
+    if (seeded === 'seeded')
       logger.info(
         'demo workspace: Codat, Qard and SHOPLINE stores and an API Panda connection linked',
       );
+    else if (seeded === 'relinked')
+      logger.info('demo workspace: stores the simulators forgot since the last run linked again');
   } catch (error) {
     logger.warn({ err: error }, 'demo workspace could not be filled');
   }

@@ -70,11 +70,14 @@ const START = `mutation ($input: StartConnectionInput!) {
 const REFRESH = `mutation ($input: RefreshConnectionInput!) {
   refreshConnection(input: $input) { connection { status } userErrors { message } }
 }`;
-const SOURCES = `query { commerce { sources { id } } }`;
+const SOURCES = `query { commerce { sources { id source } } }`;
 
 interface LinkPayload extends Payload {
   link: { id: string; authorizationUrl: string };
 }
+
+/** A global id's own part, as idempotency keys allow (no `/`). */
+const keyPart = (globalId: string) => globalId.slice(globalId.lastIndexOf('/') + 1);
 
 /** The path segments after `marker` in a consent URL: the upstream objects it approves. */
 function idsAfter(url: string, marker: string): string[] {
@@ -84,21 +87,33 @@ function idsAfter(url: string, marker: string): string[] {
   return parts.slice(at + 1);
 }
 
-async function link(o: DemoSeedOptions, source: 'CODAT' | 'QARD', name: string) {
+/**
+ * `replacing`: the id of a stale link this one replaces after a restart. The idempotency key
+ * then differs from the first run's, whose stored answer is the stale link.
+ */
+async function link(
+  o: DemoSeedOptions,
+  source: 'CODAT' | 'QARD',
+  name: string,
+  replacing: string | undefined,
+) {
+  const idempotencyKey = replacing
+    ? `demo-${source}-after-${keyPart(replacing)}`
+    : `demo-${source}`;
   const { link } = await call<LinkPayload>(o, LINK, {
-    input: { source, platform: 'shopify', name, idempotencyKey: `demo-${source}` },
+    input: { source, platform: 'shopify', name, idempotencyKey },
   });
   return link;
 }
 
-async function linkCodat(o: DemoSeedOptions): Promise<void> {
-  const { authorizationUrl } = await link(o, 'CODAT', 'Demo Codat store');
+async function linkCodat(o: DemoSeedOptions, replacing?: string): Promise<void> {
+  const { authorizationUrl } = await link(o, 'CODAT', 'Demo Codat store', replacing);
   const [companyId] = idsAfter(authorizationUrl, 'link') as [string];
   o.sandbox.codat.authorize(companyId);
   o.sandbox.codat.completeSync(companyId);
 }
 
-async function linkQard(o: DemoSeedOptions): Promise<void> {
+async function linkQard(o: DemoSeedOptions, replacing?: string): Promise<void> {
   const enabled = await o.qardProviders.configure({
     provider: 'shopify',
     credentials: { clientId: 'sandbox-shopify-app', clientSecret: randomBytes(16).toString('hex') },
@@ -107,10 +122,10 @@ async function linkQard(o: DemoSeedOptions): Promise<void> {
   });
   if ('userErrors' in enabled)
     throw new Error(`demo workspace: ${enabled.userErrors.map((e) => e.message).join('; ')}`);
-  const { id, authorizationUrl } = await link(o, 'QARD', 'Demo Qard store');
+  const { id, authorizationUrl } = await link(o, 'QARD', 'Demo Qard store', replacing);
   const [userId, connectionId] = idsAfter(authorizationUrl, 'connect') as [string, string];
   o.sandbox.qard.authorize(userId, connectionId);
-  await call(o, SYNC, { input: { linkId: id, idempotencyKey: 'demo-qard-sync' } });
+  await call(o, SYNC, { input: { linkId: id, idempotencyKey: `demo-qard-sync-${keyPart(id)}` } });
   o.sandbox.qard.completeSync(userId);
 }
 
@@ -158,21 +173,75 @@ async function connectApiPanda(o: DemoSeedOptions): Promise<void> {
   await call(o, REFRESH, { input: { id: started.connection.id } });
 }
 
-/**
- * Fills the demo workspace unless it already has commerce links (a restart over the same
- * DATA_DIR keeps what the workspace holds).
- */
-export async function seedDemoWorkspace(o: DemoSeedOptions): Promise<boolean> {
+async function query<T>(o: DemoSeedOptions, q: string, variables = {}): Promise<GraphQLAnswer<T>> {
   const res = await fetch(`${o.gatewayUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': o.apiKey },
-    body: JSON.stringify({ query: SOURCES }),
+    body: JSON.stringify({ query: q, variables }),
   });
-  const sources = (await res.json()) as GraphQLAnswer<{ commerce: { sources: unknown[] } }>;
-  if ((sources.data?.commerce.sources.length ?? 0) > 0) return false;
+  return (await res.json()) as GraphQLAnswer<T>;
+}
+
+type DemoSource = { id: string; source: string };
+
+const LINK_ORDERS = `query ($id: ID!) {
+  commerce { orders(first: 1, filter: { linkIds: [$id] }) { totalCount } }
+}`;
+const UNLINK = `mutation ($input: UnlinkCommerceSourceInput!) {
+  unlinkCommerceSource(input: $input) { deletedLinkId userErrors { message } }
+}`;
+
+/**
+ * Whether a stored link's upstream no longer knows it: the simulators keep their data in
+ * memory, so after a restart the Codat company and the Qard user the first run made are gone
+ * (SHOPLINE's merchant is simulated from its id and stays).
+ */
+async function stale(o: DemoSeedOptions, link: DemoSource): Promise<boolean> {
+  if (link.source !== 'CODAT' && link.source !== 'QARD') return false;
+  const answer = await query<unknown>(o, LINK_ORDERS, { id: link.id });
+  return (answer.errors ?? []).some(
+    (e) => (e as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND',
+  );
+}
+
+/**
+ * After a restart over the same DATA_DIR: each Codat or Qard link whose simulated upstream
+ * forgot it is unlinked and linked again (approved and synced as on the first run), through
+ * the same mutations. Returns how many were relinked.
+ */
+async function relinkStale(o: DemoSeedOptions, sources: readonly DemoSource[]): Promise<number> {
+  let relinked = 0;
+  for (const kind of ['CODAT', 'QARD'] as const) {
+    const mine = sources.filter((s) => s.source === kind);
+    const gone = [];
+    for (const s of mine) if (await stale(o, s)) gone.push(s);
+    for (const s of gone)
+      await call(o, UNLINK, {
+        input: { linkId: s.id, idempotencyKey: `demo-unlink-${keyPart(s.id)}` },
+      });
+    // A store still served, or one the person unlinked on purpose, is left as it is.
+    if (gone.length === 0 || mine.length > gone.length) continue;
+    const replacing = gone.at(-1)!.id;
+    await (kind === 'CODAT' ? linkCodat(o, replacing) : linkQard(o, replacing));
+    relinked++;
+  }
+  return relinked;
+}
+
+/**
+ * Fills the demo workspace, or after a restart over the same DATA_DIR (which keeps what the
+ * workspace holds) relinks the stores the in-memory simulators forgot, so the tour's first
+ * orders query answers. Returns what was done.
+ */
+export async function seedDemoWorkspace(
+  o: DemoSeedOptions,
+): Promise<'seeded' | 'relinked' | 'kept'> {
+  const sources = await query<{ commerce: { sources: DemoSource[] } }>(o, SOURCES);
+  const existing = sources.data?.commerce.sources ?? [];
+  if (existing.length > 0) return (await relinkStale(o, existing)) > 0 ? 'relinked' : 'kept';
   await linkCodat(o);
   await linkQard(o);
   await claimShopline(o);
   await connectApiPanda(o);
-  return true;
+  return 'seeded';
 }

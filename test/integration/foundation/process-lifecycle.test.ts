@@ -51,7 +51,7 @@ function startProcess(
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 60_000);
     const check = setInterval(() => {
       const m = /SANDBOX\) at (http:\/\/\S+)\/graphql\s+demo workspace API key: (\S+)/.exec(out);
       // The banner (console) and the log lines (the logger's own stream) reach the pipes
@@ -63,6 +63,37 @@ function startProcess(
       }
     }, 50);
   });
+}
+
+/** A GraphQL query to a started gateway with its demo key. */
+const queryOf =
+  (url: string, key: string) =>
+  async <T>(q: string): Promise<{ data: T; errors?: unknown[] }> => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query: q }),
+    });
+    return (await res.json()) as { data: T; errors?: unknown[] };
+  };
+
+/** Each link answers its own orders (every store synced), beside one established connection. */
+async function expectEachLinkServed(
+  query: ReturnType<typeof queryOf>,
+  links: ReadonlyArray<{ id: string }>,
+): Promise<void> {
+  for (const { id } of links) {
+    const own = await query<{ commerce: { orders: { totalCount: number } } }>(
+      `{ commerce { orders(filter: { linkIds: ["${id}"] }) { totalCount } } }`,
+    );
+    expect(own.errors).toBeUndefined();
+    expect(own.data.commerce.orders.totalCount).toBeGreaterThan(0);
+  }
+  const connections = await query<{ connections: { nodes: Array<{ status: string }> } }>(
+    '{ connections { nodes { status } } }',
+  );
+  expect(connections.errors).toBeUndefined();
+  expect(connections.data.connections.nodes).toEqual([{ status: 'ESTABLISHED' }]);
 }
 
 describe('npm start in sandbox mode', () => {
@@ -102,14 +133,7 @@ describe('npm start in sandbox mode', () => {
 
   it("starts the demo workspace with linked, synced stores: the tour's orders query answers orders of Codat, Qard and SHOPLINE, beside an established API Panda connection", async () => {
     const { child, url, key } = await startProcess(tempDir());
-    const query = async <T>(q: string) => {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': key },
-        body: JSON.stringify({ query: q }),
-      });
-      return (await res.json()) as { data: T; errors?: unknown[] };
-    };
+    const query = queryOf(url, key);
     try {
       const orders = await query<{
         commerce: {
@@ -132,17 +156,7 @@ describe('npm start in sandbox mode', () => {
       const links = await query<{ commerce: { sources: Array<{ id: string }> } }>(
         '{ commerce { sources { id } } }',
       );
-      for (const { id } of links.data.commerce.sources) {
-        const own = await query<{ commerce: { orders: { totalCount: number } } }>(
-          `{ commerce { orders(filter: { linkIds: ["${id}"] }) { totalCount } } }`,
-        );
-        expect(own.errors).toBeUndefined();
-        expect(own.data.commerce.orders.totalCount).toBeGreaterThan(0);
-      }
-      const connections = await query<{ connections: { nodes: Array<{ status: string }> } }>(
-        '{ connections { nodes { status } } }',
-      );
-      expect(connections.data.connections.nodes).toEqual([{ status: 'ESTABLISHED' }]);
+      await expectEachLinkServed(query, links.data.commerce.sources);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -165,6 +179,37 @@ describe('npm start in sandbox mode', () => {
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
   });
+
+  it('answers the demo workspace’s orders after a restart over the same DATA_DIR, whose simulators start empty', async () => {
+    const dataDir = tempDir();
+    const first = await startProcess(dataDir);
+    first.child.kill('SIGTERM');
+    await new Promise((r) => first.child.once('exit', r));
+    const { child, url, key, output } = await startProcess(dataDir);
+    const query = queryOf(url, key);
+    try {
+      // The first query after the restart, as the tour runs it.
+      const orders = await query<{
+        commerce: {
+          orders: { totalCount: number };
+          sources: Array<{ id: string; source: string; status: string }>;
+        };
+      }>('{ commerce { orders(first: 10) { totalCount } sources { id source status } } }');
+      expect(orders.errors, output()).toBeUndefined();
+      expect(orders.data.commerce.orders.totalCount).toBeGreaterThan(0);
+      // One link per source, none left over from the first run pointing at nothing.
+      const sources = orders.data.commerce.sources;
+      expect(sources.map((s) => [s.source, s.status]).sort()).toEqual([
+        ['CODAT', 'LINKED'],
+        ['QARD', 'LINKED'],
+        ['SHOPLINE', 'LINKED'],
+      ]);
+      await expectEachLinkServed(query, sources);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 150_000);
 });
 
 describe('CLI', () => {
