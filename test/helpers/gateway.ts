@@ -164,3 +164,11 @@ export async function startTwoReplicas(
     },
   };
 }
+
+/** GraphQL subscriptions the gateway delivers events to, from its /metrics (with Redis: confirmed). */
+export async function subscriptionsListening(t: Pick<TestGateway, 'url'>): Promise<number> {
+  const text = await (await fetch(`${t.url}/metrics`)).text();
+  const line = /^graphql_subscriptions_listening (\d+)$/m.exec(text);
+  if (!line) throw new Error('/metrics has no graphql_subscriptions_listening');
+  return Number(line[1]);
+}

@@ -65,7 +65,7 @@ export class CodatWebhooks {
     secret: string,
     private readonly repository: CommerceLinkRepository,
     private readonly cache: Cache,
-    private readonly announce: (event: CommerceSyncEvent) => Promise<void>,
+    private readonly announce: (event: CommerceSyncEvent) => Promise<boolean>,
   ) {
     this.verifier = new Webhook(secret);
   }
@@ -126,27 +126,43 @@ export class CodatWebhooks {
     }
     if (!READ_COMPLETED.has(parsed.eventType) || !parsed.payload)
       return { outcome: 'ignored', reason: `event type ${parsed.eventType}` };
+    // Claimed atomically before anything is announced: of concurrent deliveries of one message
+    // (Svix retrying while the first is handled, on any replica) exactly one goes on.
     const seenKey = cacheKey('_codat', 'webhook-message', messageId);
-    if (await this.cache.get(seenKey)) return { outcome: 'duplicate' };
+    if (!(await this.cache.add(seenKey, true, SEEN_TTL_SECONDS))) return { outcome: 'duplicate' };
+    try {
+      return await this.announceRead(parsed.payload, parsed.generatedDate);
+    } catch (error) {
+      // Not handled: Svix's retry of this message must be handled, not refused as a duplicate.
+      await this.cache.delete(seenKey).catch(() => undefined);
+      throw error;
+    }
+  }
 
-    const { referenceCompany, dataTypes } = parsed.payload;
+  private async announceRead(
+    payload: NonNullable<z.infer<typeof readCompleted>['payload']>,
+    generatedDate: string | undefined,
+  ): Promise<WebhookOutcome> {
+    const { referenceCompany, dataTypes } = payload;
     const links = await this.repository.findCodatLinks(referenceCompany.id);
     let events = 0;
+    let repeated = 0;
     for (const link of links) {
       const datasets = dataTypes.flatMap((t): DatasetSyncStatus[] => {
         if (t.connectionId && t.connectionId !== link.externalRefs['connectionId']) return [];
         // The read ended when Codat generated the event: its data is as of then.
-        const status = codatSyncStatus(t.dataType, t.status, parsed.generatedDate);
+        const status = codatSyncStatus(t.dataType, t.status, generatedDate);
         if (status?.state === 'COMPLETE') return [status];
         return status?.state === 'ERROR' ? [{ ...status, dataAsOf: null }] : [];
       });
       if (datasets.length === 0) continue;
-      await this.announce(syncEvent(link, 'WEBHOOK', datasets));
-      events++;
+      // False when this sync was announced already (another message, or a poll, told of it).
+      if (await this.announce(syncEvent(link, 'WEBHOOK', datasets))) events++;
+      else repeated++;
     }
-    await this.cache.set(seenKey, true, SEEN_TTL_SECONDS);
-    return events > 0
-      ? { outcome: 'announced', events }
+    if (events > 0) return { outcome: 'announced', events };
+    return repeated > 0
+      ? { outcome: 'duplicate' }
       : { outcome: 'ignored', reason: 'no commerce data type of a linked company' };
   }
 }

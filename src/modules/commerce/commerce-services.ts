@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { cacheKey, type Cache } from '../../store/cache.js';
 import type { EventBus } from '../../store/event-bus.js';
 import { CodatClient, codatCorrelationId } from '../../upstreams/codat/codat-client.js';
 import { QardClient } from '../../upstreams/qard/qard-client.js';
@@ -16,7 +18,7 @@ import { QardSource } from './sources/qard/qard-source.js';
 import type { CommerceLink, CommerceSource } from './sources/source.js';
 import { CommerceSyncEvents, LINK_DATA_CHANGED_TOPIC } from './sync-events.js';
 import { SyncVersions } from './sync-versions.js';
-import { SyncWatcher } from './sync-watcher.js';
+import { SyncWatcher, type PollLease } from './sync-watcher.js';
 
 declare module '../../app-services.js' {
   interface ModuleServices {
@@ -78,7 +80,13 @@ export function createCommerceServices(deps: ModuleDependencies): CommerceServic
   if (codat) registry.register(new CodatSource(codat));
   if (qard) registry.register(new QardSource(qard));
   const repository = new CommerceLinkRepository(deps.store.db, deps.cache);
-  const syncEvents = new CommerceSyncEvents(deps.eventBus);
+  const polling = config.commerceSyncPolling;
+  const syncEvents = new CommerceSyncEvents(
+    deps.eventBus,
+    deps.cache,
+    // Two announcers of one sync see its end at most a poll apart.
+    Math.max(60, (2 * polling.maxIntervalMs) / 1000),
+  );
   const announce = (event: Parameters<CommerceSyncEvents['announce']>[0]) =>
     syncEvents.announce(event);
   const codatWebhooks = config.codat.webhookSecret
@@ -87,8 +95,9 @@ export function createCommerceServices(deps: ModuleDependencies): CommerceServic
   const watcher = new SyncWatcher(
     async (link) => (await registry.get(link.source)?.syncStatus(link)) ?? [],
     announce,
-    config.commerceSyncPolling,
+    polling,
     deps.logger,
+    pollLease(deps.cache, polling.maxIntervalMs),
   );
   // Registered after the store and event bus, so watching stops before those close.
   deps.onClose(() => watcher.stop());
@@ -116,6 +125,22 @@ export function createCommerceServices(deps: ModuleDependencies): CommerceServic
     get syncsWatched() {
       return watcher.watching;
     },
+  };
+}
+
+/**
+ * One replica at a time reads a watched link's status: the lease is a shared cache key (Redis
+ * with REDIS_URL) naming this replica, renewed at each read, which come at most
+ * `maxIntervalMs` apart; it outlives a few of them, so a slow read does not lose it, and
+ * expires soon enough after its holder died for another replica to go on.
+ */
+function pollLease(cache: Cache, maxIntervalMs: number): PollLease {
+  const owner = randomUUID();
+  const ttlMs = Math.max(3 * maxIntervalMs, 10_000);
+  const key = (link: CommerceLink) => cacheKey(link.workspaceId, 'commerce-sync-poll', link.id);
+  return {
+    take: (link) => cache.lease(key(link), owner, ttlMs),
+    release: (link) => cache.releaseLease(key(link), owner),
   };
 }
 

@@ -1,3 +1,4 @@
+import { cacheKey, type Cache } from '../../store/cache.js';
 import { filterEvents, type EventBus } from '../../store/event-bus.js';
 import type { CommerceLink, DatasetSyncStatus } from './sources/source.js';
 
@@ -42,20 +43,34 @@ export function syncEvent(
  * REDIS_URL, in process otherwise).
  */
 export class CommerceSyncEvents {
-  constructor(private readonly eventBus: EventBus) {}
+  /**
+   * @param dedupeSeconds how long an announced sync is remembered: the same end seen again in
+   *   that time (by webhook and by poll, or by two replicas) is not announced twice.
+   */
+  constructor(
+    private readonly eventBus: EventBus,
+    private readonly cache: Cache,
+    private readonly dedupeSeconds: number,
+  ) {}
 
   /**
-   * Records of a link with new data are dropped first: the data-changed message is published
-   * before the event on the same connection, so every replica has dropped them before its
-   * subscribers hear of the sync and read again.
+   * Announces an ended sync once: the first caller, on any replica, to mark the sync (the link
+   * and each dataset's state and data time) in the shared cache announces it; any other gets
+   * false. The mark is one atomic step (Redis `SET NX`), so concurrent announcers cannot both
+   * pass. Records of a link with new data are dropped first: the data-changed message is
+   * published before the event on the same connection, so every replica has dropped them before
+   * its subscribers hear of the sync and read again.
    */
-  async announce(event: CommerceSyncEvent): Promise<void> {
+  async announce(event: CommerceSyncEvent): Promise<boolean> {
+    const first = await this.cache.add(announcedKey(event), true, this.dedupeSeconds);
+    if (!first) return false;
     if (event.datasets.some((d) => d.state === 'COMPLETE'))
       await this.eventBus.publish(LINK_DATA_CHANGED_TOPIC, {
         workspaceId: event.workspaceId,
         id: event.linkId,
       });
     await this.eventBus.publish(syncedTopic(event.workspaceId), event);
+    return true;
   }
 
   /**
@@ -73,4 +88,13 @@ export class CommerceSyncEvents {
       onReturn,
     );
   }
+}
+
+/** What makes two announcements the same sync: the link and each dataset's end (not the signal). */
+function announcedKey(event: CommerceSyncEvent): string {
+  const ends = event.datasets
+    .map((d) => `${d.dataset}=${d.state}@${d.dataAsOf ?? ''}`)
+    .sort()
+    .join(',');
+  return cacheKey(event.workspaceId, 'commerce-sync-announced', event.linkId, ends);
 }

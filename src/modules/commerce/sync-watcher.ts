@@ -36,6 +36,15 @@ interface Watch {
   checking: boolean;
 }
 
+/**
+ * Which replica reads a link's status: the holder of the link's lease (a shared Redis key with
+ * expiry, renewed at each read). `take` takes or renews it; false while another replica holds it.
+ */
+export interface PollLease {
+  take(link: CommerceLink): Promise<boolean>;
+  release(link: CommerceLink): Promise<void>;
+}
+
 const stateOf = (s: DatasetSyncStatus) => `${s.state}@${s.dataAsOf ?? ''}`;
 const baselineOf = (statuses: readonly DatasetSyncStatus[]) =>
   new Map(statuses.map((s) => [s.dataset, stateOf(s)]));
@@ -46,7 +55,9 @@ const baselineOf = (statuses: readonly DatasetSyncStatus[]) =>
  * first syncs start whenever the merchant authorises), after a sync was requested through the
  * gateway, and while a subscriber waits for that link. A round has ended when none of the
  * link's datasets is queued or syncing and some dataset that was (or whose state or data time
- * changed since watching began) is COMPLETE or ERROR. Watching lives in this process; the
+ * changed since watching began) is COMPLETE or ERROR. Every replica with a reason to watch a
+ * link watches it, but only the one holding the link's lease reads its status (the others check
+ * the lease at their own pace and take over when it expires: its holder stopped or died); the
  * announcement reaches every replica through the event bus.
  */
 export class SyncWatcher {
@@ -56,9 +67,10 @@ export class SyncWatcher {
 
   constructor(
     private readonly readStatus: (link: CommerceLink) => Promise<DatasetSyncStatus[]>,
-    private readonly announce: (event: CommerceSyncEvent) => Promise<void>,
+    private readonly announce: (event: CommerceSyncEvent) => Promise<boolean>,
     private readonly options: SyncPollingOptions,
     private readonly logger: Logger,
+    private readonly lease: PollLease,
   ) {}
 
   /**
@@ -95,9 +107,12 @@ export class SyncWatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const watch of this.watches.values()) clearTimeout(watch.timer);
+    const watches = [...this.watches.values()];
+    for (const watch of watches) clearTimeout(watch.timer);
     this.watches.clear();
     await Promise.allSettled([...this.checks]);
+    // Another replica watching these links takes them over at once, not when the leases expire.
+    await Promise.allSettled(watches.map((w) => this.lease.release(w.link)));
   }
 
   private open(
@@ -134,6 +149,20 @@ export class SyncWatcher {
     clearTimeout(watch.timer);
     watch.timer = undefined;
     if (this.watches.get(watch.key) === watch) this.watches.delete(watch.key);
+    this.lease.release(watch.link).catch(() => undefined);
+  }
+
+  /** Whether this replica reads the link's status now. Without the lease store, it does. */
+  private async holdsLease(watch: Watch): Promise<boolean> {
+    try {
+      return await this.lease.take(watch.link);
+    } catch (error) {
+      this.logger.warn(
+        { linkId: watch.link.id, err: error },
+        'commerce sync polling lease unavailable; reading the status anyway',
+      );
+      return true;
+    }
   }
 
   private schedule(watch: Watch, delayMs: number): void {
@@ -151,6 +180,17 @@ export class SyncWatcher {
 
   private async check(watch: Watch): Promise<void> {
     watch.checking = true;
+    try {
+      if (await this.holdsLease(watch)) await this.read(watch);
+    } finally {
+      watch.checking = false;
+    }
+    if (this.watches.get(watch.key) !== watch) return;
+    if (watch.holds === 0 && Date.now() >= watch.deadline) this.end(watch);
+    else this.schedule(watch, Math.min(watch.delayMs * 2, this.options.maxIntervalMs));
+  }
+
+  private async read(watch: Watch): Promise<void> {
     try {
       const statuses = await this.readStatus(watch.link);
       watch.baseline ??= baselineOf(statuses);
@@ -177,11 +217,6 @@ export class SyncWatcher {
         },
         'reading a commerce link’s sync status failed; will retry',
       );
-    } finally {
-      watch.checking = false;
     }
-    if (this.watches.get(watch.key) !== watch) return;
-    if (watch.holds === 0 && Date.now() >= watch.deadline) this.end(watch);
-    else this.schedule(watch, Math.min(watch.delayMs * 2, this.options.maxIntervalMs));
   }
 }

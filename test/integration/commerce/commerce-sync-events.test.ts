@@ -6,10 +6,12 @@ import { SANDBOX_CODAT_WEBHOOK_SECRET } from '../../../src/sandbox/codat/webhook
 import {
   startTestGateway,
   startTwoReplicas,
+  subscriptionsListening,
   type TestGateway,
   type TwoReplicas,
 } from '../../helpers/gateway.js';
 import { postgresAvailable, redisAvailable } from '../../helpers/services.js';
+import { until } from '../../helpers/wait.js';
 import { authorizeCodat, authorizeQard, linkSource, syncLink } from './helpers.js';
 
 /**
@@ -36,8 +38,13 @@ interface Synced {
 
 const clients: Client[] = [];
 
-/** A graphql-ws client of the gateway, subscribed to commerceLinkSynced; resolves once connected. */
+/**
+ * A graphql-ws client of the gateway, subscribed to commerceLinkSynced; resolves once the
+ * gateway listens for its events (its /metrics gauge counts it: with Redis, once Redis confirmed
+ * the subscription), so a sync triggered next cannot be announced before it.
+ */
 async function subscribe(t: TestGateway, apiKey: string, linkId?: string) {
+  const before = await subscriptionsListening(t);
   const client = createClient({
     url: t.graphqlUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -59,7 +66,11 @@ async function subscribe(t: TestGateway, apiKey: string, linkId?: string) {
       complete: () => undefined,
     },
   );
-  return { events, errors };
+  await until(
+    async () => (await subscriptionsListening(t)) > before,
+    'the gateway listening for the subscription’s events',
+  );
+  return { events, errors, client };
 }
 
 /** Codat data calls (list pages and lookups) a step made. */
@@ -235,6 +246,41 @@ describe('commerceLinkSynced fed by Codat webhooks', () => {
     });
   });
 
+  it('announces a sync once however many deliveries of it arrive at once', async () => {
+    const connectionId = t.sandbox.codat.companies().find((c) => c.id === companyId)!
+      .connections[0]!.id;
+    const post = (body: string, id: string) =>
+      fetch(`${t.url}/webhooks/codat`, {
+        method: 'POST',
+        headers: svixHeaders(body, SANDBOX_CODAT_WEBHOOK_SECRET, id),
+        body,
+      }).then(async (r) => ((await r.json()) as { outcome: string }).outcome);
+    const eventsBefore = sub.events.length;
+    // Svix delivering one message five times at once (a retry racing the first delivery).
+    const orders = readCompleted(companyId, connectionId, 'commerce-orders');
+    const retried = await Promise.all([1, 2, 3, 4, 5].map(() => post(orders, 'msg_raced')));
+    expect(retried.sort()).toEqual([
+      'announced',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    // One sync told by five messages at once (as by a webhook and a poll, or two replicas).
+    const customers = readCompleted(companyId, connectionId, 'commerce-customers');
+    const told = await Promise.all([1, 2, 3, 4, 5].map((i) => post(customers, `msg_told_${i}`)));
+    expect(told.sort()).toEqual(['announced', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    // A later sync's event arriving shows every earlier one has arrived (one bus, in order).
+    const marker = readCompleted(companyId, connectionId, 'commerce-products');
+    expect(await post(marker, 'msg_marker')).toBe('announced');
+    await until(() => sub.events.length >= eventsBefore + 3, 'the marker sync’s event');
+    expect(sub.events.slice(eventsBefore).map((e) => e.datasets.map((d) => d.dataType))).toEqual([
+      ['ORDERS'],
+      ['CUSTOMERS'],
+      ['PRODUCTS'],
+    ]);
+  });
+
   it('does not tell another workspace of the link’s syncs', async () => {
     const other = await subscribe(t, t.keys.b);
     const mine = await subscribe(t, t.keys.a, linkId);
@@ -294,6 +340,60 @@ const replicasReady = (await postgresAvailable()) && (await redisAvailable());
 describe.skipIf(!replicasReady)('commerceLinkSynced across replicas', () => {
   let r: TwoReplicas;
   afterAll(() => r?.close());
+
+  it('polls a watched Qard link from one replica only, and both replicas’ subscribers hear its sync', async () => {
+    const polled = await startTwoReplicas({
+      seed: 6,
+      env: {
+        COMMERCE_SYNC_POLL_INTERVAL_MS: '50',
+        COMMERCE_SYNC_POLL_MAX_INTERVAL_MS: '200',
+        // Subscribers keep the link watched; once they leave, watching ends soon.
+        COMMERCE_SYNC_POLL_TIMEOUT_MS: '1000',
+      },
+    });
+    try {
+      await polled.a.gateway.services.commerce.qardProviders.configure({
+        provider: 'shopify',
+        credentials: { clientId: 'app-key', clientSecret: 'app-secret' },
+        autoConnect: true,
+        enabled: true,
+      });
+      const link = await linkSource(polled.a, 'QARD', 'Shared Poll Goods');
+      const subA = await subscribe(polled.a, polled.a.keys.a, link.id);
+      const subB = await subscribe(polled.b, polled.b.keys.a, link.id);
+      authorizeQard(polled.a);
+      await syncLink(polled.b, link.id);
+      await until(
+        () => subA.events.length > 0 && subB.events.length > 0,
+        'both replicas’ subscribers hearing the sync',
+      );
+      expect(subA.events[0]).toMatchObject({
+        link: { id: link.id },
+        signal: 'POLLING',
+        outcome: 'COMPLETED',
+      });
+      expect(subB.events[0]).toEqual(subA.events[0]);
+      await subA.client.dispose();
+      await subB.client.dispose();
+      const watching = (g: TestGateway) => g.gateway.services.commerce.syncsWatched;
+      await until(
+        () => watching(polled.a) === 0 && watching(polled.b) === 0,
+        'both replicas to stop watching the link',
+      );
+      // Every read of the link's sync status that Qard received came from one replica.
+      const statusReads = polled.sandbox.server
+        .requests('qard')
+        .filter((q) => q.method === 'GET' && q.route?.endsWith('/users/:userId/sync')).length;
+      const readsBy = (g: TestGateway) =>
+        g.gateway.services.metrics.snapshot('qard').byOperation['GET /users/{id}/sync'] ?? 0;
+      const [a, b] = [readsBy(polled.a), readsBy(polled.b)];
+      expect(statusReads).toBeGreaterThan(0);
+      expect(a + b).toBe(statusReads);
+      expect(Math.min(a, b)).toBe(0);
+    } finally {
+      await polled.close();
+    }
+  });
 
   it('delivers on replica A the sync whose webhook replica B received, and A reads Codat again', async () => {
     r = await startTwoReplicas({

@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { shoplineClaimCodes } from '../../../src/store/tables/index.js';
 import { deliverScenario } from '../../../src/sandbox/shopline/webhook-deliverer.js';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import {
+  startTestGateway,
+  subscriptionsListening,
+  type TestGateway,
+} from '../../helpers/gateway.js';
 import { CLAIM, landingClaimCode, MERCHANT_QUERY } from './helpers.js';
 import { createHash } from 'node:crypto';
 
@@ -15,12 +19,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 /** GraphQL subscriptions the gateway delivers events to, from its /metrics. */
-async function listening(): Promise<number> {
-  const text = await (await fetch(`${t.url}/metrics`)).text();
-  const line = /^graphql_subscriptions_listening (\d+)$/m.exec(text);
-  if (!line) throw new Error('/metrics has no graphql_subscriptions_listening');
-  return Number(line[1]);
-}
+const listening = () => subscriptionsListening(t);
 
 type ClaimResult = {
   claimShoplineMerchant: {

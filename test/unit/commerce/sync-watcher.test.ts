@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
@@ -5,7 +6,8 @@ import type {
   DatasetSyncStatus,
 } from '../../../src/modules/commerce/sources/source.js';
 import type { CommerceSyncEvent } from '../../../src/modules/commerce/sync-events.js';
-import { SyncWatcher } from '../../../src/modules/commerce/sync-watcher.js';
+import { SyncWatcher, type PollLease } from '../../../src/modules/commerce/sync-watcher.js';
+import { MemoryCache } from '../../../src/store/cache.js';
 
 /**
  * When the polling watcher announces a sync round: against a source whose status the test sets,
@@ -33,7 +35,16 @@ const status = (
 const T1 = '2026-12-01T00:00:00.000Z';
 const T2 = '2026-12-02T00:00:00.000Z';
 
-function harness(maxWatched = 10) {
+/** The watchers' shared lease store, as replicas share Redis; each harness is one replica. */
+function leaseOn(cache: MemoryCache): PollLease {
+  const owner = randomUUID();
+  return {
+    take: (l) => cache.lease(`poll:${l.id}`, owner, 1000),
+    release: (l) => cache.releaseLease(`poll:${l.id}`, owner),
+  };
+}
+
+function harness(maxWatched = 10, cache = new MemoryCache()) {
   const statuses = new Map<string, DatasetSyncStatus[]>();
   const reads = new Map<string, number>();
   let failing = false;
@@ -44,9 +55,10 @@ function harness(maxWatched = 10) {
       if (failing) throw Object.assign(new Error('down'), { code: 'UPSTREAM_UNAVAILABLE' });
       return statuses.get(l.id) ?? [];
     },
-    async (event) => void events.push(event),
+    async (event) => events.push(event) > 0,
     { intervalMs: 2, maxIntervalMs: 10, timeoutMs: 60_000, maxWatched },
     pino({ level: 'silent' }),
+    leaseOn(cache),
   );
   watchers.push(watcher);
   return {
@@ -127,6 +139,24 @@ describe('SyncWatcher', () => {
     h.watcher.started(link('b'), null);
     await expect.poll(() => h.reads('b')).toBeGreaterThan(5);
     expect(h.reads('a')).toBeLessThanOrEqual(readsAtRelease + 1);
+  });
+
+  it('reads a link’s status on one replica at a time, and another takes over when that one stops', async () => {
+    const shared = new MemoryCache();
+    const a = harness(10, shared);
+    const b = harness(10, shared);
+    for (const h of [a, b]) h.set('a', [status('orders', 'COMPLETE', T1)]);
+    a.watcher.hold(link('a'));
+    await expect.poll(() => a.reads('a')).toBeGreaterThan(2);
+    b.watcher.hold(link('a'));
+    await expect.poll(() => a.reads('a')).toBeGreaterThan(10);
+    expect(b.reads('a')).toBe(0);
+    // A's replica stops: B reads from then on, and hears the next round.
+    await a.watcher.stop();
+    await expect.poll(() => b.reads('a')).toBeGreaterThan(1);
+    b.set('a', [status('orders', 'COMPLETE', T2)]);
+    await expect.poll(() => b.events.length).toBe(1);
+    expect(b.reads('a')).toBeGreaterThan(0);
   });
 
   it('watches at most maxWatched links', async () => {
