@@ -1,122 +1,24 @@
-import { createHmac } from 'node:crypto';
-import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { SANDBOX_CODAT_WEBHOOK_SECRET } from '../../../src/sandbox/codat/webhook-sender.js';
-import {
-  startTestGateway,
-  startTwoReplicas,
-  subscriptionsListening,
-  type TestGateway,
-  type TwoReplicas,
-} from '../../helpers/gateway.js';
-import { postgresAvailable, redisAvailable } from '../../helpers/services.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { until } from '../../helpers/wait.js';
 import { authorizeCodat, authorizeQard, linkSource, syncLink } from './helpers.js';
+import {
+  codatDataCalls,
+  deliver,
+  disposeClients,
+  ORDERS,
+  readCompleted,
+  subscribe,
+  svixHeaders,
+} from './sync-events-helpers.js';
 
 /**
  * `Subscription.commerceLinkSynced` over graphql-ws: fed by the sandbox Codat's signed webhooks
  * and by polling Qard, across replicas through Redis, and dropping the link's cached records.
  */
 
-const SYNCED = `subscription ($linkId: ID) { commerceLinkSynced(linkId: $linkId) {
-  link { id name source } outcome signal datasets { dataType state upstreamStatus dataAsOf }
-} }`;
-const ORDERS = '{ commerce { orders(first: 20) { nodes { sourceId orderNumber } totalCount } } }';
-
-interface Synced {
-  link: { id: string; name: string; source: string };
-  outcome: string;
-  signal: string;
-  datasets: Array<{
-    dataType: string;
-    state: string;
-    upstreamStatus: string | null;
-    dataAsOf: string | null;
-  }>;
-}
-
-const clients: Client[] = [];
-
-/**
- * A graphql-ws client of the gateway, subscribed to commerceLinkSynced; resolves once the
- * gateway listens for its events (its /metrics gauge counts it: with Redis, once Redis confirmed
- * the subscription), so a sync triggered next cannot be announced before it.
- */
-async function subscribe(t: TestGateway, apiKey: string, linkId?: string) {
-  const before = await subscriptionsListening(t);
-  const client = createClient({
-    url: t.graphqlUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { 'x-api-key': apiKey },
-    lazy: false,
-    retryAttempts: 0,
-    // Disposing the client at the end closes the socket: not an error here.
-    onNonLazyError: () => undefined,
-  });
-  clients.push(client);
-  await new Promise<void>((resolve) => client.on('connected', () => resolve()));
-  const events: Synced[] = [];
-  const errors: unknown[] = [];
-  client.subscribe<{ commerceLinkSynced: Synced }>(
-    { query: SYNCED, variables: linkId ? { linkId } : {} },
-    {
-      next: (m) => (m.data ? events.push(m.data.commerceLinkSynced) : errors.push(m.errors)),
-      error: (e) => errors.push(e),
-      complete: () => undefined,
-    },
-  );
-  await until(
-    async () => (await subscriptionsListening(t)) > before,
-    'the gateway listening for the subscription’s events',
-  );
-  return { events, errors, client };
-}
-
-/** Codat data calls (list pages and lookups) a step made. */
-async function codatDataCalls<T>(t: TestGateway, step: () => Promise<T>) {
-  t.sandbox.server.resetStats();
-  const result = await step();
-  const calls = t.sandbox.server
-    .requests('codat')
-    .filter((r) => r.path.includes('/data/commerce-'));
-  return { result, calls: calls.length };
-}
-
-/** Signs a body as Svix does for Codat: v1,base64(HMAC-SHA256(key, `${id}.${ts}.${body}`)). */
-function svixHeaders(
-  body: string,
-  secret: string,
-  id = 'msg_test',
-  ts = Math.floor(Date.now() / 1000),
-) {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const signature = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64');
-  return {
-    'content-type': 'application/json',
-    'svix-id': id,
-    'svix-timestamp': String(ts),
-    'svix-signature': `v1,${signature}`,
-  };
-}
-
-function readCompleted(companyId: string, connectionId: string, dataType = 'commerce-orders') {
-  return JSON.stringify({
-    id: '743ec94a-8aa4-44bb-8bd4-e1855ee0e74b',
-    eventType: 'read.completed',
-    generatedDate: new Date().toISOString(),
-    payload: {
-      referenceCompany: { id: companyId, name: 'Forged' },
-      dataTypes: [
-        { connectionId, dataType, recordsModified: true, status: 'Complete', issues: [] },
-      ],
-    },
-  });
-}
-
-afterAll(async () => {
-  for (const c of clients) await c.dispose();
-});
+afterAll(disposeClients);
 
 describe('commerceLinkSynced fed by Codat webhooks', () => {
   let t: TestGateway;
@@ -249,12 +151,7 @@ describe('commerceLinkSynced fed by Codat webhooks', () => {
   it('announces a sync once however many deliveries of it arrive at once', async () => {
     const connectionId = t.sandbox.codat.companies().find((c) => c.id === companyId)!
       .connections[0]!.id;
-    const post = (body: string, id: string) =>
-      fetch(`${t.url}/webhooks/codat`, {
-        method: 'POST',
-        headers: svixHeaders(body, SANDBOX_CODAT_WEBHOOK_SECRET, id),
-        body,
-      }).then(async (r) => ((await r.json()) as { outcome: string }).outcome);
+    const post = (body: string, id: string) => deliver(t, body, id);
     const eventsBefore = sub.events.length;
     // Svix delivering one message five times at once (a retry racing the first delivery).
     const orders = readCompleted(companyId, connectionId, 'commerce-orders');
@@ -332,95 +229,5 @@ describe('commerceLinkSynced fed by polling Qard', () => {
     const orders = await t.graphql<{ commerce: { orders: { totalCount: number } } }>(ORDERS);
     expect(orders.body.errors).toBeUndefined();
     expect(orders.body.data!.commerce.orders.totalCount).toBeGreaterThan(0);
-  });
-});
-
-const replicasReady = (await postgresAvailable()) && (await redisAvailable());
-
-describe.skipIf(!replicasReady)('commerceLinkSynced across replicas', () => {
-  let r: TwoReplicas;
-  afterAll(() => r?.close());
-
-  it('polls a watched Qard link from one replica only, and both replicas’ subscribers hear its sync', async () => {
-    const polled = await startTwoReplicas({
-      seed: 6,
-      env: {
-        COMMERCE_SYNC_POLL_INTERVAL_MS: '50',
-        COMMERCE_SYNC_POLL_MAX_INTERVAL_MS: '200',
-        // Subscribers keep the link watched; once they leave, watching ends soon.
-        COMMERCE_SYNC_POLL_TIMEOUT_MS: '1000',
-      },
-    });
-    try {
-      await polled.a.gateway.services.commerce.qardProviders.configure({
-        provider: 'shopify',
-        credentials: { clientId: 'app-key', clientSecret: 'app-secret' },
-        autoConnect: true,
-        enabled: true,
-      });
-      const link = await linkSource(polled.a, 'QARD', 'Shared Poll Goods');
-      const subA = await subscribe(polled.a, polled.a.keys.a, link.id);
-      const subB = await subscribe(polled.b, polled.b.keys.a, link.id);
-      authorizeQard(polled.a);
-      await syncLink(polled.b, link.id);
-      await until(
-        () => subA.events.length > 0 && subB.events.length > 0,
-        'both replicas’ subscribers hearing the sync',
-      );
-      expect(subA.events[0]).toMatchObject({
-        link: { id: link.id },
-        signal: 'POLLING',
-        outcome: 'COMPLETED',
-      });
-      expect(subB.events[0]).toEqual(subA.events[0]);
-      await subA.client.dispose();
-      await subB.client.dispose();
-      const watching = (g: TestGateway) => g.gateway.services.commerce.syncsWatched;
-      await until(
-        () => watching(polled.a) === 0 && watching(polled.b) === 0,
-        'both replicas to stop watching the link',
-      );
-      // Every read of the link's sync status that Qard received came from one replica.
-      const statusReads = polled.sandbox.server
-        .requests('qard')
-        .filter((q) => q.method === 'GET' && q.route?.endsWith('/users/:userId/sync')).length;
-      const readsBy = (g: TestGateway) =>
-        g.gateway.services.metrics.snapshot('qard').byOperation['GET /users/{id}/sync'] ?? 0;
-      const [a, b] = [readsBy(polled.a), readsBy(polled.b)];
-      expect(statusReads).toBeGreaterThan(0);
-      expect(a + b).toBe(statusReads);
-      expect(Math.min(a, b)).toBe(0);
-    } finally {
-      await polled.close();
-    }
-  });
-
-  it('delivers on replica A the sync whose webhook replica B received, and A reads Codat again', async () => {
-    r = await startTwoReplicas({
-      seed: 5,
-      env: { COMMERCE_CACHE_MB: '16', COMMERCE_CACHE_SYNC_CHECK_SECONDS: '3600' },
-    });
-    // Codat's webhook endpoint is replica B (behind a load balancer it could be either).
-    r.sandbox.codat.webhooks.deliverTo(`${r.b.url}/webhooks/codat`);
-    const sub = await subscribe(r.a, r.a.keys.a);
-    const { id: linkId } = await linkSource(r.a, 'CODAT', 'Replicated Goods', 'shopify');
-    const companyId = authorizeCodat(r.a);
-    await expect.poll(() => sub.events.length, { timeout: 10_000 }).toBe(1);
-    expect(sub.events[0]).toMatchObject({
-      link: { id: linkId },
-      signal: 'WEBHOOK',
-      outcome: 'COMPLETED',
-    });
-    expect(r.sandbox.codat.webhooks.deliveries().at(-1)).toMatchObject({ status: 200 });
-
-    const first = await codatDataCalls(r.a, () => r.a.graphql(ORDERS));
-    expect(first.calls).toBeGreaterThan(0);
-    expect((await codatDataCalls(r.a, () => r.a.graphql(ORDERS))).calls).toBe(0);
-    r.sandbox.codat.startSync(companyId, 'commerce-orders');
-    r.sandbox.codat.completeSync(companyId);
-    await expect.poll(() => sub.events.length, { timeout: 10_000 }).toBe(2);
-    const after = await codatDataCalls(r.a, () => r.a.graphql(ORDERS));
-    expect(after.calls).toBeGreaterThan(0);
-    expect(after.result.body).toEqual(first.result.body);
   });
 });
