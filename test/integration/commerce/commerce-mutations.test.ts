@@ -87,10 +87,14 @@ describe('commerce mutations', () => {
   it('updates Codat sync settings of the link company', async () => {
     const link = await linkSource(t, 'CODAT', 'Settings Shop', 'shopify');
     const res = await t.graphql<{
-      updateCommerceSyncSettings: { settings: unknown[]; userErrors: unknown[] };
+      updateCommerceSyncSettings: {
+        link: { id: string };
+        settings: unknown[];
+        userErrors: unknown[];
+      };
     }>(
       `mutation ($input: UpdateCommerceSyncSettingsInput!) {
-        updateCommerceSyncSettings(input: $input) { settings { dataType fetchOnFirstLink syncScheduleHours monthsToSync } userErrors { field code } }
+        updateCommerceSyncSettings(input: $input) { link { id } settings { dataType fetchOnFirstLink syncScheduleHours monthsToSync } userErrors { field code } }
       }`,
       {
         input: {
@@ -103,6 +107,7 @@ describe('commerce mutations', () => {
     );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.updateCommerceSyncSettings).toEqual({
+      link: { id: link.id },
       settings: [
         { dataType: 'ORDERS', fetchOnFirstLink: true, syncScheduleHours: 6, monthsToSync: 12 },
       ],
@@ -124,15 +129,23 @@ describe('commerce mutations', () => {
     t.sandbox.codat.setSyncDurationMs(600_000);
     const res = await t.graphql<{
       syncCommerceData: {
+        link: { id: string; syncStatus: Array<{ dataType: string; state: string }> };
         queued: Array<{ dataType: string; state: string }>;
         userErrors: unknown[];
       };
     }>(
-      `mutation ($input: SyncCommerceDataInput!) { syncCommerceData(input: $input) { queued { dataType state } userErrors { field code } } }`,
+      `mutation ($input: SyncCommerceDataInput!) { syncCommerceData(input: $input) {
+        link { id syncStatus { dataType state } } queued { dataType state } userErrors { field code } } }`,
       { input: { linkId: link.id, dataTypes: ['LOCATIONS'] } },
     );
     expect(res.body.data!.syncCommerceData.userErrors).toEqual([]);
     expect(res.body.data!.syncCommerceData.queued.map((q) => q.dataType)).toEqual(['LOCATIONS']);
+    // The link it changed comes back, its sync status showing the queued sync.
+    const synced = res.body.data!.syncCommerceData.link;
+    expect(synced.id).toBe(link.id);
+    expect(synced.syncStatus.find((s) => s.dataType === 'LOCATIONS')?.state).toMatch(
+      /^(QUEUED|FETCHING|PROCESSING)$/,
+    );
     const during = await t.graphql(
       `query ($ids: [ID!]) { commerce { locations(filter: { linkIds: $ids }) { nodes { id } } } }`,
       { ids: [link.id] },
