@@ -62,14 +62,20 @@ export class CommerceSyncEvents {
    * its subscribers hear of the sync and read again.
    */
   async announce(event: CommerceSyncEvent): Promise<boolean> {
-    const first = await this.cache.add(announcedKey(event), true, this.dedupeSeconds);
-    if (!first) return false;
-    if (event.datasets.some((d) => d.state === 'COMPLETE'))
-      await this.eventBus.publish(LINK_DATA_CHANGED_TOPIC, {
-        workspaceId: event.workspaceId,
-        id: event.linkId,
-      });
-    await this.eventBus.publish(syncedTopic(event.workspaceId), event);
+    const key = announcedKey(event);
+    if (!(await this.cache.add(key, true, this.dedupeSeconds))) return false;
+    try {
+      if (event.datasets.some((d) => d.state === 'COMPLETE'))
+        await this.eventBus.publish(LINK_DATA_CHANGED_TOPIC, {
+          workspaceId: event.workspaceId,
+          id: event.linkId,
+        });
+      await this.eventBus.publish(syncedTopic(event.workspaceId), event);
+    } catch (error) {
+      // Not announced: the next announcer of this sync (a poll, Svix's retry) must not be refused.
+      await this.cache.delete(key).catch(() => undefined);
+      throw error;
+    }
     return true;
   }
 
