@@ -5,6 +5,7 @@ import { listMigrations, migrate, pendingMigrations, rowsOf } from '../../../src
 import { digestInput, IdempotencyStore } from '../../../src/store/repositories/idempotency.js';
 import { WorkspaceRepository } from '../../../src/store/repositories/workspaces.js';
 import { createTestDatabase, postgresAvailable } from '../../helpers/services.js';
+import { until } from '../../helpers/wait.js';
 
 /** The same store behaviour, on the embedded PGlite and on the real PostgreSQL server. */
 const pgUp = await postgresAvailable();
@@ -190,25 +191,44 @@ for (const backend of backends) {
     it('answers concurrent duplicates with one run', async () => {
       const repo = new WorkspaceRepository(store.db);
       await repo.ensure('idem3');
-      const idem = new IdempotencyStore(store.db);
+      // Counts the record look-ups: only a call that found the key held by another looks it up.
+      let lookups = 0;
+      const db = new Proxy(store.db, {
+        get(target, property) {
+          if (property === 'select') lookups += 1;
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const idem = new IdempotencyStore(db);
       let runs = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
       const run = async () => {
         runs++;
-        await new Promise((r) => setTimeout(r, 50));
+        started();
+        await gate;
         return 'done';
       };
-      const outcomes = await Promise.all(
-        [1, 2, 3].map(() =>
-          idem.execute({
-            workspaceId: 'idem3',
-            principalId: 'p',
-            operation: 'op',
-            key: 'same',
-            input: {},
-            run,
-          }),
-        ),
-      );
+      const execute = () =>
+        idem.execute({
+          workspaceId: 'idem3',
+          principalId: 'p',
+          operation: 'op',
+          key: 'same',
+          input: {},
+          run,
+        });
+      const first = execute();
+      await running;
+      const duplicates = [execute(), execute()];
+      // The first call holds the key until released, so each look-up the duplicates make finds it
+      // pending; release it once they have looked.
+      await until(() => lookups >= 2, 'the duplicates to find the key held');
+      release();
+      const outcomes = await Promise.all([first, ...duplicates]);
       expect(runs).toBe(1);
       expect(outcomes.map((o) => o.kind).sort()).toEqual(['fresh', 'replayed', 'replayed']);
       expect(outcomes.every((o) => 'value' in o && o.value === 'done')).toBe(true);
