@@ -1,10 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { GatewayError } from '../errors.js';
 import type { GraphQLContext } from '../request-context.js';
 import { limitError, type DocumentLimits } from './document-limits.js';
-import { estimateOperationCost, measureResultCost, type CostRules } from './operation-cost.js';
+import { estimateWithVariables, type CostRules } from './operation-cost.js';
+import { resultCostMeter } from './result-cost.js';
 
 export interface OperationCostOptions {
   schema: GraphQLSchema;
@@ -30,6 +31,7 @@ export function operationCostPlugin(
   metrics: OperationCostMetrics,
 ): ApolloServerPlugin<GraphQLContext> {
   const { schema, limits, rules } = options;
+  const costs = new OperationCosts(schema, rules);
   return {
     async requestDidStart() {
       let estimated: number | undefined;
@@ -38,13 +40,7 @@ export function operationCostPlugin(
         async didResolveOperation({ document, operation, request, contextValue }) {
           // No operation to run: Apollo answers that itself.
           if (!operation) return;
-          const cost = estimateOperationCost(
-            schema,
-            document,
-            operation,
-            request.variables ?? {},
-            rules,
-          );
+          const cost = costs.estimate(document, operation, request.variables ?? {});
           if (cost > limits.maxCost) {
             metrics.refuse('cost');
             throw limitError('cost', cost, limits.maxCost);
@@ -60,7 +56,7 @@ export function operationCostPlugin(
           if (estimated === undefined || !document || !operation) return;
           if (response.body.kind !== 'single') return;
           const data = response.body.singleResult.data;
-          const actual = measureResultCost(schema, document, operation, data, rules);
+          const actual = costs.measure(document, operation, data);
           metrics.observe('actual', actual);
           // The budget pays for what ran: an estimate counts full pages, an answer what came
           // back. Not awaited: the answer does not wait for the bucket.
@@ -71,6 +67,48 @@ export function operationCostPlugin(
       };
     },
   };
+}
+
+/**
+ * Estimates and answer meters kept per operation. Apollo's document store hands back the same
+ * parsed document (and so the same operation node) for a repeated query, so these live as long
+ * as it keeps the document. An estimate no variable entered is the same for every request.
+ */
+class OperationCosts {
+  private readonly fixedEstimates = new WeakMap<OperationDefinitionNode, number>();
+  private readonly meters = new WeakMap<OperationDefinitionNode, (data: unknown) => number>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly rules: CostRules,
+  ) {}
+
+  estimate(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Readonly<Record<string, unknown>>,
+  ): number {
+    const fixed = this.fixedEstimates.get(operation);
+    if (fixed !== undefined) return fixed;
+    const { cost, readsVariables } = estimateWithVariables(
+      this.schema,
+      document,
+      operation,
+      variables,
+      this.rules,
+    );
+    if (!readsVariables) this.fixedEstimates.set(operation, cost);
+    return cost;
+  }
+
+  measure(document: DocumentNode, operation: OperationDefinitionNode, data: unknown): number {
+    let meter = this.meters.get(operation);
+    if (!meter) {
+      meter = resultCostMeter(this.schema, document, operation, this.rules);
+      this.meters.set(operation, meter);
+    }
+    return meter(data);
+  }
 }
 
 async function refuseCountedAsync<T>(

@@ -15,6 +15,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from '../modules/base/relay-page.js';
 
@@ -50,19 +51,34 @@ export function estimateOperationCost(
   variables: Readonly<Record<string, unknown>>,
   rules: CostRules,
 ): number {
+  return estimateWithVariables(schema, document, operation, variables, rules).cost;
+}
+
+/**
+ * The estimate, and whether a variable's value entered it (a page size or an id list passed as
+ * a variable). When none did, the estimate holds for every request of the operation, whatever
+ * its variables: s1's `node(id: $id)` and a mutation's `input` never size anything.
+ */
+export function estimateWithVariables(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+  rules: CostRules,
+): { cost: number; readsVariables: boolean } {
   const root = schema.getRootType(operation.operation);
-  if (!root) return 0;
-  return new CostWalk(schema, document, variables, rules).selectionSet(
-    operation.selectionSet,
-    root,
-    undefined,
-  );
+  if (!root) return { cost: 0, readsVariables: false };
+  const walk = new CostWalk(schema, document, variables, rules);
+  const cost = walk.selectionSet(operation.selectionSet, root, undefined);
+  return { cost, readsVariables: walk.readsVariables };
 }
 
 class CostWalk {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
   private readonly fragmentCosts = new Map<string, number>();
   private readonly inProgress = new Set<string>();
+  /** Whether an argument read for a size held a variable. */
+  readsVariables = false;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -154,113 +170,28 @@ class CostWalk {
 
   private argumentValue(node: FieldNode, name: string): unknown {
     const arg = node.arguments?.find((a) => a.name.value === name);
-    return arg ? valueFromASTUntyped(arg.value, this.variables) : undefined;
+    if (!arg) return undefined;
+    if (containsVariable(arg.value)) this.readsVariables = true;
+    return valueFromASTUntyped(arg.value, this.variables);
   }
 }
 
-function fieldOf(
+function containsVariable(value: ValueNode): boolean {
+  switch (value.kind) {
+    case Kind.VARIABLE:
+      return true;
+    case Kind.LIST:
+      return value.values.some(containsVariable);
+    case Kind.OBJECT:
+      return value.fields.some((f) => containsVariable(f.value));
+    default:
+      return false;
+  }
+}
+
+export function fieldOf(
   type: GraphQLCompositeType,
   name: string,
 ): GraphQLField<unknown, unknown> | undefined {
   return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
-}
-
-interface CollectedField {
-  name: string;
-  parent: GraphQLCompositeType;
-  /** Selection sets of every occurrence of the response key (fragments merged). */
-  children: SelectionSetNode[];
-}
-
-/**
- * The same rules applied to an answer: lists count the entries they returned, a null object
- * costs nothing below it, and an upstream field costs its weight where it was answered. Each
- * merged selection is collected once and reused for every entry of a list.
- */
-export function measureResultCost(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  data: unknown,
-  rules: CostRules,
-): number {
-  const root = schema.getRootType(operation.operation);
-  if (!root || !isRecord(data)) return 0;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) {
-    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  }
-  const plans = new Map<SelectionSetNode[], Map<string, CollectedField>>();
-
-  const collect = (sets: SelectionSetNode[], parent: GraphQLCompositeType) => {
-    const known = plans.get(sets);
-    if (known) return known;
-    const fields = new Map<string, CollectedField>();
-    const seenFragments = new Set<string>();
-    const visit = (set: SelectionSetNode, type: GraphQLCompositeType) => {
-      for (const sel of set.selections) {
-        if (sel.kind === Kind.FIELD) {
-          const key = sel.alias?.value ?? sel.name.value;
-          let entry = fields.get(key);
-          if (!entry)
-            fields.set(key, (entry = { name: sel.name.value, parent: type, children: [] }));
-          if (sel.selectionSet) entry.children.push(sel.selectionSet);
-        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-          const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
-          if (cond && isCompositeType(cond)) visit(sel.selectionSet, cond);
-        } else if (!seenFragments.has(sel.name.value)) {
-          seenFragments.add(sel.name.value);
-          const fragment = fragments.get(sel.name.value);
-          const cond = fragment && schema.getType(fragment.typeCondition.name.value);
-          if (fragment && cond && isCompositeType(cond)) visit(fragment.selectionSet, cond);
-        }
-      }
-    };
-    for (const set of sets) visit(set, parent);
-    plans.set(sets, fields);
-    return fields;
-  };
-
-  const objectCost = (
-    sets: SelectionSetNode[],
-    parent: GraphQLCompositeType,
-    value: Record<string, unknown>,
-  ): number => {
-    let total = 0;
-    for (const [key, field] of collect(sets, parent)) {
-      if (!(key in value)) continue;
-      if (field.name === '__schema' || field.name === '__type') total += 1;
-      if (field.name.startsWith('__')) continue;
-      const def = fieldOf(field.parent, field.name);
-      if (!def) continue;
-      if (
-        rules.upstreamRootTypes.has(field.parent.name) ||
-        rules.upstreamFields.has(`${field.parent.name}.${field.name}`)
-      )
-        total += rules.upstreamWeight;
-      const named = getNamedType(def.type);
-      if (isCompositeType(named) && field.children.length > 0)
-        total += valueCost(field.children, named, value[key]);
-    }
-    return total;
-  };
-
-  const valueCost = (
-    sets: SelectionSetNode[],
-    type: GraphQLCompositeType,
-    value: unknown,
-  ): number => {
-    if (Array.isArray(value)) {
-      let total = 0;
-      for (const item of value) total += valueCost(sets, type, item);
-      return total;
-    }
-    return isRecord(value) ? 1 + objectCost(sets, type, value) : 0;
-  };
-
-  return objectCost([operation.selectionSet], root, data);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
