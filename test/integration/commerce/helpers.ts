@@ -7,6 +7,7 @@ export async function linkSource(
   source: 'CODAT' | 'QARD',
   name: string,
   platform = 'shopify',
+  apiKey = t.keys.a,
 ): Promise<{ id: string; authorizationUrl: string }> {
   const res = await t.graphql<{
     linkCommerceSource: {
@@ -18,6 +19,7 @@ export async function linkSource(
       linkCommerceSource(input: $input) { link { id authorizationUrl } userErrors { field message code } }
     }`,
     { input: { source, platform, name } },
+    { apiKey },
   );
   expect(res.body.errors).toBeUndefined();
   expect(res.body.data!.linkCommerceSource.userErrors).toEqual([]);
