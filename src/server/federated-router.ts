@@ -68,6 +68,10 @@ export function mountFederationRouter(
     graphiql: false,
     landingPage: false,
     transports: { http: httpTransport, ws: wsTransport },
+    // Hive's HTTP executor shares one subgraph fetch among identical queries in flight
+    // (`deduplicateInflightRequests`); headers propagated here are part of what makes two fetches
+    // identical, so two workspaces' same query never share one. Credentials added later (an
+    // `onFetch` plugin) would not be: test/integration/federation/concurrent-workspaces.test.ts.
     propagateHeaders: { fromClientToSubgraphs: forwardedHeaders },
     transportEntries: Object.fromEntries(
       subscriptionSubgraphs.map((name) => [name, WS_SUBSCRIPTIONS]),
