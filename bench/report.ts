@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { renderChart } from './harness/chart.js';
-import { renderReport, type RunRecord } from './harness/report.js';
+import { renderReport } from './harness/report.js';
+import type { RunRecord } from './harness/run-record.js';
 
 /**
  * `node --import tsx bench/report.ts bench/results/<date>.json`: renders the chart and the

@@ -4,7 +4,7 @@
  */
 import type { LoadRequest } from './load.js';
 import { waitForIdle } from './measure.js';
-import type { CellResult } from './report.js';
+import type { CellResult } from './run-record.js';
 import type { SandboxControl } from './sandbox-control.js';
 import { serverPids, type Server } from './servers.js';
 import type { Fixtures, Origins, Scenario, VariantId } from '../scenarios/types.js';

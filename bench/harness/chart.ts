@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import type { RunRecord } from './report.js';
+import type { RunRecord } from './run-record.js';
 
 /**
  * The chart of a run: requests/s (log scale, the variants differ by orders of magnitude) and CPU

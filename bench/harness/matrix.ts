@@ -9,7 +9,7 @@ import { printCell } from './console-lines.js';
 import { operationsServed } from './federated.js';
 import { CellMeasurement, gatewayDroppedQueries, type CellFigures } from './measure.js';
 import type { BenchOptions } from './options.js';
-import type { CellResult } from './report.js';
+import type { CellResult } from './run-record.js';
 import { SANDBOX_UPSTREAMS } from './sandbox-control.js';
 import { composePeerSupergraph, serverPids, stopServer, type Server } from './servers.js';
 import { startVariant } from './variants.js';

@@ -2,53 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { CellFigures, SoakFigures } from './measure.js';
+import type { SoakFigures } from './measure.js';
 import type { BenchOptions } from './options.js';
 import { ROOT } from './servers.js';
 import { soakGrowth } from './soak-growth.js';
 import { checkTargets } from './targets.js';
 import type { MemoryFigures } from './memory.js';
+import type { CellResult, Machine, RunRecord } from './run-record.js';
 
 /** Results of a run: the JSON record, the generated part of RESULTS.md, and the chart. */
-
-export interface CellResult {
-  scenario: string;
-  variant: string;
-  latencyMs: number;
-  connections: number;
-  figures?: CellFigures;
-  notApplicable?: string;
-  error?: string;
-  /** For the limit: whether its JSON equals the gateway's answer to the same scenario. */
-  sameJsonAsGateway?: boolean | undefined;
-  /** For the batched peer: whether its answer's data equals the peer's. */
-  sameDataAsPeer?: boolean | undefined;
-}
-
-export interface Machine {
-  cpuModel: string;
-  cores: number;
-  memoryGiB: number;
-  node: string;
-  commit: string;
-}
-
-export interface TargetCheck {
-  target: string;
-  measured: string;
-  met: boolean | undefined;
-}
-
-export interface RunRecord {
-  startedAt: string;
-  machine: Machine;
-  options: BenchOptions;
-  cells: CellResult[];
-  soak: SoakFigures | undefined;
-  /** `npm start`'s RSS idle and after the tour, per store (bench/harness/memory.ts). */
-  memory?: MemoryFigures[] | undefined;
-  targets: TargetCheck[];
-}
 
 const START = '<!-- generated:start -->';
 const END = '<!-- generated:end -->';

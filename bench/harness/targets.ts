@@ -1,5 +1,5 @@
 import type { CellFigures } from './measure.js';
-import type { RunRecord, TargetCheck } from './report.js';
+import type { RunRecord, TargetCheck } from './run-record.js';
 import { soakGrowth } from './soak-growth.js';
 
 /**
