@@ -14,7 +14,11 @@ import { compiledExecutionGateway } from './compiled-executor.js';
 import { depthLimitRule } from './depth-limit.js';
 import { documentLimitsRule } from './document-limits.js';
 import { createErrorFormatter, formatPartialErrors } from './error-format.js';
-import { type OperationCostMetrics, operationCostPlugin } from './operation-cost-plugin.js';
+import {
+  type OperationCostMetrics,
+  type OperationCostOptions,
+  operationCostPlugin,
+} from './operation-cost-plugin.js';
 import { trustedDocumentStore, type TrustedDocuments } from './trusted-documents.js';
 import { costRules } from './upstream-fields.js';
 import { chargeWorkspace, refundWorkspace, type WorkspaceBudget } from './workspace-budget.js';
@@ -45,6 +49,24 @@ export function operationValidationRules(
   ];
 }
 
+/** How operations are costed and charged, over HTTP and graphql-ws alike. */
+export function operationCostOptions(
+  schema: GraphQLSchema,
+  config: Config,
+  budget: WorkspaceBudget | undefined,
+): OperationCostOptions {
+  const limits = config.operationCost;
+  return {
+    schema,
+    limits,
+    rules: costRules({
+      upstreamWeight: limits.upstreamFieldWeight,
+      defaultListSize: limits.defaultListSize,
+    }),
+    ...(budget ? { charge: chargeWorkspace(budget), refund: refundWorkspace(budget) } : {}),
+  };
+}
+
 /**
  * The Apollo server that validates and runs operations (HTTP is Fastify's job, graphql-route.ts):
  * compiled execution, document and depth limits, operation cost, error formatting. Started.
@@ -60,7 +82,6 @@ export async function startApollo({
   trusted,
 }: ApolloOptions): Promise<ApolloServer<GraphQLContext>> {
   const formatError = createErrorFormatter(logger);
-  const limits = config.operationCost;
   const apollo = new ApolloServer<GraphQLContext>({
     // Operations run compiled (graphql-jit); Apollo takes an executor only as a gateway.
     gateway: compiledExecutionGateway(schema),
@@ -87,18 +108,7 @@ export async function startApollo({
       // The schema is a federation subgraph, for which Apollo would otherwise add inline traces
       // (ftv1) for Apollo Studio; operations are measured by our own metrics and traces instead.
       ApolloServerPluginInlineTraceDisabled(),
-      operationCostPlugin(
-        {
-          schema,
-          limits,
-          rules: costRules({
-            upstreamWeight: limits.upstreamFieldWeight,
-            defaultListSize: limits.defaultListSize,
-          }),
-          ...(budget ? { charge: chargeWorkspace(budget), refund: refundWorkspace(budget) } : {}),
-        },
-        costMetrics,
-      ),
+      operationCostPlugin(operationCostOptions(schema, config, budget), costMetrics),
       {
         // Partial results: errors reported on fields that still returned data join `errors`.
         async requestDidStart() {

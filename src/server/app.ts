@@ -12,7 +12,7 @@ import type { GatewayModule } from '../modules/module.js';
 import type { GraphQLContext } from '../request-context.js';
 import { OperationAdmission } from './admission.js';
 import { registerAdmissionMetrics } from './admission-metrics.js';
-import { operationValidationRules, startApollo } from './apollo.js';
+import { operationCostOptions, operationValidationRules, startApollo } from './apollo.js';
 import { registerGraphiqlAssets } from './graphiql.js';
 import { registerGraphqlRoute } from './graphql-route.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
@@ -22,6 +22,7 @@ import { OperationCostMetrics } from './operation-cost-plugin.js';
 import { registerOperationalRoutes } from './operational-routes.js';
 import { deferredChildLoggerFactory } from './request-logger.js';
 import type { GatewayServices } from './services.js';
+import type { SocketOperationBounds } from './socket-operation-bounds.js';
 import { openWorkspaceBudget } from './workspace-budget.js';
 
 export interface AppOptions {
@@ -49,6 +50,8 @@ export async function buildApp({
   apollo: ApolloServer<GraphQLContext>;
   /** Which documents run (subscriptions apply it too). */
   trusted: TrustedDocumentsPolicy;
+  /** The bounds HTTP operations pass, for graphql-ws to apply the same. */
+  operationBounds: SocketOperationBounds;
   /** Marks the app as draining: responses from now on close their keep-alive connection. */
   startDraining(): void;
 }> {
@@ -157,6 +160,11 @@ export async function buildApp({
     app,
     apollo,
     trusted: policy,
+    operationBounds: {
+      validationRules,
+      cost: operationCostOptions(schema, config, budget),
+      costMetrics,
+    },
     startDraining: () => {
       draining = true;
     },

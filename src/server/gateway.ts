@@ -82,13 +82,13 @@ export async function serveModules(
 ): Promise<ServedModules> {
   const schema = buildServedSchema(modules, services.config.federation.maxRepresentations);
   if (options.start !== false) for (const module of modules) await module.start?.(services);
-  const { app, apollo, trusted, startDraining } = await buildApp({
+  const { app, apollo, trusted, operationBounds, startDraining } = await buildApp({
     schema,
     modules,
     services,
     ...(options.graphiqlHeaders ? { graphiqlHeaders: options.graphiqlHeaders } : {}),
   });
-  const subscriptions = attachSubscriptions(app, schema, services, trusted);
+  const subscriptions = attachSubscriptions(app, schema, services, trusted, operationBounds);
   await app.listen({ port: options.port, host: options.host });
   const { port } = app.server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;

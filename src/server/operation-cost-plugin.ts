@@ -30,43 +30,85 @@ export function operationCostPlugin(
   options: OperationCostOptions,
   metrics: OperationCostMetrics,
 ): ApolloServerPlugin<GraphQLContext> {
-  const { schema, limits, rules } = options;
-  const costs = new OperationCosts(schema, rules);
   return {
     async requestDidStart() {
-      let estimated: number | undefined;
-      let charged = false;
+      let admitted: AdmittedCost | undefined;
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
           // No operation to run: Apollo answers that itself.
           if (!operation) return;
-          const cost = costs.estimate(document, operation, request.variables ?? {});
-          if (cost > limits.maxCost) {
-            metrics.refuse('cost');
-            throw limitError('cost', cost, limits.maxCost);
-          }
-          if (options.charge) {
-            charged = await refuseCountedAsync(metrics, () => options.charge!(contextValue, cost));
-          }
-          // Only operations that run are measured, estimated and actual alike.
-          metrics.observe('estimated', cost);
-          estimated = cost;
+          admitted = await admitOperationCost(options, metrics, {
+            document,
+            operation,
+            variables: request.variables ?? {},
+            ctx: contextValue,
+          });
         },
         async willSendResponse({ response, document, operation, contextValue }) {
-          if (estimated === undefined || !document || !operation) return;
+          if (admitted === undefined || !document || !operation) return;
           if (response.body.kind !== 'single') return;
-          const data = response.body.singleResult.data;
-          const actual = costs.measure(document, operation, data);
-          metrics.observe('actual', actual);
-          // The budget pays for what ran: an estimate counts full pages, an answer what came
-          // back. Not awaited: the answer does not wait for the bucket.
-          if (charged && options.refund && actual < estimated) {
-            void options.refund(contextValue, estimated - actual);
-          }
+          settleOperationCost(options, metrics, admitted, {
+            document,
+            operation,
+            data: response.body.singleResult.data,
+            ctx: contextValue,
+          });
         },
       };
     },
   };
+}
+
+/** What an admitted operation was estimated to cost, and whether its workspace paid it. */
+export interface AdmittedCost {
+  estimated: number;
+  charged: boolean;
+}
+
+interface CostedOperation {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  ctx: GraphQLContext;
+}
+
+/**
+ * Estimates a validated operation's cost with the request's variables, refuses it past
+ * `maxCost` (BAD_USER_INPUT, `limitName: cost`) and charges it to its workspace's budget
+ * (RATE_LIMITED when spent). Shared by HTTP (the plugin above) and graphql-ws.
+ */
+export async function admitOperationCost(
+  options: OperationCostOptions,
+  metrics: OperationCostMetrics,
+  { document, operation, variables, ctx }: CostedOperation & { variables: Record<string, unknown> },
+): Promise<AdmittedCost> {
+  const { limits } = options;
+  const cost = costsFor(options).estimate(document, operation, variables);
+  if (cost > limits.maxCost) {
+    metrics.refuse('cost');
+    throw limitError('cost', cost, limits.maxCost);
+  }
+  const charged = options.charge
+    ? await refuseCountedAsync(metrics, () => options.charge!(ctx, cost))
+    : false;
+  // Only operations that run are measured, estimated and actual alike.
+  metrics.observe('estimated', cost);
+  return { estimated: cost, charged };
+}
+
+/** Measures an admitted operation's answer and refunds what it was estimated beyond it. */
+export function settleOperationCost(
+  options: OperationCostOptions,
+  metrics: OperationCostMetrics,
+  { estimated, charged }: AdmittedCost,
+  { document, operation, data, ctx }: CostedOperation & { data: unknown },
+): void {
+  const actual = costsFor(options).measure(document, operation, data);
+  metrics.observe('actual', actual);
+  // The budget pays for what ran: an estimate counts full pages, an answer what came
+  // back. Not awaited: the answer does not wait for the bucket.
+  if (charged && options.refund && actual < estimated) {
+    void options.refund(ctx, estimated - actual);
+  }
 }
 
 /**
@@ -109,6 +151,18 @@ class OperationCosts {
     }
     return meter(data);
   }
+}
+
+/** One cache of estimates and meters per set of options (HTTP and graphql-ws share it). */
+const costCaches = new WeakMap<OperationCostOptions, OperationCosts>();
+
+function costsFor(options: OperationCostOptions): OperationCosts {
+  let costs = costCaches.get(options);
+  if (!costs) {
+    costs = new OperationCosts(options.schema, options.rules);
+    costCaches.set(options, costs);
+  }
+  return costs;
 }
 
 async function refuseCountedAsync<T>(

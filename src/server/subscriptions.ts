@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import {
-  GraphQLError,
-  specifiedRules,
-  validate,
-  type ExecutionResult,
-  type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { IncomingHeaders } from '../observability/spans.js';
@@ -16,9 +10,9 @@ import {
   type EventErrorCodes,
 } from '../observability/subscription-observer.js';
 import { createContext, type GraphQLContext, type Principal } from '../request-context.js';
-import { depthLimitRule } from './depth-limit.js';
 import { createErrorFormatter, formatPartialErrors, type ErrorFormatter } from './error-format.js';
 import type { GatewayServices } from './services.js';
+import { SocketOperationGuard, type SocketOperationBounds } from './socket-operation-bounds.js';
 import { closeForPolicy, SubscriptionLimits } from './subscription-limits.js';
 import { refuseUntrustedSocketDocument, type TrustedDocumentsPolicy } from './trusted-request.js';
 import { ErrorCode } from '../errors.js';
@@ -37,13 +31,16 @@ const TRACE_HEADERS = ['traceparent', 'tracestate'] as const;
  * holds too many subscriptions (subscription-limits.ts) is closed with 1008. Subscriptions are
  * measured and traced by a SubscriptionObserver, and the queries and mutations sent on the
  * socket by a SocketOperationObserver as HTTP operations are; their trace continues the
- * `traceparent` of `connectionParams`, or else of the upgrade request.
+ * `traceparent` of `connectionParams`, or else of the upgrade request. Every operation passes
+ * the bounds HTTP operations pass (socket-operation-bounds.ts): tokens, document limits, depth,
+ * cost and the workspace's budget.
  */
 export function attachSubscriptions(
   app: FastifyInstance,
   schema: GraphQLSchema,
   services: GatewayServices,
   trusted: TrustedDocumentsPolicy,
+  bounds: SocketOperationBounds,
 ) {
   const limits = new SubscriptionLimits(services.config.subscriptions);
   const wss = new WebSocketServer({
@@ -63,7 +60,7 @@ export function attachSubscriptions(
     });
   });
   const formatError = createErrorFormatter(services.logger);
-  const rules = [...specifiedRules, depthLimitRule(services.config.limits.maxQueryDepth)];
+  const guard = new SocketOperationGuard(schema, bounds, services.config.limits.maxQueryTokens);
   const errorCodes: EventErrorCodes = (result, ctx) => [
     ...(result.errors ?? []).map((e) => String(e.extensions['code'] ?? 'ERROR')),
     ...(ctx as GraphQLContext).peekPartialErrors().map(({ error }) => error.code),
@@ -90,15 +87,17 @@ export function attachSubscriptions(
   >(
     {
       schema,
-      validate: (s, document) => {
-        const errors = validate(s, document, rules);
-        if (errors.length > 0) observer.invalid();
-        return errors;
-      },
       subscribe: (args) =>
         observer.subscribe(args, carriers.get(args.contextValue as object) ?? {}),
       // Queries and mutations: graphql-ws runs every operation type on the socket.
-      execute: (args) => operations.execute(args, carriers.get(args.contextValue as object) ?? {}),
+      execute: async (args) => {
+        const result = await operations.execute(
+          args,
+          carriers.get(args.contextValue as object) ?? {},
+        );
+        guard.settle(args, result);
+        return result;
+      },
       onConnect: async (ctx) => {
         const params = Object.fromEntries(
           Object.entries(ctx.connectionParams ?? {}).map(([k, v]) => [
@@ -121,18 +120,7 @@ export function attachSubscriptions(
           return false;
         }
       },
-      context: (ctx) => {
-        const requestId = randomUUID();
-        const contextValue = createContext({
-          requestId,
-          log: services.logger.child({ requestId, transport: 'graphql-ws' }),
-          principal: principals.get(ctx.extra.socket)!,
-          services,
-        });
-        carriers.set(contextValue, traceCarrier(ctx.connectionParams, ctx.extra.request.headers));
-        return contextValue;
-      },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const socket = ctx.extra.socket;
         const principal = principals.get(socket)!;
         // Checked before a slot is taken: a refused document holds none.
@@ -153,7 +141,23 @@ export function attachSubscriptions(
           socket.readyState !== socket.OPEN
             ? 'The socket is closing'
             : limits.admit(socket, principal.workspace.id, id);
-        if (refusal === undefined) return undefined;
+        if (refusal === undefined) {
+          // The operation's context is made here, before graphql-ws would: its cost is charged
+          // to the workspace before it runs. A refusal frees the slot (onError).
+          const requestId = randomUUID();
+          const contextValue = createContext({
+            requestId,
+            log: services.logger.child({ requestId, transport: 'graphql-ws' }),
+            principal,
+            services,
+          });
+          carriers.set(contextValue, traceCarrier(ctx.connectionParams, ctx.extra.request.headers));
+          const bounded = await guard.bound(payload, contextValue);
+          if ('args' in bounded) return bounded.args;
+          if (bounded.outcome === 'invalid') observer.invalid();
+          else observer.refused();
+          return bounded.errors;
+        }
         observer.refused();
         if (socket.readyState === socket.OPEN) closeForPolicy(socket, refusal);
         return [new GraphQLError(refusal, { extensions: { code: ErrorCode.RATE_LIMITED } })];
