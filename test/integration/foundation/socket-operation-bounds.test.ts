@@ -5,6 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { until } from '../../helpers/wait.js';
 import { authorizeCodat, linkSource } from '../commerce/helpers.js';
 
 /**
@@ -137,6 +138,19 @@ describe('operation bounds over graphql-ws', () => {
     expect(metrics).toMatch(/^graphql_operations_limited_total\{limit="cost"\} [1-9]/m);
   });
 
+  it('costs a subscription when it starts', async () => {
+    const key = await freshWorkspaceKey(t);
+    const before = await estimatedCost(t);
+    const dispose = socket(key).subscribe(
+      { query: 'subscription { connectionUpdated { id status } }' },
+      { next: () => {}, error: () => {}, complete: () => {} },
+    );
+    await until(async () => (await estimatedCost(t)).count > before.count, 'the subscribe');
+    // One object: 1 point, estimated and charged before it runs.
+    expect(await estimatedCost(t)).toEqual({ count: before.count + 1, sum: before.sum + 1 });
+    dispose();
+  });
+
   it('answers a query on the socket and charges it to the bucket HTTP requests spend', async () => {
     const client = socket();
     // A query that calls upstream answers as over HTTP.
@@ -178,4 +192,16 @@ async function freshWorkspaceKey(t: TestGateway): Promise<string> {
   const id = `ws-socket-${randomUUID()}`;
   await t.gateway.services.workspaces.ensure(id, 'Socket bounds');
   return (await t.gateway.services.workspaces.createApiKey(id, { roles: ['member'] })).key;
+}
+
+/** graphql_operation_cost{kind="estimated"}: how many operations were estimated, and their sum. */
+async function estimatedCost(t: TestGateway): Promise<{ count: number; sum: number }> {
+  const text = await (await fetch(`${t.url}/metrics`)).text();
+  const read = (what: string) =>
+    Number(
+      new RegExp(`^graphql_operation_cost_${what}\\{kind="estimated"\\} (\\d+)$`, 'm').exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return { count: read('count'), sum: read('sum') };
 }
