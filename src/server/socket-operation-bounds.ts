@@ -84,8 +84,12 @@ export class SocketOperationGuard {
       contextValue,
     };
     const operation = getOperationAST(document, request.operationName);
-    // No operation to run: graphql-ws answers that itself.
-    if (!operation) return { args };
+    // graphql-ws would answer this itself, but without a code (INTERNAL_SERVER_ERROR once
+    // formatted): the caller's to fix, as over HTTP.
+    if (!operation) {
+      const error = new GraphQLError(unidentifiedOperation(request.operationName));
+      return { errors: [asRequestError(error)], outcome: 'invalid' };
+    }
     const { cost, costMetrics } = this.bounds;
     try {
       this.admitted.set(
@@ -118,6 +122,13 @@ export class SocketOperationGuard {
       ctx,
     });
   }
+}
+
+/** graphql-js's words (what Apollo answers over HTTP) for an operation it cannot pick. */
+function unidentifiedOperation(operationName: string | null | undefined): string {
+  return operationName
+    ? `Unknown operation named "${operationName}".`
+    : 'Must provide operation name if query contains multiple operations.';
 }
 
 /**

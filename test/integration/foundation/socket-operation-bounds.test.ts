@@ -112,6 +112,12 @@ describe('operation bounds over graphql-ws', () => {
     expect(error.message).toMatch(/20000 tokens/);
   });
 
+  it('refuses a document whose operation cannot be told, with the error HTTP gives', async () => {
+    const error = await refusedLikeHttp(socket(), 'query A { __typename } query B { __typename }');
+    expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(error.message).toMatch(/operation name/);
+  });
+
   it('refuses a page past MAX_OPERATION_COST, sized from the variables, and runs one under it', async () => {
     const client = socket();
     await fc.assert(
