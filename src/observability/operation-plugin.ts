@@ -5,6 +5,9 @@ import { nameOperationSpan, operationErrors } from './spans.js';
 /** Upper bounds of the operation duration histogram, in seconds. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** The operation duration histogram's names, per registry (OperationNameLabels.ofOperations). */
+const operationNames = new WeakMap<Registry, OperationNameLabels>();
+
 /**
  * Operation names as metric labels, bounded: an unnamed operation is `anonymous`, a request that
  * never resolved to an operation (unparsable, invalid) is `unknown`, and past `max` distinct
@@ -15,6 +18,20 @@ export class OperationNameLabels {
   private readonly seen = new Set<string>();
 
   constructor(private readonly max: number) {}
+
+  /**
+   * The names of the operation duration histogram in `registry`: one set for both transports
+   * (the Apollo plugin for HTTP, SocketOperationObserver for graphql-ws), so the histogram holds
+   * at most `max` names in all, not `max` per transport.
+   */
+  static ofOperations(registry: Registry, max: number): OperationNameLabels {
+    let names = operationNames.get(registry);
+    if (!names) {
+      names = new OperationNameLabels(max);
+      operationNames.set(registry, names);
+    }
+    return names;
+  }
 
   of(name: string | undefined): string {
     if (name === undefined) return 'anonymous';
@@ -42,7 +59,7 @@ export function operationObservabilityPlugin(
     buckets: BUCKETS,
     registers: [registry],
   });
-  const names = new OperationNameLabels(maxOperationNames);
+  const names = OperationNameLabels.ofOperations(registry, maxOperationNames);
   return {
     async requestDidStart() {
       const started = performance.now();

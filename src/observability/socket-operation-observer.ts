@@ -35,7 +35,7 @@ export class SocketOperationObserver {
     if (!(duration instanceof Histogram))
       throw new Error(`${DURATION} is not registered: start Apollo before graphql-ws`);
     this.duration = duration as Histogram<'operation' | 'type'>;
-    this.names = new OperationNameLabels(maxOperationNames);
+    this.names = OperationNameLabels.ofOperations(registry, maxOperationNames);
   }
 
   /**

@@ -1,8 +1,10 @@
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 
 /**
- * /metrics as Prometheus scrapes it, after real operations over HTTP: the process's metrics,
+ * /metrics as Prometheus scrapes it, after real operations over HTTP (and graphql-ws): the process's metrics,
  * operation durations by a bounded set of operation names, upstream call durations by upstream
  * and status, and the admission and cost metrics, each gateway counting only its own requests.
  */
@@ -113,5 +115,35 @@ describe('/metrics', () => {
     ).toBe(1);
     // The process's own metrics are in both.
     expect(sample(theirs, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('bounds the operation names of HTTP and graphql-ws together', async () => {
+    // The cap's two names taken over HTTP (already, if the first test ran)…
+    expect((await t.graphql(WORKFLOWS)).body.errors).toBeUndefined();
+    expect((await t.graphql('query Second { __typename }')).body.errors).toBeUndefined();
+    const count = (text: string, operation: string) =>
+      sample(
+        text,
+        `graphql_operation_duration_seconds_count{operation="${operation}",type="query"}`,
+      );
+    const before = (await scrape(t)).text;
+    // …so a new name sent on a socket is `other`, and a taken one counts under its name.
+    const client = createClient({
+      url: t.graphqlUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { 'x-api-key': t.keys.a },
+      retryAttempts: 0,
+    });
+    try {
+      for (const query of ['query OnSocket { __typename }', 'query Second { __typename }']) {
+        for await (const answer of client.iterate({ query })) expect(answer.errors).toBeUndefined();
+      }
+    } finally {
+      await client.dispose();
+    }
+    const after = (await scrape(t)).text;
+    expect(after).not.toContain('operation="OnSocket"');
+    expect(count(after, 'other')).toBe((count(before, 'other') ?? 0) + 1);
+    expect(count(after, 'Second')).toBe(count(before, 'Second')! + 1);
   });
 });
