@@ -3,9 +3,10 @@ import type { CommerceDataset, DatasetRecords } from './model.js';
 
 /**
  * Per-request lookups of records by link and upstream id. Every `load` made while one level of
- * the query resolves lands in one batch, which becomes one upstream call per link (Codat:
- * `query=id=a||id=b…`), all links in parallel. Lookups that fail resolve to null: a missing
- * customer must not fail the order that refers to it.
+ * the query resolves lands in one batch, which becomes one `fetchByIds` per link, all links in
+ * parallel: one Codat call per about 160 ids (`query=id=a||id=b…`); Qard and SHOPLINE, without
+ * a batch lookup, make several. Lookups that fail resolve to null: a missing customer must not
+ * fail the order that refers to it.
  */
 export interface RecordLookup<V> {
   /**
