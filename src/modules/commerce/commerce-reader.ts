@@ -42,8 +42,9 @@ export interface ListArgs {
 }
 
 /**
- * Reads the workspace's commerce data: its links, merged newest-first lists across them, and
- * batched lookups by id. Links are read once per request (a per-request loader).
+ * Reads the workspace's commerce data: its links, newest-first lists merged across them, and
+ * company profiles. Links are read once per request (`ctx.once`); lookups by id are
+ * record-loaders.ts's.
  */
 export class CommerceReader {
   constructor(
