@@ -20,6 +20,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Each file starts its own gateway and sandbox on port 0, so files can run side by side.
     pool: 'forks',
+    // Vitest's default is one fork less than the cores: one fork on a 2-core machine, where most of
+    // a file's time is spent waiting on its gateway, sandbox and child processes, not on the CPU.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
