@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SANDBOX_CODAT_API_KEY } from '../../../src/sandbox/codat/simulator.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
+import { COMMERCE_DATASETS } from '../../../src/modules/commerce/model.js';
 
 /**
  * schema/upstreams/codat.yaml must describe exactly what the sandbox serves (the peer gateway is
@@ -64,15 +65,7 @@ afterAll(() => sandbox.close());
 describe('codat.yaml describes the Codat sandbox', () => {
   it('is an OpenAPI 3.0 document with the commerce list and by-id endpoints', () => {
     expect((doc as unknown as { openapi: string }).openapi).toMatch(/^3\.0\./);
-    for (const dataset of [
-      'customers',
-      'disputes',
-      'locations',
-      'orders',
-      'payments',
-      'products',
-      'transactions',
-    ]) {
+    for (const dataset of COMMERCE_DATASETS) {
       const list = `/companies/{companyId}/connections/{connectionId}/data/commerce-${dataset}`;
       expect(doc.paths[list]?.['get']?.responses['200'], dataset).toBeDefined();
       expect(

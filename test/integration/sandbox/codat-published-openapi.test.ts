@@ -3,6 +3,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CODAT_API_KEY } from '../../../src/sandbox/codat/simulator.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
+import { COMMERCE_DATASETS } from '../../../src/modules/commerce/model.js';
 
 /**
  * The Codat sandbox answers as Codat's own published OpenAPI documents say (vendored unchanged
@@ -129,15 +130,7 @@ describe("the Codat sandbox answers as Codat's published OpenAPI says", () => {
   it('serves every commerce dataset, each record by id, and company info', async () => {
     sandbox.codat.authorize(companyId);
     sandbox.codat.completeSync(companyId);
-    for (const dataset of [
-      'customers',
-      'disputes',
-      'locations',
-      'orders',
-      'payments',
-      'products',
-      'transactions',
-    ]) {
+    for (const dataset of COMMERCE_DATASETS) {
       const page = (await call('get', `${data}/commerce-${dataset}?page=1&pageSize=100`)) as {
         results: Array<{ id: string }>;
       };

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../src/sandbox/index.js';
 import { auth, type Company, type Page, q, useCodatSimulator } from './codat-simulator-client.js';
+import { COMMERCE_DATASETS } from '../../../src/modules/commerce/model.js';
 
 /**
  * The Codat simulator's commerce lists over real HTTP: paging, ordering, queries, every dataset,
@@ -141,15 +142,7 @@ describe('Codat simulator: commerce lists', () => {
   });
 
   it('serves every dataset, by-id records, and company info with exact amounts', async () => {
-    for (const dataset of [
-      'customers',
-      'disputes',
-      'locations',
-      'orders',
-      'payments',
-      'products',
-      'transactions',
-    ]) {
+    for (const dataset of COMMERCE_DATASETS) {
       const page = (await sim.call('GET', `${data}/commerce-${dataset}?pageSize=3`)).json<Page>();
       expect(page.results.length, dataset).toBeGreaterThan(0);
       const one = await sim.call('GET', `${data}/commerce-${dataset}/${page.results[0]!.id}`);
