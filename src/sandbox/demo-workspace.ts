@@ -38,20 +38,26 @@ interface Payload {
   userErrors: Array<{ message: string }>;
 }
 
-async function call<T>(
-  o: DemoSeedOptions,
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<T> {
+/** One GraphQL request as the demo workspace's API key, answered as sent. */
+async function query<T>(o: DemoSeedOptions, q: string, variables = {}): Promise<GraphQLAnswer<T>> {
   const res = await fetch(`${o.gatewayUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': o.apiKey },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: q, variables }),
   });
-  const body = (await res.json()) as GraphQLAnswer<Record<string, Payload>>;
+  return (await res.json()) as GraphQLAnswer<T>;
+}
+
+/** A mutation's payload; its first error or user error stops the seeding. */
+async function call<T>(
+  o: DemoSeedOptions,
+  mutation: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
+  const body = await query<Record<string, Payload>>(o, mutation, variables);
   const payload = body.data ? Object.values(body.data)[0] : undefined;
   const problem = body.errors?.[0]?.message ?? payload?.userErrors[0]?.message;
-  if (!payload || problem) throw new Error(`demo workspace: ${problem ?? `HTTP ${res.status}`}`);
+  if (!payload || problem) throw new Error(`demo workspace: ${problem ?? 'no payload'}`);
   return payload as T;
 }
 
@@ -171,15 +177,6 @@ async function connectApiPanda(o: DemoSeedOptions): Promise<void> {
   const [sessionId] = idsAfter(started.authenticationUrl, 'authorize') as [string];
   o.sandbox.apipanda.decide(sessionId, 'approved');
   await call(o, REFRESH, { input: { id: started.connection.id } });
-}
-
-async function query<T>(o: DemoSeedOptions, q: string, variables = {}): Promise<GraphQLAnswer<T>> {
-  const res = await fetch(`${o.gatewayUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': o.apiKey },
-    body: JSON.stringify({ query: q, variables }),
-  });
-  return (await res.json()) as GraphQLAnswer<T>;
 }
 
 type DemoSource = { id: string; source: string };
