@@ -1,4 +1,5 @@
 import type { CellFigures } from './measure.js';
+import type { PairedFigures } from './paired.js';
 import type { BenchOptions } from './options.js';
 
 /** The lines `npm run bench` prints as it goes: its parameters, then each cell as measured. */
@@ -24,6 +25,19 @@ export function printCell(
       `${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms} ms  p99 ${m.p99Ms} ms  ` +
       `non2xx ${m.non2xx}  mismatch ${m.mismatches}  upstream/q ${m.upstreamPerQuery.toFixed(2)}  ` +
       `cpu ${m.cpuMsPerQuery.toFixed(3)} ms/q${routerPart(m)}  peak ${f.peakRssMb.toFixed(0)} MiB  load ${f.loadAverage.toFixed(1)}`,
+  );
+}
+
+/** The gateway's CPU per query against the limit handler's, loaded together (paired.ts). */
+export function printPaired(scenario: string, latencyMs: number, p: PairedFigures): void {
+  const rounds = p.rounds
+    .map((r) => `${r.gatewayCpuMsPerQuery.toFixed(3)}/${r.limitCpuMsPerQuery.toFixed(3)}`)
+    .join(', ');
+  const failures = p.rounds.reduce((n, r) => n + r.failures, 0);
+  console.log(
+    `  ${scenario} gateway÷limit side by side ${String(latencyMs).padStart(2)}ms c${String(p.connections).padEnd(3)} ` +
+      `CPU ratio ${p.medianRatio.toFixed(2)} (ms/q gateway/limit by round: ${rounds})` +
+      (failures > 0 ? `  failed answers ${failures}` : ''),
   );
 }
 

@@ -5,10 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareVariant, scenarioNotApplicable, type MeasuredVariant } from './answer-check.js';
-import { printCell } from './console-lines.js';
+import { printCell, printPaired } from './console-lines.js';
 import { operationsServed } from './federated.js';
 import { CellMeasurement, gatewayDroppedQueries, type CellFigures } from './measure.js';
 import type { BenchOptions } from './options.js';
+import { measurePaired, type PairedFigures } from './paired.js';
 import type { CellResult } from './run-record.js';
 import { SANDBOX_UPSTREAMS } from './sandbox-control.js';
 import { composePeerSupergraph, serverPids, stopServer, type Server } from './servers.js';
@@ -99,6 +100,7 @@ export async function runMatrix(context: RunContext): Promise<CellResult[]> {
           for (let run = 0; run < options.runs; run++) {
             for (const turn of turns) await turn.measureRun();
           }
+          const paired = await pairedWithLimit(measured, connections, options, control);
           measured.forEach((m, i) => {
             const figures: CellFigures = turns[i]!.figures();
             cells.push({
@@ -107,9 +109,11 @@ export async function runMatrix(context: RunContext): Promise<CellResult[]> {
               figures,
               sameJsonAsGateway: m.sameJsonAsGateway,
               sameDataAsPeer: m.sameDataAsPeer,
+              ...(m.base.variant === 'gateway' && paired ? { pairedWithLimit: paired } : {}),
             });
             printCell(scenario.id, m.base.variant, latencyMs, connections, figures);
           });
+          if (paired) printPaired(scenario.id, latencyMs, paired);
           // Kept after every cell, so an interrupted run still leaves its figures behind.
           writeFileSync(join(dir, 'cells.json'), JSON.stringify(cells, null, 2));
         }
@@ -119,6 +123,35 @@ export async function runMatrix(context: RunContext): Promise<CellResult[]> {
     }
   }
   return cells;
+}
+
+/**
+ * With upstreams at 0 ms, the gateway and the limit handler loaded together (paired.ts): the
+ * CPU targets' ratio, free of the machine's drift between turns. Under latency the servers
+ * mostly wait, and the targets are stated for 0 ms.
+ */
+async function pairedWithLimit(
+  measured: MeasuredVariant[],
+  connections: number,
+  options: BenchOptions,
+  control: RunContext['control'],
+): Promise<PairedFigures | undefined> {
+  const gateway = measured.find((m) => m.base.variant === 'gateway');
+  const limit = measured.find((m) => m.base.variant === 'limit');
+  if (!gateway || !limit || gateway.base.latencyMs !== 0) return undefined;
+  return measurePaired({
+    gateway: {
+      request: gateway.request,
+      pids: serverPids(gateway.server),
+      ...droppedQueries('gateway', gateway.server),
+    },
+    limit: { request: limit.request, pids: serverPids(limit.server) },
+    connections,
+    warmupSeconds: Math.min(options.warmupSeconds, 5),
+    runSeconds: options.runSeconds,
+    rounds: options.runs,
+    sandbox: control,
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { CellFigures, SoakFigures } from './measure.js';
 import type { MemoryFigures } from './memory.js';
+import type { PairedFigures } from './paired.js';
 import type { BenchOptions } from './options.js';
 
 export interface CellResult {
@@ -18,6 +19,8 @@ export interface CellResult {
   sameJsonAsGateway?: boolean | undefined;
   /** For the batched peer: whether its answer's data equals the peer's. */
   sameDataAsPeer?: boolean | undefined;
+  /** For the gateway: its CPU per query against the limit handler's, loaded at the same time. */
+  pairedWithLimit?: PairedFigures | undefined;
 }
 
 export interface Machine {
