@@ -15,6 +15,8 @@ import { ROOT, startGateway, startHiveGateway, type Server } from './servers.js'
  */
 export async function startFederated(options: {
   kind: 'whole' | 'domains';
+  /** Hive Gateway's default JavaScript runtime, or Hive Router's (Rust query planner). */
+  runtime: 'default' | 'rust';
   cpus: string;
   dir: string;
   env: Record<string, string>;
@@ -30,6 +32,7 @@ export async function startFederated(options: {
             const domain = f.replace(/\.graphql$/, '');
             return { name: domain, file: join(ROOT, 'subgraphs', f), domain };
           });
+  const name = `fed-${options.kind}${options.runtime === 'rust' ? '-rust' : ''}`;
   const members: Server[] = [];
   try {
     for (const subgraph of subgraphs) {
@@ -40,7 +43,7 @@ export async function startFederated(options: {
           env: { ...options.env, ...(subgraph.domain ? { SUBGRAPH: subgraph.domain } : {}) },
           batching: true,
           cpuProfileDir: options.cpuProfileDir,
-          name: `fed-${options.kind}-${subgraph.name}`,
+          name: `${name}-${subgraph.name}`,
         }),
       );
     }
@@ -53,16 +56,19 @@ export async function startFederated(options: {
     );
     if (compositionHasErrors(composed))
       throw new Error(composed.errors.map((e) => e.message).join('\n'));
-    const supergraph = join(options.dir, `fed-${options.kind}-supergraph.graphql`);
+    const supergraph = join(options.dir, `${name}-supergraph.graphql`);
     writeFileSync(supergraph, composed.supergraphSdl);
     const router = await startHiveGateway({
-      name: `fed-${options.kind}`,
+      name,
       cpus: options.cpus,
       dir: options.dir,
       supergraph,
-      config: 'gateway.federation.config.ts',
+      config:
+        options.runtime === 'rust'
+          ? 'gateway.federation.rust.config.ts'
+          : 'gateway.federation.config.ts',
       env: {},
-      logFile: join(options.dir, `fed-${options.kind}-router.log`),
+      logFile: join(options.dir, `${name}-router.log`),
     });
     return { ...router, members };
   } catch (error) {

@@ -164,8 +164,9 @@ function droppedQueries(
 ): { droppedQueries?: () => Promise<number> } {
   if (variant === 'gateway' || variant === 'naive' || variant === 'cached')
     return { droppedQueries: gatewayDroppedQueries(server.origin) };
-  if (variant !== 'fed-whole' && variant !== 'fed-domains') return {};
-  const counts = (server.members ?? []).map((m) => gatewayDroppedQueries(m.origin));
+  // A router's subgraphs are processes of their own (its members); fed-local has none.
+  if (!server.members) return {};
+  const counts = server.members.map((m) => gatewayDroppedQueries(m.origin));
   return {
     droppedQueries: async () =>
       (await Promise.all(counts.map((c) => c()))).reduce((a, b) => a + b, 0),

@@ -81,7 +81,13 @@ function ratioTargets(r: RunRecord, c: number): TargetCheck[] {
       met: (paired?.medianRatio ?? turns) <= bound,
     });
   }
-  for (const variant of ['fed-whole', 'fed-domains', 'fed-local']) {
+  for (const variant of [
+    'fed-whole',
+    'fed-domains',
+    'fed-whole-rust',
+    'fed-domains-rust',
+    'fed-local',
+  ]) {
     for (const scenario of ['s2', 's1', 's6']) {
       const single = cell(scenario, 'gateway');
       const fed = cell(scenario, variant);

@@ -71,8 +71,11 @@ export async function startVariant(
       return startLimit(options.serverCpu, dir, limitEnvironment(fixtures));
     case 'fed-whole':
     case 'fed-domains':
+    case 'fed-whole-rust':
+    case 'fed-domains-rust':
       return startFederated({
-        kind: variant === 'fed-whole' ? 'whole' : 'domains',
+        kind: variant.startsWith('fed-whole') ? 'whole' : 'domains',
+        runtime: variant.endsWith('-rust') ? 'rust' : 'default',
         cpus: options.serverCpu,
         dir,
         env: gatewayEnv,

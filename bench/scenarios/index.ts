@@ -109,12 +109,14 @@ const limitPost = (o: Origins, route: string): ScenarioRequest => ({
 
 const gatewayOnly = (variant: VariantId) => variant === 'gateway' || variant === 'naive';
 const federated = (variant: VariantId) => variant.startsWith('fed-');
+const perDomain = (variant: VariantId) =>
+  variant === 'fed-domains' || variant === 'fed-domains-rust' || variant === 'fed-local';
 const NOT_FEDERATED_SCENARIO = {
   notApplicable: 'the federated variants are measured on s1, s2 and s6',
 };
 /** Why a federated variant cannot run in this run, if it cannot. */
 function federationNotPossible(variant: VariantId, f: Fixtures) {
-  return variant === 'fed-domains' && !f.sharedStore
+  return (variant === 'fed-domains' || variant === 'fed-domains-rust') && !f.sharedStore
     ? {
         notApplicable:
           'the domain subgraphs share one store: set BENCH_DATABASE_URL (PGlite is one process)',
@@ -133,7 +135,7 @@ export const SCENARIOS: Scenario[] = [
     stableBody: true,
     request(variant, o, f) {
       if (variant === 'cached') return NOT_CACHED_SCENARIO;
-      if (variant === 'fed-domains' || variant === 'fed-local')
+      if (perDomain(variant))
         return { notApplicable: 'node(id:) is served by the whole gateway, not by a domain' };
       if (gatewayOnly(variant) || federated(variant))
         return graphqlPost(

@@ -13,6 +13,8 @@ import type { LoadRequest } from '../harness/load.js';
  * - `upstream`: the first upstream request of the scenario, sent to the sandbox directly.
  * - `fed-whole`: Hive Gateway in front of this gateway served as one subgraph.
  * - `fed-domains`: Hive Gateway in front of one subgraph process per domain (`--subgraph`).
+ * - `fed-whole-rust`, `fed-domains-rust`: the same routers on Hive Router's runtime (its Rust
+ *   query planner and executor) instead of Hive Gateway's default JavaScript one.
  * - `fed-local`: `npm run federation`, Hive Gateway and every domain subgraph in one process.
  */
 export const VARIANTS = [
@@ -25,6 +27,8 @@ export const VARIANTS = [
   'upstream',
   'fed-whole',
   'fed-domains',
+  'fed-whole-rust',
+  'fed-domains-rust',
   'fed-local',
 ] as const;
 export type VariantId = (typeof VARIANTS)[number];
