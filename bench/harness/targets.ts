@@ -25,6 +25,16 @@ const cpu = (f: CellFigures) => f.median.cpuMsPerQuery;
 const rps = (f: CellFigures) => f.median.requestsPerSecond;
 const ms = (f: CellFigures) => `${fmt(cpu(f), 3)} ms`;
 
+/**
+ * A peer none of whose queries succeeded in a run (the unbatched peer's s2 makes 208 upstream
+ * calls a query, which can outlast a run or fail) has no ratio to show: dividing by its 0/s, or
+ * by a rate made of failures, would print a meaningless figure, so the row says what happened.
+ */
+const answered = (f: CellFigures) =>
+  rps(f) > 0 && f.median.requests > f.median.non2xx + f.median.errors;
+const silentPeer = (f: CellFigures) =>
+  `not measured: no query of the peer's succeeded (median run: ${fmt(f.median.requests, 0)} completed, ${fmt(f.median.non2xx, 0)} non-2xx, ${fmt(f.median.errors, 0)} errors; ${fmt(f.median.upstreamPerQuery)} upstream requests per query)`;
+
 export function checkTargets(r: RunRecord): TargetCheck[] {
   const checks: TargetCheck[] = [];
   if (r.options.latenciesMs.includes(0)) {
@@ -42,8 +52,14 @@ function ratioTargets(r: RunRecord, c: number): TargetCheck[] {
   const s2limit = cell('s2', 'limit');
   const s2batched = cell('s2', 'peer-batched');
   const s2peer = cell('s2', 'peer');
-  if (s2 && s2batched) {
-    const ratio = rps(s2) / Math.max(rps(s2batched), 1e-9);
+  if (s2 && s2batched && !answered(s2batched)) {
+    checks.push({
+      target: `s2 c${c}: ≥ 5× the batched peer's requests/s`,
+      measured: silentPeer(s2batched),
+      met: undefined,
+    });
+  } else if (s2 && s2batched) {
+    const ratio = rps(s2) / rps(s2batched);
     const limitRatio = s2limit ? rps(s2limit) / Math.max(rps(s2batched), 1e-9) : undefined;
     checks.push({
       target: `s2 c${c}: ≥ 5× the batched peer's requests/s`,
@@ -58,7 +74,9 @@ function ratioTargets(r: RunRecord, c: number): TargetCheck[] {
   if (s2 && s2peer) {
     checks.push({
       target: `s2 c${c}: the unbatched peer (reported)`,
-      measured: `${fmt(rps(s2) / Math.max(rps(s2peer), 1e-9), 1)}× its requests/s (${fmt(rps(s2peer), 1)}/s, ${fmt(s2peer.median.upstreamPerQuery)} upstream requests per query)`,
+      measured: answered(s2peer)
+        ? `${fmt(rps(s2) / rps(s2peer), 1)}× its requests/s (${fmt(rps(s2peer), 1)}/s, ${fmt(s2peer.median.upstreamPerQuery)} upstream requests per query)`
+        : silentPeer(s2peer),
       met: undefined,
     });
   }

@@ -80,3 +80,38 @@ describe('bench CPU targets against the limit handler', () => {
     expect(row?.measured).toBe('1.40× (0.280 ms against 0.200 ms)');
   });
 });
+
+describe('bench peer rows', () => {
+  const s2 = { scenario: 's2', latencyMs: 0, connections: 10 };
+  const peerFigures = (requests: number, non2xx: number): CellFigures => {
+    const f = figures(400);
+    const run = { ...f.median, requests, requestsPerSecond: requests / 6, non2xx };
+    return { ...f, runs: [run], median: run };
+  };
+  const rows = (peer: CellFigures) =>
+    checkTargets({
+      ...record({ ...s2, variant: 'gateway', figures: figures(8) }, 6),
+      cells: [
+        { ...s2, variant: 'gateway', figures: figures(8) },
+        { ...s2, variant: 'peer', figures: peer },
+        { ...s2, variant: 'peer-batched', figures: peer },
+      ],
+    });
+
+  it('says a peer none of whose queries succeeded was not measured instead of dividing by it', () => {
+    for (const peer of [peerFigures(0, 0), peerFigures(9, 9)]) {
+      const found = rows(peer).filter((t) => t.target.includes('peer'));
+      expect(found).toHaveLength(2);
+      for (const row of found) {
+        expect(row.measured).toMatch(/^not measured: no query of the peer's succeeded/);
+        expect(row.met).toBeUndefined();
+      }
+    }
+  });
+
+  it('shows the ratio for a peer that answered', () => {
+    const batched = rows(peerFigures(120, 0)).find((t) => t.target.includes('batched peer'));
+    expect(batched?.measured).toMatch(/^50\.0× \(1000 against 20\.0\/s/);
+    expect(batched?.met).toBe(true);
+  });
+});
