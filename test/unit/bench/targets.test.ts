@@ -83,9 +83,9 @@ describe('bench CPU targets against the limit handler', () => {
 
 describe('bench peer rows', () => {
   const s2 = { scenario: 's2', latencyMs: 0, connections: 10 };
-  const peerFigures = (requests: number, non2xx: number): CellFigures => {
+  const peerFigures = (requests: number, errors: number, non2xx = 0): CellFigures => {
     const f = figures(400);
-    const run = { ...f.median, requests, requestsPerSecond: requests / 6, non2xx };
+    const run = { ...f.median, requests, requestsPerSecond: requests / 6, errors, non2xx };
     return { ...f, runs: [run], median: run };
   };
   const rows = (peer: CellFigures) =>
@@ -98,20 +98,23 @@ describe('bench peer rows', () => {
       ],
     });
 
-  it('says a peer none of whose queries succeeded was not measured instead of dividing by it', () => {
+  it('says a peer that completed no query was not measured instead of dividing by it', () => {
     for (const peer of [peerFigures(0, 0), peerFigures(9, 9)]) {
       const found = rows(peer).filter((t) => t.target.includes('peer'));
       expect(found).toHaveLength(2);
       for (const row of found) {
-        expect(row.measured).toMatch(/^not measured: no query of the peer's succeeded/);
+        expect(row.measured).toMatch(/^not measured: the peer completed no query in a run/);
         expect(row.met).toBeUndefined();
       }
     }
   });
 
-  it('shows the ratio for a peer that answered', () => {
-    const batched = rows(peerFigures(120, 0)).find((t) => t.target.includes('batched peer'));
+  it('shows the ratio for a peer that answered, non-2xx answers with data included', () => {
+    const found = rows(peerFigures(120, 0, 120));
+    const batched = found.find((t) => t.target.includes('batched peer'));
     expect(batched?.measured).toMatch(/^50\.0× \(1000 against 20\.0\/s/);
     expect(batched?.met).toBe(true);
+    const unbatched = found.find((t) => t.target.includes('unbatched peer'));
+    expect(unbatched?.measured).toMatch(/^50\.0× its requests\/s \(20\.0\/s/);
   });
 });
