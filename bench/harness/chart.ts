@@ -13,8 +13,12 @@ const COLORS: Record<string, string> = {
   naive: '#93c5fd',
   cached: '#7c3aed',
   peer: '#dc2626',
+  'peer-batched': '#f97316',
   limit: '#16a34a',
   upstream: '#6b7280',
+  // Router plus subgraph CPU: the federated path beside the single process.
+  'fed-whole': '#0891b2',
+  'fed-whole-rust': '#5eead4',
 };
 
 interface Bar {
@@ -47,6 +51,7 @@ export async function renderChart(record: RunRecord, pngPath: string): Promise<v
 ${panel('requests/s (log scale, higher is better)', rps, true)}
 ${panel('server CPU ms per query (log scale, lower is better)', cpu, true)}
 <div style="margin:8px 16px">${Object.entries(COLORS)
+    .filter(([v]) => cells.some((c) => c.variant === v))
     .map(
       ([v, c]) =>
         `<span style="display:inline-block;margin-right:16px"><span style="display:inline-block;width:12px;height:12px;background:${c}"></span> ${v}</span>`,
@@ -66,7 +71,7 @@ ${panel('server CPU ms per query (log scale, lower is better)', cpu, true)}
     ],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 720 } });
+    const page = await browser.newPage({ viewport: { width: 1200, height: 720 } });
     await page.setContent(html);
     await page.screenshot({ path: pngPath, fullPage: true });
   } finally {
@@ -75,7 +80,7 @@ ${panel('server CPU ms per query (log scale, lower is better)', cpu, true)}
 }
 
 function panel(label: string, bars: Bar[], log: boolean): string {
-  const width = 960;
+  const width = 1160;
   const height = 280;
   const left = 70;
   const bottom = 40;
